@@ -1,0 +1,903 @@
+/* mockup-band-renderer.c: the render flow
+ *
+ * A render never holds a whole frame unless its output needs one (WebP,
+ * pixbufs). For each band of output rows, every layer contributes its rows:
+ * image layers from a streaming decoder already resampled to the output
+ * size, artwork layers from a per-pixel inverse mapping of the slot with
+ * filtered sampling of the decoded artwork and exact area coverage at the
+ * edges, colour layers as a fill. Cairo composites them with their blend
+ * mode, mask and opacity, and the band goes to a streaming encoder.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <cairo.h>
+#include <math.h>
+#include <string.h>
+
+#include "mockup-artwork-private.h"
+#include "mockup-band-renderer-private.h"
+#include "mockup-color-private.h"
+#include "mockup-coverage-private.h"
+#include "mockup-error.h"
+#include "mockup-geometry-private.h"
+#include "mockup-image-reader-private.h"
+#include "mockup-image-writer-private.h"
+#include "mockup-memory.h"
+#include "mockup-result-private.h"
+#include "mockup-template-private.h"
+#include "mockup-texture-private.h"
+
+#define BAND_ROWS 32
+
+/* Where the artwork goes within a slot: the slot region it fills (all of
+ * it but for "contain") and the part of the artwork shown (all of it but
+ * for "cover"). */
+typedef struct
+{
+  double region[4];
+  MockupCrop crop;
+} Placement;
+
+typedef struct
+{
+  const MockupLayer *layer;
+  cairo_operator_t op;
+  MockupImageReader *source;
+  MockupImageReader *mask;
+  MockupImageReader *shading;
+  MockupImageReader *displacement;
+  gboolean replaces;            /* opaque, normal, unmasked: rows go straight to the band */
+
+  /* artwork */
+  MockupGeometry *geometry;
+  MockupTexture *texture;
+  Placement placement;
+  int x0, x1, y0, y1;           /* output pixels it can touch */
+  int margin;                   /* displacement reach in pixels */
+  double displacement_scale;    /* output pixels of shift at full strength */
+} LayerState;
+
+typedef struct
+{
+  const MockupRenderSettings *settings;
+  MockupTemplate *template;
+  const char *label;
+  int width, height;
+  double scale;
+  gsize stride;                 /* pixels a row */
+
+  guint32 *band;
+  guint32 *layer_band;
+  guint8 *mask_band;
+  int mask_stride;
+  guint32 *row_scratch;
+  guint32 *map_row;             /* shading */
+  guint32 *offset_row;          /* displacement */
+  float *offsets;
+  float *coverage;
+  float *accumulator;
+  MockupSurfacePoint *points;
+  guint8 *valid;
+
+  cairo_surface_t *band_surface;
+  cairo_surface_t *layer_surface;
+  cairo_surface_t *mask_surface;
+  cairo_t *cr;
+
+  LayerState *layers;
+  guint n_layers;
+  MockupImageWriter *writer;
+} Render;
+
+static const cairo_operator_t blend_operators[] = {
+  [MOCKUP_BLEND_NORMAL] = CAIRO_OPERATOR_OVER,
+  [MOCKUP_BLEND_MULTIPLY] = CAIRO_OPERATOR_MULTIPLY,
+  [MOCKUP_BLEND_SCREEN] = CAIRO_OPERATOR_SCREEN,
+  [MOCKUP_BLEND_OVERLAY] = CAIRO_OPERATOR_OVERLAY,
+  [MOCKUP_BLEND_DARKEN] = CAIRO_OPERATOR_DARKEN,
+  [MOCKUP_BLEND_LIGHTEN] = CAIRO_OPERATOR_LIGHTEN,
+  [MOCKUP_BLEND_COLOR_DODGE] = CAIRO_OPERATOR_COLOR_DODGE,
+  [MOCKUP_BLEND_COLOR_BURN] = CAIRO_OPERATOR_COLOR_BURN,
+  [MOCKUP_BLEND_HARD_LIGHT] = CAIRO_OPERATOR_HARD_LIGHT,
+  [MOCKUP_BLEND_SOFT_LIGHT] = CAIRO_OPERATOR_SOFT_LIGHT,
+  [MOCKUP_BLEND_DIFFERENCE] = CAIRO_OPERATOR_DIFFERENCE,
+  [MOCKUP_BLEND_EXCLUSION] = CAIRO_OPERATOR_EXCLUSION,
+  [MOCKUP_BLEND_HUE] = CAIRO_OPERATOR_HSL_HUE,
+  [MOCKUP_BLEND_SATURATION] = CAIRO_OPERATOR_HSL_SATURATION,
+  [MOCKUP_BLEND_COLOR] = CAIRO_OPERATOR_HSL_COLOR,
+  [MOCKUP_BLEND_LUMINOSITY] = CAIRO_OPERATOR_HSL_LUMINOSITY,
+};
+
+static double
+output_scale (const MockupRenderSettings *settings,
+              MockupTemplate             *template)
+{
+  int longest = MAX (mockup_template_get_width (template), mockup_template_get_height (template));
+
+  if (settings->max_size > 0 && (guint) longest > settings->max_size)
+    return (double) settings->max_size / longest;
+  return 1.0;
+}
+
+void
+mockup_band_renderer_get_size (const MockupRenderSettings *settings,
+                               MockupTemplate             *template,
+                               int                        *width,
+                               int                        *height)
+{
+  double scale = output_scale (settings, template);
+
+  *width = MAX (1, (int) lrint (mockup_template_get_width (template) * scale));
+  *height = MAX (1, (int) lrint (mockup_template_get_height (template) * scale));
+}
+
+static void
+compute_placement (const MockupLayer *layer,
+                   int                artwork_width,
+                   int                artwork_height,
+                   Placement         *placement)
+{
+  double slot_aspect = layer->aspect > 0 ? layer->aspect : mockup_shape_estimate_aspect (&layer->shape);
+  double art_aspect = (double) artwork_width / artwork_height;
+
+  placement->region[0] = placement->region[1] = 0.0;
+  placement->region[2] = placement->region[3] = 1.0;
+  placement->crop = (MockupCrop) { 0.0f, 0.0f, 1.0f, 1.0f };
+
+  switch (layer->fit)
+    {
+    case MOCKUP_FIT_COVER:
+      if (art_aspect > slot_aspect)
+        {
+          placement->crop.width = (float) (slot_aspect / art_aspect);
+          placement->crop.x = (float) ((1.0 - placement->crop.width) * layer->align[0]);
+        }
+      else
+        {
+          placement->crop.height = (float) (art_aspect / slot_aspect);
+          placement->crop.y = (float) ((1.0 - placement->crop.height) * layer->align[1]);
+        }
+      break;
+
+    case MOCKUP_FIT_CONTAIN:
+      if (art_aspect > slot_aspect)
+        {
+          double h = slot_aspect / art_aspect;
+
+          placement->region[1] = (1.0 - h) * layer->align[1];
+          placement->region[3] = placement->region[1] + h;
+        }
+      else
+        {
+          double w = art_aspect / slot_aspect;
+
+          placement->region[0] = (1.0 - w) * layer->align[0];
+          placement->region[2] = placement->region[0] + w;
+        }
+      break;
+
+    case MOCKUP_FIT_STRETCH:
+    default:
+      break;
+    }
+}
+
+static MockupArtwork *
+find_artwork (const MockupArtworkSet  *artworks,
+              const char              *label,
+              const MockupLayer       *layer,
+              GError                 **error)
+{
+  MockupArtwork *artwork = NULL;
+
+  if (artworks->slots != NULL)
+    artwork = g_hash_table_lookup (artworks->slots, layer->slot);
+  if (artwork == NULL)
+    artwork = artworks->fallback;
+  if (artwork == NULL)
+    g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_MISSING_SLOT,
+                 "%s: %s.slot: no artwork was given for slot \"%s\"",
+                 label, layer->member, layer->slot);
+  return artwork;
+}
+
+gboolean
+mockup_band_renderer_add_needs (const MockupRenderSettings  *settings,
+                                MockupTemplate              *template,
+                                const MockupArtworkSet      *artworks,
+                                GArray                      *needs,
+                                GError                     **error)
+{
+  double scale = output_scale (settings, template);
+
+  for (guint i = 0; i < _mockup_template_get_n_layers (template); i++)
+    {
+      const MockupLayer *layer = _mockup_template_get_layer (template, i);
+      g_autoptr(MockupGeometry) geometry = NULL;
+      MockupArtwork *artwork;
+      MockupArtworkNeed *need = NULL;
+      Placement placement;
+      double along_u, along_v, k;
+      int art_w, art_h;
+
+      if (layer->kind != MOCKUP_LAYER_ARTWORK)
+        continue;
+
+      artwork = find_artwork (artworks, _mockup_template_get_label (template), layer, error);
+      if (artwork == NULL)
+        return FALSE;
+
+      art_w = mockup_artwork_get_width (artwork);
+      art_h = mockup_artwork_get_height (artwork);
+      compute_placement (layer, art_w, art_h, &placement);
+      geometry = mockup_geometry_new (&layer->shape, scale, placement.region);
+      mockup_geometry_get_max_stretch (geometry, &along_u, &along_v);
+
+      /* The artwork must have at least one texel for every output pixel
+       * along the most stretched part of the slot, and needs no more. */
+      k = MAX (along_u / (placement.crop.width * art_w), along_v / (placement.crop.height * art_h));
+      k = CLAMP (k, 1e-6, 1.0);
+
+      for (guint j = 0; j < needs->len; j++)
+        if (g_array_index (needs, MockupArtworkNeed, j).artwork == artwork)
+          need = &g_array_index (needs, MockupArtworkNeed, j);
+      if (need == NULL)
+        {
+          MockupArtworkNeed fresh = { artwork, 0, 0 };
+
+          g_array_append_val (needs, fresh);
+          need = &g_array_index (needs, MockupArtworkNeed, needs->len - 1);
+        }
+      need->width = MAX (need->width, MIN (art_w, (int) ceil (k * art_w)));
+      need->height = MAX (need->height, MIN (art_h, (int) ceil (k * art_h)));
+    }
+
+  return TRUE;
+}
+
+gsize
+mockup_band_renderer_estimate_memory (const MockupRenderSettings *settings,
+                                      MockupTemplate             *template)
+{
+  int width, height;
+  double scale = output_scale (settings, template);
+  gsize row = 0, total;
+
+  mockup_band_renderer_get_size (settings, template, &width, &height);
+
+  /* band buffers, per-row scratch, coverage with room for displacement */
+  row = (gsize) width * (4 + 4 + 1) * BAND_ROWS;
+  row += (gsize) width * (4 * 3 + 8 + sizeof (MockupSurfacePoint) + 1);
+  total = row + 64 * 1024;
+
+  for (guint i = 0; i < _mockup_template_get_n_layers (template); i++)
+    {
+      const MockupLayer *layer = _mockup_template_get_layer (template, i);
+      const MockupImageRef *refs[] = { layer->source, layer->mask, layer->shading, layer->displacement };
+
+      for (guint r = 0; r < G_N_ELEMENTS (refs); r++)
+        if (refs[r] != NULL)
+          total += mockup_image_reader_estimate_memory (&refs[r]->info, width, height);
+
+      if (layer->kind == MOCKUP_LAYER_ARTWORK)
+        {
+          int margin = layer->displacement ? (int) ceil (layer->displacement_strength * scale) + 2 : 0;
+
+          total += (gsize) (width + 2 + 2 * margin) * (BAND_ROWS + 2 * margin) * 2 * sizeof (float);
+          if (layer->shape.kind == MOCKUP_SHAPE_MESH)
+            /* the tessellation: up to 512 × 512 sub-quads and their index */
+            total += (gsize) 513 * 513 * 16 + (gsize) 512 * 512 * 4 * 4;
+          else if (layer->shape.kind == MOCKUP_SHAPE_CYLINDER)
+            total += 4096 * 2 * 2 * sizeof (double);
+        }
+    }
+
+  total += mockup_image_writer_estimate_memory (settings->format, width, height, settings->quality);
+  return total;
+}
+
+static gboolean
+open_reader (Render                *render,
+             const MockupImageRef  *ref,
+             MockupImageReader    **reader,
+             GError               **error)
+{
+  *reader = mockup_image_reader_new (&ref->source, &ref->info, render->width, render->height,
+                                     render->settings->linear_light, error);
+  if (*reader == NULL)
+    {
+      g_prefix_error (error, "%s: %s: ", render->label, ref->member);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+read_row (Render                *render,
+          const MockupImageRef  *ref,
+          MockupImageReader     *reader,
+          guint32               *row,
+          GError               **error)
+{
+  if (!mockup_image_reader_read_row (reader, row, error))
+    {
+      g_prefix_error (error, "%s: %s: ", render->label, ref->member);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static MockupTexture *
+get_texture (Render                  *render,
+             MockupArtwork           *artwork,
+             const GArray            *needs,
+             GCancellable            *cancellable,
+             GError                 **error)
+{
+  for (guint i = 0; needs != NULL && i < needs->len; i++)
+    {
+      const MockupArtworkNeed *need = &g_array_index (needs, MockupArtworkNeed, i);
+
+      if (need->artwork == artwork)
+        return _mockup_artwork_get_texture (artwork, need->width, need->height,
+                                            render->settings->linear_light, cancellable, error);
+    }
+  g_assert_not_reached ();
+}
+
+static gboolean
+prepare_layers (Render                  *render,
+                const MockupArtworkSet  *artworks,
+                const GArray            *needs,
+                GCancellable            *cancellable,
+                GError                 **error)
+{
+  render->n_layers = _mockup_template_get_n_layers (render->template);
+  render->layers = g_new0 (LayerState, render->n_layers);
+
+  for (guint i = 0; i < render->n_layers; i++)
+    {
+      const MockupLayer *layer = _mockup_template_get_layer (render->template, i);
+      LayerState *state = &render->layers[i];
+
+      state->layer = layer;
+      state->op = blend_operators[layer->blend];
+
+      if (layer->source != NULL && !open_reader (render, layer->source, &state->source, error))
+        return FALSE;
+      if (layer->mask != NULL && !open_reader (render, layer->mask, &state->mask, error))
+        return FALSE;
+
+      state->replaces = layer->kind == MOCKUP_LAYER_IMAGE && layer->blend == MOCKUP_BLEND_NORMAL &&
+                        layer->opacity >= 1.0 && layer->mask == NULL &&
+                        !layer->source->info.has_alpha;
+
+      if (layer->kind == MOCKUP_LAYER_ARTWORK)
+        {
+          MockupArtwork *artwork = find_artwork (artworks, render->label, layer, error);
+          double extents[4];
+
+          if (artwork == NULL)
+            return FALSE;
+          if (layer->shading != NULL && !open_reader (render, layer->shading, &state->shading, error))
+            return FALSE;
+          if (layer->displacement != NULL &&
+              !open_reader (render, layer->displacement, &state->displacement, error))
+            return FALSE;
+
+          state->texture = get_texture (render, artwork, needs, cancellable, error);
+          if (state->texture == NULL)
+            return FALSE;
+
+          compute_placement (layer, mockup_artwork_get_width (artwork),
+                             mockup_artwork_get_height (artwork), &state->placement);
+          state->geometry = mockup_geometry_new (&layer->shape, render->scale, state->placement.region);
+
+          if (layer->displacement != NULL)
+            {
+              state->displacement_scale = layer->displacement_strength * render->scale;
+              state->margin = (int) ceil (state->displacement_scale) + 2;
+            }
+
+          mockup_geometry_get_extents (state->geometry, extents);
+          state->x0 = CLAMP ((int) floor (extents[0]) - state->margin, 0, render->width);
+          state->y0 = CLAMP ((int) floor (extents[1]) - state->margin, 0, render->height);
+          state->x1 = CLAMP ((int) ceil (extents[2]) + 1 + state->margin, 0, render->width);
+          state->y1 = CLAMP ((int) ceil (extents[3]) + 1 + state->margin, 0, render->height);
+        }
+    }
+
+  return TRUE;
+}
+
+static void
+render_clear (Render *render)
+{
+  for (guint i = 0; i < render->n_layers; i++)
+    {
+      LayerState *state = &render->layers[i];
+
+      g_clear_pointer (&state->source, mockup_image_reader_free);
+      g_clear_pointer (&state->mask, mockup_image_reader_free);
+      g_clear_pointer (&state->shading, mockup_image_reader_free);
+      g_clear_pointer (&state->displacement, mockup_image_reader_free);
+      g_clear_pointer (&state->geometry, mockup_geometry_free);
+      g_clear_pointer (&state->texture, mockup_texture_unref);
+    }
+  g_free (render->layers);
+
+  g_clear_pointer (&render->cr, cairo_destroy);
+  g_clear_pointer (&render->band_surface, cairo_surface_destroy);
+  g_clear_pointer (&render->layer_surface, cairo_surface_destroy);
+  g_clear_pointer (&render->mask_surface, cairo_surface_destroy);
+  g_free (render->band);
+  g_free (render->layer_band);
+  g_free (render->mask_band);
+  g_free (render->row_scratch);
+  g_free (render->map_row);
+  g_free (render->offset_row);
+  g_free (render->offsets);
+  g_free (render->coverage);
+  g_free (render->accumulator);
+  g_free (render->points);
+  g_free (render->valid);
+  g_clear_pointer (&render->writer, mockup_image_writer_free);
+}
+
+static guint8
+luminance (guint32 p)
+{
+  return (guint8) ((54 * MOCKUP_R (p) + 183 * MOCKUP_G (p) + 19 * MOCKUP_B (p) + 128) >> 8);
+}
+
+/* Fills the A8 mask band from the mask image, folding in the opacity. */
+static gboolean
+fill_mask (Render      *render,
+           LayerState  *state,
+           int          n_rows,
+           GError     **error)
+{
+  const MockupLayer *layer = state->layer;
+  guint8 opacity = (guint8) lrint (layer->opacity * 255.0);
+
+  cairo_surface_flush (render->mask_surface);
+  for (int r = 0; r < n_rows; r++)
+    {
+      guint8 *out = render->mask_band + (gsize) r * render->mask_stride;
+
+      if (!read_row (render, layer->mask, state->mask, render->row_scratch, error))
+        return FALSE;
+      for (int x = 0; x < render->width; x++)
+        {
+          guint32 p = render->row_scratch[x];
+          guint8 m = layer->mask_mode == MOCKUP_MASK_ALPHA ? MOCKUP_A (p) : luminance (p);
+
+          if (layer->mask_invert)
+            m = 255 - m;
+          out[x] = mockup_mul_un8 (m, opacity);
+        }
+    }
+  cairo_surface_mark_dirty (render->mask_surface);
+  return TRUE;
+}
+
+static void
+composite (Render     *render,
+           LayerState *state,
+           int         x0,
+           int         x1,
+           int         n_rows)
+{
+  cairo_t *cr = render->cr;
+  const MockupLayer *layer = state->layer;
+
+  cairo_save (cr);
+  cairo_rectangle (cr, x0, 0, x1 - x0, n_rows);
+  cairo_clip (cr);
+  cairo_set_operator (cr, state->op);
+
+  if (layer->kind == MOCKUP_LAYER_COLOR)
+    cairo_set_source_rgba (cr, layer->color[0], layer->color[1], layer->color[2], layer->color[3]);
+  else
+    cairo_set_source_surface (cr, render->layer_surface, 0, 0);
+
+  if (state->mask != NULL)
+    cairo_mask_surface (cr, render->mask_surface, 0, 0);
+  else if (layer->opacity < 1.0)
+    cairo_paint_with_alpha (cr, layer->opacity);
+  else
+    cairo_paint (cr);
+
+  cairo_restore (cr);
+}
+
+static inline float
+coverage_at (const Render *render,
+             int           cx0,
+             int           cy0,
+             int           cw,
+             int           ch,
+             float         x,
+             float         y)
+{
+  float fx, fy;
+  int ix, iy;
+  float c[4];
+
+  /* bilinear, between pixel centres, zero outside the window */
+  x -= cx0 + 0.5f;
+  y -= cy0 + 0.5f;
+  ix = (int) floorf (x);
+  iy = (int) floorf (y);
+  fx = x - ix;
+  fy = y - iy;
+  for (int k = 0; k < 4; k++)
+    {
+      int sx = ix + (k & 1), sy = iy + (k >> 1);
+
+      c[k] = (sx < 0 || sy < 0 || sx >= cw || sy >= ch) ? 0.0f
+           : render->coverage[(gsize) sy * cw + sx];
+    }
+  return (c[0] * (1 - fx) + c[1] * fx) * (1 - fy) + (c[2] * (1 - fx) + c[3] * fx) * fy;
+}
+
+static inline guint32
+pack_pixel (const Render *render,
+            const float   rgba[4])
+{
+  float a = CLAMP (rgba[3], 0.0f, 1.0f);
+  guint8 a8 = (guint8) lrintf (a * 255.0f);
+  guint8 r, g, b;
+
+  if (a8 == 0)
+    return 0;
+  if (render->settings->linear_light)
+    {
+      r = mockup_color_linear_to_premul8 (rgba[0], a);
+      g = mockup_color_linear_to_premul8 (rgba[1], a);
+      b = mockup_color_linear_to_premul8 (rgba[2], a);
+    }
+  else
+    {
+      r = (guint8) lrintf (CLAMP (rgba[0], 0.0f, a) * 255.0f);
+      g = (guint8) lrintf (CLAMP (rgba[1], 0.0f, a) * 255.0f);
+      b = (guint8) lrintf (CLAMP (rgba[2], 0.0f, a) * 255.0f);
+    }
+  return MOCKUP_ARGB (a8, MIN (r, a8), MIN (g, a8), MIN (b, a8));
+}
+
+/* Draws the artwork's rows of this band into the layer band, between
+ * state->x0 and state->x1; *drawn says whether there was anything to draw. */
+static gboolean
+draw_artwork_band (Render      *render,
+                   LayerState  *state,
+                   int          band_y,
+                   int          n_rows,
+                   gboolean    *drawn,
+                   GError     **error)
+{
+  const MockupLayer *layer = state->layer;
+  int x0 = state->x0, x1 = state->x1, width = x1 - x0;
+  int m = state->margin;
+  int cx0 = x0 - m, cy0 = band_y - m, cw = width + 2 * m, ch = n_rows + 2 * m;
+  guint n_outline;
+  const double *outline = mockup_geometry_get_outline (state->geometry, &n_outline);
+  gboolean inside = band_y + n_rows > state->y0 && band_y < state->y1 && width > 0 && n_outline > 2;
+  float neutral = (float) layer->shading_neutral;
+
+  *drawn = inside;
+  if (render->settings->linear_light)
+    neutral = mockup_color_srgb_to_linear_table[(int) lrint (layer->shading_neutral * 255.0)];
+
+  /* Maps are read for every row, so that their decoders stay in step. */
+  if (!inside)
+    {
+      for (int r = 0; r < n_rows; r++)
+        {
+          if (state->shading != NULL &&
+              !read_row (render, layer->shading, state->shading, render->map_row, error))
+            return FALSE;
+          if (state->displacement != NULL &&
+              !read_row (render, layer->displacement, state->displacement, render->offset_row, error))
+            return FALSE;
+        }
+      return TRUE;
+    }
+
+  mockup_coverage_rasterize (outline, n_outline, cx0, cy0, cw, ch,
+                             render->accumulator, render->coverage);
+
+  cairo_surface_flush (render->layer_surface);
+
+  for (int r = 0; r < n_rows; r++)
+    {
+      int y = band_y + r;
+      guint32 *out = render->layer_band + (gsize) r * render->stride;
+      const float *offsets = NULL;
+
+      if (state->shading != NULL &&
+          !read_row (render, layer->shading, state->shading, render->map_row, error))
+        return FALSE;
+      if (state->displacement != NULL)
+        {
+          if (!read_row (render, layer->displacement, state->displacement, render->offset_row, error))
+            return FALSE;
+          for (int i = 0; i < width; i++)
+            {
+              guint32 p = render->offset_row[x0 + i];
+              guint8 a = MOCKUP_A (p);
+              float dx = a ? (float) MOCKUP_R (p) / a - 0.5f : 0.0f;
+              float dy = a ? (float) MOCKUP_G (p) / a - 0.5f : 0.0f;
+
+              render->offsets[2 * i] = (float) (2.0 * dx * state->displacement_scale);
+              render->offsets[2 * i + 1] = (float) (2.0 * dy * state->displacement_scale);
+            }
+          offsets = render->offsets;
+        }
+
+      mockup_geometry_map_row (state->geometry, y, x0, width, offsets, render->points, render->valid);
+
+      for (int i = 0; i < width; i++)
+        {
+          float cov, rgba[4];
+
+          if (offsets != NULL)
+            cov = coverage_at (render, cx0, cy0, cw, ch,
+                               x0 + i + 0.5f + offsets[2 * i], y + 0.5f + offsets[2 * i + 1]);
+          else
+            cov = render->coverage[(gsize) (r + m) * cw + i + m];
+
+          if (!(cov > 1.0f / 1024.0f) || !render->valid[i])
+            {
+              out[x0 + i] = 0;
+              continue;
+            }
+
+          mockup_texture_sample (state->texture, &state->placement.crop, &render->points[i], rgba);
+
+          if (state->shading != NULL)
+            {
+              guint32 p = render->map_row[x0 + i];
+              float lum = MOCKUP_A (p) ? MIN (1.0f, luminance (p) / (float) MOCKUP_A (p)) : 1.0f;
+              float f;
+
+              /* print × lighting: 1 where the map is neutral, darker in
+               * its shadows, brighter in its highlights */
+              if (render->settings->linear_light)
+                lum = mockup_color_srgb_to_linear_table[(int) lrintf (lum * 255.0f)];
+              f = 1.0f + (float) layer->shading_strength * (lum / neutral - 1.0f);
+              f = MAX (f, 0.0f);
+              rgba[0] *= f;
+              rgba[1] *= f;
+              rgba[2] *= f;
+            }
+
+          rgba[0] *= cov;
+          rgba[1] *= cov;
+          rgba[2] *= cov;
+          rgba[3] *= cov;
+          out[x0 + i] = pack_pixel (render, rgba);
+        }
+    }
+
+  cairo_surface_mark_dirty (render->layer_surface);
+  return TRUE;
+}
+
+static gboolean
+render_band (Render      *render,
+             int          band_y,
+             int          n_rows,
+             GError     **error)
+{
+  const double *bg = _mockup_template_get_background (render->template);
+  guint32 fill = MOCKUP_ARGB (lrint (bg[3] * 255), lrint (bg[0] * bg[3] * 255),
+                              lrint (bg[1] * bg[3] * 255), lrint (bg[2] * bg[3] * 255));
+
+  cairo_surface_flush (render->band_surface);
+  for (int r = 0; r < n_rows; r++)
+    {
+      guint32 *row = render->band + (gsize) r * render->stride;
+
+      if (fill == 0)
+        memset (row, 0, (gsize) render->width * 4);
+      else
+        for (int x = 0; x < render->width; x++)
+          row[x] = fill;
+    }
+  cairo_surface_mark_dirty (render->band_surface);
+
+  for (guint i = 0; i < render->n_layers; i++)
+    {
+      LayerState *state = &render->layers[i];
+      const MockupLayer *layer = state->layer;
+      int x0 = 0, x1 = render->width;
+
+      if (state->replaces)
+        {
+          cairo_surface_flush (render->band_surface);
+          for (int r = 0; r < n_rows; r++)
+            if (!read_row (render, layer->source, state->source,
+                           render->band + (gsize) r * render->stride, error))
+              return FALSE;
+          cairo_surface_mark_dirty (render->band_surface);
+          continue;
+        }
+
+      if (state->mask != NULL && !fill_mask (render, state, n_rows, error))
+        return FALSE;
+
+      switch (layer->kind)
+        {
+        case MOCKUP_LAYER_IMAGE:
+          cairo_surface_flush (render->layer_surface);
+          for (int r = 0; r < n_rows; r++)
+            if (!read_row (render, layer->source, state->source,
+                           render->layer_band + (gsize) r * render->stride, error))
+              return FALSE;
+          cairo_surface_mark_dirty (render->layer_surface);
+          break;
+
+        case MOCKUP_LAYER_ARTWORK:
+          {
+            gboolean drawn;
+
+            if (!draw_artwork_band (render, state, band_y, n_rows, &drawn, error))
+              return FALSE;
+            if (!drawn)
+              continue;
+          }
+          x0 = state->x0;
+          x1 = state->x1;
+          break;
+
+        case MOCKUP_LAYER_COLOR:
+        default:
+          break;
+        }
+
+      if (x1 > x0)
+        composite (render, state, x0, x1, n_rows);
+    }
+
+  cairo_surface_flush (render->band_surface);
+  return TRUE;
+}
+
+static gboolean
+render_init (Render                      *render,
+             const MockupRenderSettings  *settings,
+             MockupTemplate              *template,
+             GError                     **error)
+{
+  int cw;
+
+  memset (render, 0, sizeof *render);
+  render->settings = settings;
+  render->template = template;
+  render->label = _mockup_template_get_label (template);
+  render->scale = output_scale (settings, template);
+  mockup_band_renderer_get_size (settings, template, &render->width, &render->height);
+  render->stride = (gsize) render->width;
+  mockup_color_init ();
+
+  render->band = g_try_new0 (guint32, render->stride * BAND_ROWS);
+  render->layer_band = g_try_new0 (guint32, render->stride * BAND_ROWS);
+  render->mask_stride = cairo_format_stride_for_width (CAIRO_FORMAT_A8, render->width);
+  render->mask_band = g_try_new0 (guint8, (gsize) render->mask_stride * BAND_ROWS);
+  if (render->band == NULL || render->layer_band == NULL || render->mask_band == NULL)
+    {
+      g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_TOO_LARGE,
+                   "%s: no memory for a %d pixel wide band", render->label, render->width);
+      return FALSE;
+    }
+
+  render->row_scratch = g_new (guint32, render->width);
+  render->map_row = g_new (guint32, render->width);
+  render->offset_row = g_new (guint32, render->width);
+  render->offsets = g_new (float, 2 * (gsize) render->width);
+  render->points = g_new (MockupSurfacePoint, render->width);
+  render->valid = g_new (guint8, render->width);
+
+  /* room for the widest displacement margin of any layer */
+  cw = 0;
+  for (guint i = 0; i < _mockup_template_get_n_layers (template); i++)
+    {
+      const MockupLayer *layer = _mockup_template_get_layer (template, i);
+      int m = layer->displacement ? (int) ceil (layer->displacement_strength * render->scale) + 2 : 0;
+
+      cw = MAX (cw, m);
+    }
+  render->coverage = g_new (float, (gsize) (render->width + 2 + 2 * cw) * (BAND_ROWS + 2 * cw));
+  render->accumulator = g_new (float, (gsize) (render->width + 4 + 2 * cw) * (BAND_ROWS + 2 * cw));
+
+  render->band_surface = cairo_image_surface_create_for_data ((unsigned char *) render->band,
+                                                              CAIRO_FORMAT_ARGB32, render->width,
+                                                              BAND_ROWS, (int) render->stride * 4);
+  render->layer_surface = cairo_image_surface_create_for_data ((unsigned char *) render->layer_band,
+                                                               CAIRO_FORMAT_ARGB32, render->width,
+                                                               BAND_ROWS, (int) render->stride * 4);
+  render->mask_surface = cairo_image_surface_create_for_data (render->mask_band, CAIRO_FORMAT_A8,
+                                                              render->width, BAND_ROWS,
+                                                              render->mask_stride);
+  render->cr = cairo_create (render->band_surface);
+  if (cairo_status (render->cr) != CAIRO_STATUS_SUCCESS)
+    {
+      g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_FAILED,
+                   "%s: cairo: %s", render->label, cairo_status_to_string (cairo_status (render->cr)));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+MockupResult *
+mockup_band_renderer_render (const MockupRenderSettings  *settings,
+                             MockupTemplate              *template,
+                             const MockupArtworkSet      *artworks,
+                             const GArray                *needs,
+                             guint                        index,
+                             GCancellable                *cancellable,
+                             GError                     **error)
+{
+  Render render;
+  g_autoptr(GArray) own_needs = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GdkPixbuf) pixbuf = NULL;
+  MockupResult *result = NULL;
+
+  if (!render_init (&render, settings, template, error))
+    goto out;
+
+  if (needs == NULL)
+    {
+      own_needs = g_array_new (FALSE, FALSE, sizeof (MockupArtworkNeed));
+      if (!mockup_band_renderer_add_needs (settings, template, artworks, own_needs, error))
+        goto out;
+      needs = own_needs;
+    }
+
+  if (!prepare_layers (&render, artworks, needs, cancellable, error))
+    goto out;
+
+  render.writer = mockup_image_writer_new (settings->format, render.width, render.height,
+                                           settings->quality,
+                                           _mockup_template_get_background (template), error);
+  if (render.writer == NULL)
+    {
+      g_prefix_error (error, "%s: ", render.label);
+      goto out;
+    }
+
+  for (int y = 0; y < render.height; y += BAND_ROWS)
+    {
+      int n = MIN (BAND_ROWS, render.height - y);
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        goto out;
+      if (!render_band (&render, y, n, error))
+        goto out;
+      if (!mockup_image_writer_write_rows (render.writer, render.band, render.stride, n, error))
+        {
+          g_prefix_error (error, "%s: ", render.label);
+          goto out;
+        }
+    }
+
+  if (!mockup_image_writer_finish (render.writer, &bytes, &pixbuf, error))
+    {
+      g_prefix_error (error, "%s: ", render.label);
+      goto out;
+    }
+
+  result = _mockup_result_new (index, mockup_template_get_id (template),
+                               mockup_template_get_name (template), settings->format,
+                               render.width, render.height, bytes, pixbuf);
+
+out:
+  render_clear (&render);
+  return result;
+}

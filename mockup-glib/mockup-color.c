@@ -1,0 +1,312 @@
+/* mockup-color.c: sRGB transfer curves and ICC conversion with lcms2
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <lcms2.h>
+#include <string.h>
+
+#include "mockup-color-private.h"
+#include "mockup-error.h"
+
+#define LINEAR_TO_SRGB_STEPS 4096
+
+float mockup_color_premul_to_linear_table[256][256];
+float mockup_color_srgb_to_linear_table[256];
+static guint8 linear_to_srgb_table[LINEAR_TO_SRGB_STEPS + 1];
+
+struct _MockupColorTransform
+{
+  cmsHTRANSFORM transform;
+  MockupPixelLayout input;
+};
+
+static double
+srgb_to_linear (double v)
+{
+  return v <= 0.04045 ? v / 12.92 : pow ((v + 0.055) / 1.055, 2.4);
+}
+
+static double
+linear_to_srgb (double v)
+{
+  return v <= 0.0031308 ? v * 12.92 : 1.055 * pow (v, 1.0 / 2.4) - 0.055;
+}
+
+static gpointer
+color_init_once (gpointer data)
+{
+  for (guint i = 0; i < 256; i++)
+    mockup_color_srgb_to_linear_table[i] = (float) srgb_to_linear (i / 255.0);
+
+  /* Premultiplied sRGB has no meaning as light: un-premultiply, linearise,
+   * premultiply again. A table makes that one load per channel. */
+  for (guint a = 0; a < 256; a++)
+    for (guint c = 0; c < 256; c++)
+      {
+        double straight = a == 0 ? 0.0 : MIN (1.0, (double) c / a);
+
+        mockup_color_premul_to_linear_table[a][c] = (float) (srgb_to_linear (straight) * (a / 255.0));
+      }
+
+  /* Dense enough that rounding through it is exact to 8 bits, except in the
+   * steep toe where the table is refined by direct evaluation. */
+  for (guint i = 0; i <= LINEAR_TO_SRGB_STEPS; i++)
+    linear_to_srgb_table[i] = (guint8) lrint (255.0 * linear_to_srgb ((double) i / LINEAR_TO_SRGB_STEPS));
+
+  return NULL;
+}
+
+void
+mockup_color_init (void)
+{
+  static GOnce once = G_ONCE_INIT;
+
+  g_once (&once, color_init_once, NULL);
+}
+
+guint8
+mockup_color_linear_to_srgb8 (float linear)
+{
+  if (!(linear > 0.0f))
+    return 0;
+  if (linear >= 1.0f)
+    return 255;
+  if (linear < 0.02f)
+    return (guint8) lrint (255.0 * linear_to_srgb (linear));
+  return linear_to_srgb_table[(int) (linear * LINEAR_TO_SRGB_STEPS + 0.5f)];
+}
+
+guint8
+mockup_color_linear_to_premul8 (float c,
+                                float a)
+{
+  float straight;
+
+  if (!(a > 1.0f / 512.0f))
+    return 0;
+  straight = c / a;
+  if (a > 1.0f)
+    a = 1.0f;
+  return (guint8) lrintf (mockup_color_linear_to_srgb8 (straight) * a);
+}
+
+static cmsUInt32Number
+lcms_input_format (MockupPixelLayout layout)
+{
+  switch (layout)
+    {
+    case MOCKUP_PIXELS_ARGB32:
+#if G_BYTE_ORDER == G_LITTLE_ENDIAN
+      return TYPE_BGRA_8;
+#else
+      return TYPE_ARGB_8;
+#endif
+    case MOCKUP_PIXELS_RGBA8:
+      return TYPE_RGBA_8;
+    case MOCKUP_PIXELS_GRAY8:
+      return TYPE_GRAY_8;
+    case MOCKUP_PIXELS_CMYK8:
+      return TYPE_CMYK_8;
+    case MOCKUP_PIXELS_CMYK8_INVERTED:
+      return TYPE_CMYK_8_REV;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static gboolean
+profile_is_srgb (cmsHPROFILE profile)
+{
+  char description[256] = "";
+
+  if (cmsGetColorSpace (profile) != cmsSigRgbData)
+    return FALSE;
+  cmsGetProfileInfoASCII (profile, cmsInfoDescription, "en", "US",
+                          description, sizeof description);
+  return strstr (description, "sRGB") != NULL &&
+         strstr (description, "Linear") == NULL;
+}
+
+MockupColorTransform *
+mockup_color_transform_new (const void         *icc,
+                            gsize               length,
+                            MockupPixelLayout   input,
+                            GError            **error)
+{
+  cmsHPROFILE source, srgb;
+  cmsHTRANSFORM transform;
+  cmsUInt32Number in_format = lcms_input_format (input);
+  cmsUInt32Number out_format;
+  cmsColorSpaceSignature space;
+  gboolean has_alpha = input == MOCKUP_PIXELS_ARGB32 || input == MOCKUP_PIXELS_RGBA8;
+  MockupColorTransform *self;
+
+  source = cmsOpenProfileFromMem (icc, (cmsUInt32Number) length);
+  if (source == NULL)
+    {
+      g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_INVALID_IMAGE,
+                   "embedded ICC profile is corrupt");
+      return NULL;
+    }
+
+  space = cmsGetColorSpace (source);
+  if ((T_COLORSPACE (in_format) == PT_RGB && space != cmsSigRgbData) ||
+      (T_COLORSPACE (in_format) == PT_GRAY && space != cmsSigGrayData) ||
+      (T_COLORSPACE (in_format) == PT_CMYK && space != cmsSigCmykData))
+    {
+      /* A profile for another colour space than the pixels have: ignore it,
+       * as browsers do. */
+      cmsCloseProfile (source);
+      return NULL;
+    }
+
+  if (profile_is_srgb (source))
+    {
+      cmsCloseProfile (source);
+      return NULL;
+    }
+
+#if G_BYTE_ORDER == G_LITTLE_ENDIAN
+  out_format = TYPE_BGRA_8;
+#else
+  out_format = TYPE_ARGB_8;
+#endif
+
+  srgb = cmsCreate_sRGBProfile ();
+  /* NOCACHE makes the transform safe to share between threads. */
+  transform = cmsCreateTransform (source, in_format, srgb, out_format,
+                                  INTENT_PERCEPTUAL,
+                                  cmsFLAGS_NOCACHE | (has_alpha ? cmsFLAGS_COPY_ALPHA : 0));
+  cmsCloseProfile (source);
+  cmsCloseProfile (srgb);
+
+  if (transform == NULL)
+    {
+      g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_UNSUPPORTED,
+                   "embedded ICC profile cannot be converted to sRGB");
+      return NULL;
+    }
+
+  self = g_new0 (MockupColorTransform, 1);
+  self->transform = transform;
+  self->input = input;
+  return self;
+}
+
+void
+mockup_color_transform_free (MockupColorTransform *self)
+{
+  if (self == NULL)
+    return;
+  cmsDeleteTransform (self->transform);
+  g_free (self);
+}
+
+void
+mockup_color_transform_apply (MockupColorTransform *self,
+                              const guint8         *input,
+                              guint32              *output,
+                              int                   n)
+{
+  gboolean has_alpha = self->input == MOCKUP_PIXELS_ARGB32 || self->input == MOCKUP_PIXELS_RGBA8;
+
+  if (!has_alpha)
+    for (int i = 0; i < n; i++)
+      output[i] = 0xff000000u;
+  cmsDoTransform (self->transform, input, output, (cmsUInt32Number) n);
+  if (!has_alpha)
+    for (int i = 0; i < n; i++)
+      output[i] |= 0xff000000u;
+}
+
+void
+mockup_color_convert_row (MockupPixelLayout  input,
+                          const guint8      *in,
+                          guint32           *out,
+                          int                n)
+{
+  switch (input)
+    {
+    case MOCKUP_PIXELS_ARGB32:
+      if ((const guint8 *) out != in)
+        memcpy (out, in, (gsize) n * 4);
+      break;
+    case MOCKUP_PIXELS_RGBA8:
+      for (int i = 0; i < n; i++, in += 4)
+        out[i] = MOCKUP_ARGB (in[3], in[0], in[1], in[2]);
+      break;
+    case MOCKUP_PIXELS_GRAY8:
+      for (int i = 0; i < n; i++)
+        out[i] = MOCKUP_ARGB (255, in[i], in[i], in[i]);
+      break;
+    case MOCKUP_PIXELS_CMYK8:
+      for (int i = 0; i < n; i++, in += 4)
+        {
+          guint8 k = 255 - in[3];
+          out[i] = MOCKUP_ARGB (255, mockup_mul_un8 (255 - in[0], k),
+                                mockup_mul_un8 (255 - in[1], k),
+                                mockup_mul_un8 (255 - in[2], k));
+        }
+      break;
+    case MOCKUP_PIXELS_CMYK8_INVERTED:
+      for (int i = 0; i < n; i++, in += 4)
+        out[i] = MOCKUP_ARGB (255, mockup_mul_un8 (in[0], in[3]),
+                              mockup_mul_un8 (in[1], in[3]),
+                              mockup_mul_un8 (in[2], in[3]));
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+void
+mockup_color_premultiply_row (guint32 *row,
+                              int      n)
+{
+  for (int i = 0; i < n; i++)
+    {
+      guint32 p = row[i];
+      guint8 a = MOCKUP_A (p);
+
+      if (a == 255)
+        continue;
+      if (a == 0)
+        row[i] = 0;
+      else
+        row[i] = MOCKUP_ARGB (a, mockup_mul_un8 (MOCKUP_R (p), a),
+                              mockup_mul_un8 (MOCKUP_G (p), a),
+                              mockup_mul_un8 (MOCKUP_B (p), a));
+    }
+}
+
+static gpointer
+srgb_profile_once (gpointer data)
+{
+  cmsHPROFILE srgb = cmsCreate_sRGBProfile ();
+  cmsUInt32Number length = 0;
+  guint8 *buffer;
+  GBytes *bytes = NULL;
+
+  if (cmsSaveProfileToMem (srgb, NULL, &length) && length > 0)
+    {
+      buffer = g_malloc (length);
+      if (cmsSaveProfileToMem (srgb, buffer, &length))
+        bytes = g_bytes_new_take (buffer, length);
+      else
+        g_free (buffer);
+    }
+  cmsCloseProfile (srgb);
+  return bytes;
+}
+
+GBytes *
+mockup_color_get_srgb_profile (void)
+{
+  static GOnce once = G_ONCE_INIT;
+
+  g_once (&once, srgb_profile_once, NULL);
+  return once.retval;
+}

@@ -1,0 +1,122 @@
+/* mockup-image-reader-private.h: images decoded row by row at the size needed
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include <gdk-pixbuf/gdk-pixbuf.h>
+
+G_BEGIN_DECLS
+
+/* Guards against decompression bombs: checked on the header, before any
+ * pixel is decoded. */
+#define MOCKUP_MAX_IMAGE_SIDE   65535
+#define MOCKUP_MAX_IMAGE_PIXELS ((guint64) 16384 * 16384)
+
+typedef enum {
+  MOCKUP_IMAGE_KIND_JPEG,
+  MOCKUP_IMAGE_KIND_PNG,
+  MOCKUP_IMAGE_KIND_OTHER,    /* whatever GdkPixbuf loads, decoded whole */
+  MOCKUP_IMAGE_KIND_PIXBUF,   /* already decoded by the caller */
+} MockupImageKind;
+
+/* Where pixels come from: exactly one of path, bytes and pixbuf is set. */
+typedef struct
+{
+  char *path;
+  GBytes *bytes;
+  GdkPixbuf *pixbuf;
+  char *display_name;   /* for error messages */
+} MockupImageSource;
+
+typedef struct
+{
+  MockupImageKind kind;
+  int width;            /* as displayed, EXIF orientation applied */
+  int height;
+  int stored_width;     /* as encoded */
+  int stored_height;
+  int orientation;      /* EXIF 1 to 8 */
+  gboolean has_alpha;
+  gboolean progressive; /* interlaced PNG: decoded whole */
+} MockupImageInfo;
+
+typedef struct _MockupImageReader MockupImageReader;
+
+void               mockup_image_source_init_path          (MockupImageSource        *source,
+                                                           const char               *path);
+void               mockup_image_source_init_bytes         (MockupImageSource        *source,
+                                                           GBytes                   *bytes);
+void               mockup_image_source_init_pixbuf        (MockupImageSource        *source,
+                                                           GdkPixbuf                *pixbuf);
+void               mockup_image_source_clear              (MockupImageSource        *source);
+
+/* Reads the header: kind, size, orientation. Refuses absurd sizes. */
+gboolean           mockup_image_source_probe              (const MockupImageSource  *source,
+                                                           MockupImageInfo          *info,
+                                                           GError                  **error);
+
+/* Opens @source to produce @width × @height rows of premultiplied ARGB32
+ * (oriented as displayed), top to bottom, decoding only what those rows
+ * need: JPEG DCT scaling, then area resampling as rows stream past. */
+MockupImageReader *mockup_image_reader_new                (const MockupImageSource  *source,
+                                                           const MockupImageInfo    *info,
+                                                           int                       width,
+                                                           int                       height,
+                                                           gboolean                  linear_light,
+                                                           GError                  **error);
+gboolean           mockup_image_reader_read_row           (MockupImageReader        *self,
+                                                           guint32                  *row,
+                                                           GError                  **error);
+void               mockup_image_reader_free               (MockupImageReader        *self);
+/* What a reader for @info at @width × @height holds at most. */
+gsize              mockup_image_reader_estimate_memory    (const MockupImageInfo    *info,
+                                                           int                       width,
+                                                           int                       height);
+
+/* Backends: each produces rows of premultiplied ARGB32, oriented as stored,
+ * at a size of its choosing no smaller than asked for. */
+typedef struct _MockupImageDecoder MockupImageDecoder;
+struct _MockupImageDecoder
+{
+  int width;
+  int height;
+  gboolean (*read_row) (MockupImageDecoder *self,
+                        guint32            *row,
+                        GError            **error);
+  void     (*free)     (MockupImageDecoder *self);
+};
+
+MockupImageDecoder *mockup_jpeg_decoder_new        (const MockupImageSource  *source,
+                                                    int                       min_width,
+                                                    int                       min_height,
+                                                    GError                  **error);
+gboolean            mockup_jpeg_probe              (const MockupImageSource  *source,
+                                                    MockupImageInfo          *info,
+                                                    GError                  **error);
+gsize               mockup_jpeg_estimate_memory    (const MockupImageInfo    *info,
+                                                    int                       min_width,
+                                                    int                       min_height);
+MockupImageDecoder *mockup_png_decoder_new         (const MockupImageSource  *source,
+                                                    GError                  **error);
+gboolean            mockup_png_probe               (const MockupImageSource  *source,
+                                                    MockupImageInfo          *info,
+                                                    GError                  **error);
+MockupImageDecoder *mockup_pixbuf_decoder_new      (const MockupImageSource  *source,
+                                                    GError                  **error);
+gboolean            mockup_pixbuf_probe            (const MockupImageSource  *source,
+                                                    MockupImageInfo          *info,
+                                                    GError                  **error);
+
+/* Reads the whole file for a source given by path, or returns its bytes. */
+GBytes             *mockup_image_source_load_bytes (const MockupImageSource  *source,
+                                                    GError                  **error);
+gboolean            mockup_image_check_size        (const MockupImageSource  *source,
+                                                    guint64                   width,
+                                                    guint64                   height,
+                                                    GError                  **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MockupImageReader, mockup_image_reader_free)
+
+G_END_DECLS

@@ -1,0 +1,387 @@
+/* mockup-image-reader.c: probing, resampling and orienting decoded rows
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "mockup-error.h"
+#include "mockup-image-reader-private.h"
+#include "mockup-resampler-private.h"
+
+struct _MockupImageReader
+{
+  MockupImageDecoder *decoder;
+  MockupResampler *resampler;
+  guint32 *decoded_row;
+
+  int width, height;            /* output, oriented */
+  int stored_width, stored_height;
+  int orientation;
+  int row;
+
+  /* Orientations that move rows need the whole image first. */
+  guint32 *frame;
+};
+
+void
+mockup_image_source_init_path (MockupImageSource *source,
+                               const char        *path)
+{
+  memset (source, 0, sizeof *source);
+  source->path = g_strdup (path);
+  source->display_name = g_filename_display_name (path);
+}
+
+void
+mockup_image_source_init_bytes (MockupImageSource *source,
+                                GBytes            *bytes)
+{
+  memset (source, 0, sizeof *source);
+  source->bytes = g_bytes_ref (bytes);
+  source->display_name = g_strdup ("image data");
+}
+
+void
+mockup_image_source_init_pixbuf (MockupImageSource *source,
+                                 GdkPixbuf         *pixbuf)
+{
+  memset (source, 0, sizeof *source);
+  source->pixbuf = g_object_ref (pixbuf);
+  source->display_name = g_strdup ("pixbuf");
+}
+
+void
+mockup_image_source_clear (MockupImageSource *source)
+{
+  g_clear_pointer (&source->path, g_free);
+  g_clear_pointer (&source->bytes, g_bytes_unref);
+  g_clear_object (&source->pixbuf);
+  g_clear_pointer (&source->display_name, g_free);
+}
+
+GBytes *
+mockup_image_source_load_bytes (const MockupImageSource  *source,
+                                GError                  **error)
+{
+  g_autoptr(GMappedFile) mapped = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (source->bytes != NULL)
+    return g_bytes_ref (source->bytes);
+
+  g_return_val_if_fail (source->path != NULL, NULL);
+
+  mapped = g_mapped_file_new (source->path, FALSE, &local_error);
+  if (mapped == NULL)
+    {
+      g_set_error (error, MOCKUP_ERROR,
+                   g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT)
+                     ? MOCKUP_ERROR_NOT_FOUND : MOCKUP_ERROR_INVALID_IMAGE,
+                   "%s", local_error->message);
+      return NULL;
+    }
+  return g_mapped_file_get_bytes (mapped);
+}
+
+gboolean
+mockup_image_check_size (const MockupImageSource  *source,
+                         guint64                   width,
+                         guint64                   height,
+                         GError                  **error)
+{
+  if (width == 0 || height == 0)
+    {
+      g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_INVALID_IMAGE,
+                   "%s: the image is empty", source->display_name);
+      return FALSE;
+    }
+  if (width > MOCKUP_MAX_IMAGE_SIDE || height > MOCKUP_MAX_IMAGE_SIDE ||
+      width * height > MOCKUP_MAX_IMAGE_PIXELS)
+    {
+      g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_TOO_LARGE,
+                   "%s: the image is %" G_GUINT64_FORMAT " × %" G_GUINT64_FORMAT
+                   " pixels, more than the %" G_GUINT64_FORMAT " megapixels allowed",
+                   source->display_name, width, height,
+                   MOCKUP_MAX_IMAGE_PIXELS / 1000000);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+read_magic (const MockupImageSource  *source,
+            guint8                    magic[8],
+            gsize                    *n_read,
+            GError                  **error)
+{
+  FILE *file;
+
+  if (source->bytes != NULL)
+    {
+      gsize length;
+      const guint8 *data = g_bytes_get_data (source->bytes, &length);
+
+      *n_read = MIN (length, 8);
+      if (*n_read > 0)
+        memcpy (magic, data, *n_read);
+      return TRUE;
+    }
+
+  file = g_fopen (source->path, "rbe");
+  if (file == NULL)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, MOCKUP_ERROR,
+                   saved_errno == ENOENT || saved_errno == ENOTDIR ? MOCKUP_ERROR_NOT_FOUND
+                                                                   : MOCKUP_ERROR_INVALID_IMAGE,
+                   "%s: %s", source->display_name, g_strerror (saved_errno));
+      return FALSE;
+    }
+  *n_read = fread (magic, 1, 8, file);
+  fclose (file);
+  return TRUE;
+}
+
+gboolean
+mockup_image_source_probe (const MockupImageSource  *source,
+                           MockupImageInfo          *info,
+                           GError                  **error)
+{
+  static const guint8 png_magic[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+  guint8 magic[8] = { 0 };
+  gsize n_read = 0;
+  gboolean ok;
+
+  memset (info, 0, sizeof *info);
+  info->orientation = 1;
+
+  if (source->pixbuf != NULL)
+    {
+      info->kind = MOCKUP_IMAGE_KIND_PIXBUF;
+      info->width = info->stored_width = gdk_pixbuf_get_width (source->pixbuf);
+      info->height = info->stored_height = gdk_pixbuf_get_height (source->pixbuf);
+      info->has_alpha = gdk_pixbuf_get_has_alpha (source->pixbuf);
+      return TRUE;
+    }
+
+  if (!read_magic (source, magic, &n_read, error))
+    return FALSE;
+
+  if (n_read == 0)
+    {
+      g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_INVALID_IMAGE,
+                   "%s: the file is empty", source->display_name);
+      return FALSE;
+    }
+
+  if (n_read >= 3 && magic[0] == 0xff && magic[1] == 0xd8 && magic[2] == 0xff)
+    ok = mockup_jpeg_probe (source, info, error);
+  else if (n_read == 8 && memcmp (magic, png_magic, 8) == 0)
+    ok = mockup_png_probe (source, info, error);
+  else
+    ok = mockup_pixbuf_probe (source, info, error);
+
+  if (!ok)
+    return FALSE;
+
+  if (info->orientation >= 5)
+    {
+      info->width = info->stored_height;
+      info->height = info->stored_width;
+    }
+  else
+    {
+      info->width = info->stored_width;
+      info->height = info->stored_height;
+    }
+
+  return mockup_image_check_size (source, info->stored_width, info->stored_height, error);
+}
+
+static void
+orient_frame (MockupImageReader *self,
+              const guint32     *stored,
+              guint32           *out)
+{
+  int sw = self->stored_width, sh = self->stored_height;
+
+  for (int y = 0; y < self->height; y++)
+    for (int x = 0; x < self->width; x++)
+      {
+        int sx, sy;
+
+        switch (self->orientation)
+          {
+          case 3: sx = sw - 1 - x; sy = sh - 1 - y; break;
+          case 4: sx = x; sy = sh - 1 - y; break;
+          case 5: sx = y; sy = x; break;
+          case 6: sx = y; sy = sh - 1 - x; break;
+          case 7: sx = sw - 1 - y; sy = sh - 1 - x; break;
+          case 8: sx = sw - 1 - y; sy = x; break;
+          default: sx = x; sy = y; break;
+          }
+        out[(gsize) y * self->width + x] = stored[(gsize) sy * sw + sx];
+      }
+}
+
+static gboolean
+read_stored_row (MockupImageReader  *self,
+                 guint32            *row,
+                 GError            **error)
+{
+  while (mockup_resampler_needs_input (self->resampler))
+    {
+      if (!self->decoder->read_row (self->decoder, self->decoded_row, error))
+        return FALSE;
+      mockup_resampler_push_row (self->resampler, self->decoded_row);
+    }
+  mockup_resampler_pull_row (self->resampler, row);
+  return TRUE;
+}
+
+MockupImageReader *
+mockup_image_reader_new (const MockupImageSource  *source,
+                         const MockupImageInfo    *info,
+                         int                       width,
+                         int                       height,
+                         gboolean                  linear_light,
+                         GError                  **error)
+{
+  g_autoptr(MockupImageReader) self = g_new0 (MockupImageReader, 1);
+  gboolean swap = info->orientation >= 5;
+
+  g_return_val_if_fail (width > 0 && height > 0, NULL);
+
+  self->width = width;
+  self->height = height;
+  self->orientation = info->orientation;
+  self->stored_width = swap ? height : width;
+  self->stored_height = swap ? width : height;
+
+  switch (info->kind)
+    {
+    case MOCKUP_IMAGE_KIND_JPEG:
+      self->decoder = mockup_jpeg_decoder_new (source, self->stored_width, self->stored_height, error);
+      break;
+    case MOCKUP_IMAGE_KIND_PNG:
+      self->decoder = mockup_png_decoder_new (source, error);
+      break;
+    case MOCKUP_IMAGE_KIND_OTHER:
+    case MOCKUP_IMAGE_KIND_PIXBUF:
+    default:
+      self->decoder = mockup_pixbuf_decoder_new (source, error);
+      break;
+    }
+
+  if (self->decoder == NULL)
+    return NULL;
+
+  self->decoded_row = g_new (guint32, self->decoder->width);
+  self->resampler = mockup_resampler_new (self->decoder->width, self->decoder->height,
+                                          self->stored_width, self->stored_height,
+                                          linear_light);
+  return g_steal_pointer (&self);
+}
+
+gboolean
+mockup_image_reader_read_row (MockupImageReader  *self,
+                              guint32            *row,
+                              GError            **error)
+{
+  g_return_val_if_fail (self->row < self->height, FALSE);
+
+  if (self->orientation <= 2)
+    {
+      if (!read_stored_row (self, row, error))
+        return FALSE;
+      if (self->orientation == 2)
+        for (int a = 0, b = self->width - 1; a < b; a++, b--)
+          {
+            guint32 t = row[a];
+            row[a] = row[b];
+            row[b] = t;
+          }
+    }
+  else
+    {
+      if (self->frame == NULL)
+        {
+          g_autofree guint32 *stored = g_new (guint32, (gsize) self->stored_width * self->stored_height);
+
+          for (int y = 0; y < self->stored_height; y++)
+            if (!read_stored_row (self, stored + (gsize) y * self->stored_width, error))
+              return FALSE;
+          self->frame = g_new (guint32, (gsize) self->width * self->height);
+          orient_frame (self, stored, self->frame);
+        }
+      memcpy (row, self->frame + (gsize) self->row * self->width, (gsize) self->width * 4);
+    }
+
+  self->row++;
+  return TRUE;
+}
+
+void
+mockup_image_reader_free (MockupImageReader *self)
+{
+  if (self == NULL)
+    return;
+  if (self->decoder != NULL)
+    self->decoder->free (self->decoder);
+  g_clear_pointer (&self->resampler, mockup_resampler_free);
+  g_free (self->decoded_row);
+  g_free (self->frame);
+  g_free (self);
+}
+
+gsize
+mockup_image_reader_estimate_memory (const MockupImageInfo *info,
+                                     int                    width,
+                                     int                    height)
+{
+  gboolean swap = info->orientation >= 5;
+  int sw = swap ? height : width, sh = swap ? width : height;
+  int dw = info->stored_width, dh = info->stored_height;
+  gsize total = 16 * 1024;
+
+  switch (info->kind)
+    {
+    case MOCKUP_IMAGE_KIND_JPEG:
+      total += mockup_jpeg_estimate_memory (info, sw, sh);
+      /* the DCT-scaled size the decoder will produce */
+      for (int num = 1; num <= 8; num++)
+        if ((gint64) info->stored_width * num >= (gint64) sw * 8 &&
+            (gint64) info->stored_height * num >= (gint64) sh * 8)
+          {
+            dw = (info->stored_width * num + 7) / 8;
+            dh = (info->stored_height * num + 7) / 8;
+            break;
+          }
+      break;
+    case MOCKUP_IMAGE_KIND_PNG:
+      /* two rows of RGBA16 at most, zlib's window, and the whole image for
+       * interlaced files */
+      total += (gsize) info->stored_width * 8 * 2 + 64 * 1024;
+      if (info->progressive)
+        total += (gsize) info->stored_width * info->stored_height * 4;
+      break;
+    case MOCKUP_IMAGE_KIND_OTHER:
+      total += (gsize) info->stored_width * info->stored_height * 4 * 2;
+      break;
+    case MOCKUP_IMAGE_KIND_PIXBUF:
+    default:
+      break;
+    }
+
+  total += (gsize) dw * 4;
+  total += mockup_resampler_estimate_memory (dw, dh, sw, sh);
+  if (info->orientation > 2)
+    total += (gsize) width * height * 4 * 2;
+  return total;
+}

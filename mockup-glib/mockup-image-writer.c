@@ -1,0 +1,535 @@
+/* mockup-image-writer.c: JPEG and PNG stream out as rows arrive; WebP and
+ * pixbufs need the whole frame
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <jpeglib.h>
+#include <spng.h>
+#include <webp/encode.h>
+#include <webp/mux.h>
+
+#include "mockup-color-private.h"
+#include "mockup-error.h"
+#include "mockup-image-writer-private.h"
+
+#define OUTPUT_CHUNK (256 * 1024)
+
+typedef struct
+{
+  struct jpeg_error_mgr pub;
+  jmp_buf jump;
+  char message[JMSG_LENGTH_MAX];
+} ErrorManager;
+
+typedef struct
+{
+  struct jpeg_destination_mgr pub;
+  GByteArray *output;
+} Destination;
+
+struct _MockupImageWriter
+{
+  MockupFormat format;
+  int width, height;
+  guint quality;
+  guint8 background[3];   /* 8-bit sRGB */
+  int rows_written;
+
+  GByteArray *output;
+  guint32 *scratch;       /* one row, unpremultiplied or flattened */
+
+  /* JPEG */
+  struct jpeg_compress_struct cinfo;
+  ErrorManager error;
+  Destination dest;
+  gboolean jpeg_started;
+
+  /* PNG */
+  spng_ctx *png;
+
+  /* WebP, pixbuf */
+  GdkPixbuf *frame;
+};
+
+static gsize
+estimate_encoded_size (MockupFormat format,
+                       int          width,
+                       int          height,
+                       guint        quality)
+{
+  double pixels = (double) width * height;
+  double q = quality / 100.0;
+
+  switch (format)
+    {
+    case MOCKUP_FORMAT_JPEG:
+      return (gsize) (pixels * (0.1 + 0.7 * q * q * q)) + 4096;
+    case MOCKUP_FORMAT_PNG:
+      return (gsize) (pixels * 3.0) + 4096;
+    case MOCKUP_FORMAT_WEBP:
+      return (gsize) (pixels * (quality >= 100 ? 3.0 : 0.6)) + 4096;
+    case MOCKUP_FORMAT_PIXBUF:
+    default:
+      return 0;
+    }
+}
+
+gsize
+mockup_image_writer_estimate_memory (MockupFormat format,
+                                     int          width,
+                                     int          height,
+                                     guint        quality)
+{
+  gsize pixels = (gsize) width * height;
+  gsize encoded = estimate_encoded_size (format, width, height, quality);
+
+  switch (format)
+    {
+    case MOCKUP_FORMAT_JPEG:
+      /* the output, the growth margin, libjpeg's 16-line buffers */
+      return encoded + encoded / 2 + (gsize) width * 3 * 16 * 2 + (gsize) width * 4 + 128 * 1024;
+    case MOCKUP_FORMAT_PNG:
+      /* PNG of a photo is most of its raw size; zlib's deflate state */
+      return encoded / 2 + encoded / 4 + (gsize) width * 8 * 3 + 512 * 1024;
+    case MOCKUP_FORMAT_WEBP:
+      /* RGBA frame, the encoder's YUVA picture and analysis, the output */
+      return pixels * 4 + pixels * 4 + encoded * 2 + 1024 * 1024;
+    case MOCKUP_FORMAT_PIXBUF:
+    default:
+      return pixels * 4 + 4096;
+    }
+}
+
+/* libjpeg destination: appends to a GByteArray in chunks. */
+static void
+init_destination (j_compress_ptr cinfo)
+{
+  Destination *dest = (Destination *) cinfo->dest;
+  guint len = dest->output->len;
+
+  g_byte_array_set_size (dest->output, len + OUTPUT_CHUNK);
+  dest->pub.next_output_byte = dest->output->data + len;
+  dest->pub.free_in_buffer = OUTPUT_CHUNK;
+}
+
+static boolean
+empty_output_buffer (j_compress_ptr cinfo)
+{
+  Destination *dest = (Destination *) cinfo->dest;
+  guint len = dest->output->len;
+  guint grow = MAX (OUTPUT_CHUNK, len / 2);
+
+  /* the whole buffer is full */
+  g_byte_array_set_size (dest->output, len + grow);
+  dest->pub.next_output_byte = dest->output->data + len;
+  dest->pub.free_in_buffer = grow;
+  return TRUE;
+}
+
+static void
+term_destination (j_compress_ptr cinfo)
+{
+  Destination *dest = (Destination *) cinfo->dest;
+
+  g_byte_array_set_size (dest->output, dest->output->len - (guint) dest->pub.free_in_buffer);
+}
+
+static void
+jpeg_error_exit (j_common_ptr cinfo)
+{
+  ErrorManager *error = (ErrorManager *) cinfo->err;
+
+  cinfo->err->format_message (cinfo, error->message);
+  longjmp (error->jump, 1);
+}
+
+static int
+png_write (spng_ctx *ctx,
+           void     *user,
+           void     *data,
+           size_t    length)
+{
+  GByteArray *output = user;
+
+  if (length > G_MAXUINT - output->len)
+    return SPNG_IO_ERROR;
+  g_byte_array_append (output, data, (guint) length);
+  return 0;
+}
+
+static gboolean
+start_jpeg (MockupImageWriter  *self,
+            GError            **error)
+{
+  GBytes *icc = mockup_color_get_srgb_profile ();
+
+  self->cinfo.err = jpeg_std_error (&self->error.pub);
+  self->error.pub.error_exit = jpeg_error_exit;
+  jpeg_create_compress (&self->cinfo);
+
+  if (setjmp (self->error.jump))
+    {
+      g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_FAILED,
+                   "JPEG encoder: %s", self->error.message);
+      return FALSE;
+    }
+
+  self->dest.pub.init_destination = init_destination;
+  self->dest.pub.empty_output_buffer = empty_output_buffer;
+  self->dest.pub.term_destination = term_destination;
+  self->dest.output = self->output;
+  self->cinfo.dest = &self->dest.pub;
+
+  self->cinfo.image_width = (JDIMENSION) self->width;
+  self->cinfo.image_height = (JDIMENSION) self->height;
+  self->cinfo.input_components = 4;
+#if G_BYTE_ORDER == G_LITTLE_ENDIAN
+  self->cinfo.in_color_space = JCS_EXT_BGRA;
+#else
+  self->cinfo.in_color_space = JCS_EXT_ARGB;
+#endif
+  jpeg_set_defaults (&self->cinfo);
+  jpeg_set_quality (&self->cinfo, (int) self->quality, TRUE);
+  if (self->quality >= 95)
+    {
+      /* no chroma subsampling when the caller asks for the best */
+      self->cinfo.comp_info[0].h_samp_factor = 1;
+      self->cinfo.comp_info[0].v_samp_factor = 1;
+    }
+  jpeg_start_compress (&self->cinfo, TRUE);
+  if (icc != NULL)
+    jpeg_write_icc_profile (&self->cinfo, g_bytes_get_data (icc, NULL),
+                            (unsigned int) g_bytes_get_size (icc));
+  self->jpeg_started = TRUE;
+  return TRUE;
+}
+
+static gboolean
+start_png (MockupImageWriter  *self,
+           GError            **error)
+{
+  struct spng_ihdr ihdr = {
+    .width = (uint32_t) self->width,
+    .height = (uint32_t) self->height,
+    .bit_depth = 8,
+    .color_type = SPNG_COLOR_TYPE_TRUECOLOR_ALPHA,
+  };
+  int ret;
+
+  self->png = spng_ctx_new (SPNG_CTX_ENCODER);
+  spng_set_png_stream (self->png, png_write, self->output);
+  spng_set_ihdr (self->png, &ihdr);
+  spng_set_srgb (self->png, 0);
+  /* zlib dominates PNG time: a low level with the filters that suit
+   * photographs gives most of the compression for a third of the time. */
+  spng_set_option (self->png, SPNG_IMG_COMPRESSION_LEVEL, 2);
+  spng_set_option (self->png, SPNG_FILTER_CHOICE, SPNG_FILTER_CHOICE_UP | SPNG_FILTER_CHOICE_PAETH);
+
+  ret = spng_encode_image (self->png, NULL, 0, SPNG_FMT_PNG,
+                           SPNG_ENCODE_PROGRESSIVE | SPNG_ENCODE_FINALIZE);
+  if (ret != 0)
+    {
+      g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_FAILED,
+                   "PNG encoder: %s", spng_strerror (ret));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+MockupImageWriter *
+mockup_image_writer_new (MockupFormat   format,
+                         int            width,
+                         int            height,
+                         guint          quality,
+                         const double   background[4],
+                         GError       **error)
+{
+  g_autoptr(MockupImageWriter) self = g_new0 (MockupImageWriter, 1);
+  gsize reserve;
+
+  self->format = format;
+  self->width = width;
+  self->height = height;
+  self->quality = CLAMP (quality, 1, 100);
+  for (int c = 0; c < 3; c++)
+    self->background[c] = (guint8) CLAMP (background[c] * background[3] * 255.0 +
+                                          255.0 * (1.0 - background[3]) + 0.5, 0, 255);
+  self->scratch = g_new (guint32, width);
+
+  reserve = estimate_encoded_size (format, width, height, self->quality);
+  if (format == MOCKUP_FORMAT_PNG)
+    reserve /= 2;
+  self->output = g_byte_array_sized_new ((guint) MIN (reserve, G_MAXUINT / 2));
+
+  switch (format)
+    {
+    case MOCKUP_FORMAT_JPEG:
+      if (!start_jpeg (self, error))
+        return NULL;
+      break;
+    case MOCKUP_FORMAT_PNG:
+      if (!start_png (self, error))
+        return NULL;
+      break;
+    case MOCKUP_FORMAT_WEBP:
+    case MOCKUP_FORMAT_PIXBUF:
+      self->frame = gdk_pixbuf_new (GDK_COLORSPACE_RGB, TRUE, 8, width, height);
+      if (self->frame == NULL)
+        {
+          g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_TOO_LARGE,
+                       "cannot allocate a %d × %d image", width, height);
+          return NULL;
+        }
+      break;
+    default:
+      g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_UNSUPPORTED,
+                   "unknown output format %d", format);
+      return NULL;
+    }
+
+  return g_steal_pointer (&self);
+}
+
+/* Straight-alpha bytes R, G, B, A from premultiplied ARGB32. */
+static void
+unpremultiply_to_rgba (const guint32 *in,
+                       guint8        *out,
+                       int            n)
+{
+  for (int x = 0; x < n; x++, out += 4)
+    {
+      guint32 p = in[x];
+      guint a = MOCKUP_A (p);
+
+      if (a == 255)
+        {
+          out[0] = MOCKUP_R (p);
+          out[1] = MOCKUP_G (p);
+          out[2] = MOCKUP_B (p);
+        }
+      else if (a == 0)
+        out[0] = out[1] = out[2] = 0;
+      else
+        {
+          out[0] = (guint8) MIN (255u, (MOCKUP_R (p) * 255u + a / 2) / a);
+          out[1] = (guint8) MIN (255u, (MOCKUP_G (p) * 255u + a / 2) / a);
+          out[2] = (guint8) MIN (255u, (MOCKUP_B (p) * 255u + a / 2) / a);
+        }
+      out[3] = (guint8) a;
+    }
+}
+
+static const guint32 *
+flatten_row (MockupImageWriter *self,
+             const guint32     *row)
+{
+  gboolean opaque = TRUE;
+
+  for (int x = 0; x < self->width && opaque; x++)
+    opaque = MOCKUP_A (row[x]) == 255;
+  if (opaque)
+    return row;
+
+  for (int x = 0; x < self->width; x++)
+    {
+      guint32 p = row[x];
+      guint8 k = 255 - MOCKUP_A (p);
+
+      self->scratch[x] = MOCKUP_ARGB (255,
+                                      MOCKUP_R (p) + mockup_mul_un8 (self->background[0], k),
+                                      MOCKUP_G (p) + mockup_mul_un8 (self->background[1], k),
+                                      MOCKUP_B (p) + mockup_mul_un8 (self->background[2], k));
+    }
+  return self->scratch;
+}
+
+gboolean
+mockup_image_writer_write_rows (MockupImageWriter  *self,
+                                const guint32      *rows,
+                                gsize               stride,
+                                int                 n_rows,
+                                GError            **error)
+{
+  g_return_val_if_fail (self->rows_written + n_rows <= self->height, FALSE);
+
+  for (int r = 0; r < n_rows; r++)
+    {
+      const guint32 *row = rows + stride * r;
+
+      switch (self->format)
+        {
+        case MOCKUP_FORMAT_JPEG:
+          {
+            JSAMPROW rowp[1];
+
+            rowp[0] = (JSAMPROW) flatten_row (self, row);
+            if (setjmp (self->error.jump))
+              {
+                g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_FAILED,
+                             "JPEG encoder: %s", self->error.message);
+                return FALSE;
+              }
+            jpeg_write_scanlines (&self->cinfo, rowp, 1);
+          }
+          break;
+
+        case MOCKUP_FORMAT_PNG:
+          {
+            int ret;
+
+            unpremultiply_to_rgba (row, (guint8 *) self->scratch, self->width);
+            ret = spng_encode_row (self->png, self->scratch, (gsize) self->width * 4);
+            if (ret != 0 && ret != SPNG_EOI)
+              {
+                g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_FAILED,
+                             "PNG encoder: %s", spng_strerror (ret));
+                return FALSE;
+              }
+          }
+          break;
+
+        case MOCKUP_FORMAT_WEBP:
+        case MOCKUP_FORMAT_PIXBUF:
+        default:
+          unpremultiply_to_rgba (row,
+                                 gdk_pixbuf_get_pixels (self->frame) +
+                                   (gsize) gdk_pixbuf_get_rowstride (self->frame) * self->rows_written,
+                                 self->width);
+          break;
+        }
+      self->rows_written++;
+    }
+
+  return TRUE;
+}
+
+static GBytes *
+encode_webp (MockupImageWriter  *self,
+             GError            **error)
+{
+  WebPConfig config;
+  WebPPicture picture;
+  WebPMemoryWriter memory;
+  WebPMux *mux;
+  WebPData image, icc_data, assembled = { NULL, 0 };
+  GBytes *icc = mockup_color_get_srgb_profile ();
+  GBytes *bytes = NULL;
+  int ok;
+
+  if (!WebPConfigInit (&config) || !WebPPictureInit (&picture))
+    {
+      g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_FAILED, "WebP encoder: version mismatch");
+      return NULL;
+    }
+
+  config.quality = (float) self->quality;
+  config.lossless = self->quality >= 100;
+  config.method = 2;   /* speed over the last percent of size */
+  picture.use_argb = config.lossless;
+  picture.width = self->width;
+  picture.height = self->height;
+
+  if (!WebPPictureImportRGBA (&picture, gdk_pixbuf_get_pixels (self->frame),
+                              gdk_pixbuf_get_rowstride (self->frame)))
+    {
+      g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_TOO_LARGE, "WebP encoder: out of memory");
+      return NULL;
+    }
+  g_clear_object (&self->frame);
+
+  WebPMemoryWriterInit (&memory);
+  picture.writer = WebPMemoryWrite;
+  picture.custom_ptr = &memory;
+  ok = WebPEncode (&config, &picture);
+  WebPPictureFree (&picture);
+  if (!ok)
+    {
+      g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_FAILED,
+                   "WebP encoder failed (error %d)", picture.error_code);
+      WebPMemoryWriterClear (&memory);
+      return NULL;
+    }
+
+  /* Tag the image sRGB: an ICCP chunk through the muxer. */
+  image.bytes = memory.mem;
+  image.size = memory.size;
+  mux = WebPMuxNew ();
+  if (mux != NULL && icc != NULL &&
+      WebPMuxSetImage (mux, &image, 0) == WEBP_MUX_OK &&
+      (icc_data.bytes = g_bytes_get_data (icc, &icc_data.size),
+       WebPMuxSetChunk (mux, "ICCP", &icc_data, 0) == WEBP_MUX_OK) &&
+      WebPMuxAssemble (mux, &assembled) == WEBP_MUX_OK)
+    {
+      bytes = g_bytes_new (assembled.bytes, assembled.size);
+      WebPDataClear (&assembled);
+    }
+  else
+    bytes = g_bytes_new (memory.mem, memory.size);
+
+  WebPMuxDelete (mux);
+  WebPMemoryWriterClear (&memory);
+  return bytes;
+}
+
+gboolean
+mockup_image_writer_finish (MockupImageWriter  *self,
+                            GBytes            **bytes,
+                            GdkPixbuf         **pixbuf,
+                            GError            **error)
+{
+  g_return_val_if_fail (self->rows_written == self->height, FALSE);
+
+  *bytes = NULL;
+  *pixbuf = NULL;
+
+  switch (self->format)
+    {
+    case MOCKUP_FORMAT_JPEG:
+      if (setjmp (self->error.jump))
+        {
+          g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_FAILED,
+                       "JPEG encoder: %s", self->error.message);
+          return FALSE;
+        }
+      jpeg_finish_compress (&self->cinfo);
+      *bytes = g_byte_array_free_to_bytes (g_steal_pointer (&self->output));
+      return TRUE;
+
+    case MOCKUP_FORMAT_PNG:
+      spng_ctx_free (g_steal_pointer (&self->png));
+      *bytes = g_byte_array_free_to_bytes (g_steal_pointer (&self->output));
+      return TRUE;
+
+    case MOCKUP_FORMAT_WEBP:
+      *bytes = encode_webp (self, error);
+      return *bytes != NULL;
+
+    case MOCKUP_FORMAT_PIXBUF:
+    default:
+      *pixbuf = g_steal_pointer (&self->frame);
+      return TRUE;
+    }
+}
+
+void
+mockup_image_writer_free (MockupImageWriter *self)
+{
+  if (self == NULL)
+    return;
+  if (self->format == MOCKUP_FORMAT_JPEG)
+    jpeg_destroy_compress (&self->cinfo);
+  if (self->png != NULL)
+    spng_ctx_free (self->png);
+  if (self->output != NULL)
+    g_byte_array_unref (self->output);
+  g_clear_object (&self->frame);
+  g_free (self->scratch);
+  g_free (self);
+}

@@ -1,0 +1,406 @@
+/* mockup-jpeg-decoder.c: libjpeg-turbo scanlines in Cairo's byte order
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <jpeglib.h>
+#include <jerror.h>
+
+#include "mockup-color-private.h"
+#include "mockup-error.h"
+#include "mockup-exif-private.h"
+#include "mockup-image-reader-private.h"
+
+#define INPUT_BUFFER_SIZE (64 * 1024)
+
+typedef struct
+{
+  struct jpeg_error_mgr pub;
+  jmp_buf jump;
+  char message[JMSG_LENGTH_MAX];
+} ErrorManager;
+
+typedef struct
+{
+  struct jpeg_source_mgr pub;
+  FILE *file;
+  GBytes *bytes;
+  JOCTET buffer[INPUT_BUFFER_SIZE];
+} SourceManager;
+
+typedef struct
+{
+  MockupImageDecoder parent;
+
+  struct jpeg_decompress_struct cinfo;
+  ErrorManager error;
+  SourceManager source;
+  char *display_name;
+  gboolean started;
+
+  MockupPixelLayout layout;
+  MockupColorTransform *transform;
+  JSAMPLE *scanline;
+  JOCTET *icc;    /* here, not on the stack: longjmp may land after it is set */
+} JpegDecoder;
+
+static void
+error_exit (j_common_ptr cinfo)
+{
+  ErrorManager *error = (ErrorManager *) cinfo->err;
+
+  cinfo->err->format_message (cinfo, error->message);
+  longjmp (error->jump, 1);
+}
+
+static void
+emit_message (j_common_ptr cinfo,
+              int          level)
+{
+  /* Recoverable corruption warnings are what every viewer shows through;
+   * a truncated file is caught by the source manager as an error. */
+}
+
+static void
+init_source (j_decompress_ptr cinfo)
+{
+}
+
+static boolean
+fill_input_buffer (j_decompress_ptr cinfo)
+{
+  SourceManager *source = (SourceManager *) cinfo->src;
+  size_t n = 0;
+
+  if (source->file != NULL)
+    n = fread (source->buffer, 1, INPUT_BUFFER_SIZE, source->file);
+
+  if (n == 0)
+    ERREXIT (cinfo, JERR_INPUT_EOF);
+
+  source->pub.next_input_byte = source->buffer;
+  source->pub.bytes_in_buffer = n;
+  return TRUE;
+}
+
+static void
+skip_input_data (j_decompress_ptr cinfo,
+                 long             n)
+{
+  struct jpeg_source_mgr *src = cinfo->src;
+
+  if (n <= 0)
+    return;
+  while (n > (long) src->bytes_in_buffer)
+    {
+      n -= (long) src->bytes_in_buffer;
+      src->fill_input_buffer (cinfo);
+    }
+  src->next_input_byte += n;
+  src->bytes_in_buffer -= (size_t) n;
+}
+
+static void
+term_source (j_decompress_ptr cinfo)
+{
+}
+
+static gboolean
+open_source (SourceManager            *source,
+             const MockupImageSource  *image,
+             GError                  **error)
+{
+  memset (&source->pub, 0, sizeof source->pub);
+  source->pub.init_source = init_source;
+  source->pub.fill_input_buffer = fill_input_buffer;
+  source->pub.skip_input_data = skip_input_data;
+  source->pub.resync_to_restart = jpeg_resync_to_restart;
+  source->pub.term_source = term_source;
+
+  if (image->bytes != NULL)
+    {
+      gsize length;
+
+      source->bytes = g_bytes_ref (image->bytes);
+      source->pub.next_input_byte = g_bytes_get_data (source->bytes, &length);
+      source->pub.bytes_in_buffer = length;
+      return TRUE;
+    }
+
+  source->file = g_fopen (image->path, "rbe");
+  if (source->file == NULL)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, MOCKUP_ERROR,
+                   saved_errno == ENOENT ? MOCKUP_ERROR_NOT_FOUND : MOCKUP_ERROR_INVALID_IMAGE,
+                   "%s: %s", image->display_name, g_strerror (saved_errno));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+close_source (SourceManager *source)
+{
+  if (source->file != NULL)
+    fclose (source->file);
+  source->file = NULL;
+  g_clear_pointer (&source->bytes, g_bytes_unref);
+}
+
+static int
+read_orientation (j_decompress_ptr cinfo)
+{
+  for (jpeg_saved_marker_ptr m = cinfo->marker_list; m != NULL; m = m->next)
+    if (m->marker == JPEG_APP0 + 1 && m->data_length > 6 &&
+        memcmp (m->data, "Exif\0\0", 6) == 0)
+      return mockup_exif_get_orientation (m->data + 6, m->data_length - 6);
+  return 1;
+}
+
+static void
+set_invalid (GError     **error,
+             const char  *name,
+             const char  *message)
+{
+  g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_INVALID_IMAGE,
+               "%s: not a readable JPEG image: %s", name, message);
+}
+
+gboolean
+mockup_jpeg_probe (const MockupImageSource  *image,
+                   MockupImageInfo          *info,
+                   GError                  **error)
+{
+  struct jpeg_decompress_struct cinfo;
+  ErrorManager err;
+  SourceManager *source = g_new0 (SourceManager, 1);
+  volatile gboolean ok = FALSE;
+
+  if (!open_source (source, image, error))
+    {
+      g_free (source);
+      return FALSE;
+    }
+
+  cinfo.err = jpeg_std_error (&err.pub);
+  err.pub.error_exit = error_exit;
+  err.pub.emit_message = emit_message;
+
+  if (setjmp (err.jump))
+    {
+      set_invalid (error, image->display_name, err.message);
+      goto out;
+    }
+
+  jpeg_create_decompress (&cinfo);
+  cinfo.src = &source->pub;
+  jpeg_save_markers (&cinfo, JPEG_APP0 + 1, 0xffff);
+  jpeg_read_header (&cinfo, TRUE);
+
+  info->kind = MOCKUP_IMAGE_KIND_JPEG;
+  info->stored_width = (int) cinfo.image_width;
+  info->stored_height = (int) cinfo.image_height;
+  info->orientation = read_orientation (&cinfo);
+  info->has_alpha = FALSE;
+  ok = TRUE;
+
+out:
+  jpeg_destroy_decompress (&cinfo);
+  close_source (source);
+  g_free (source);
+  return ok;
+}
+
+static int
+choose_scale (int stored,
+              int wanted)
+{
+  /* the smallest n/8 that still gives at least what is wanted */
+  for (int num = 1; num < 8; num++)
+    if ((gint64) stored * num >= (gint64) wanted * 8)
+      return num;
+  return 8;
+}
+
+gsize
+mockup_jpeg_estimate_memory (const MockupImageInfo *info,
+                             int                    min_width,
+                             int                    min_height)
+{
+  int num = MAX (choose_scale (info->stored_width, min_width),
+                 choose_scale (info->stored_height, min_height));
+  gsize width = ((gsize) info->stored_width * num + 7) / 8;
+
+  /* libjpeg keeps two MCU rows of up to 16 lines of each component plus
+   * the coefficient buffers of a progressive file (whole image, as shorts:
+   * the worst case, so assume it), and our scanline buffer. */
+  return sizeof (JpegDecoder) + (gsize) info->stored_width * 3 * 16 * 2 +
+         (gsize) width * 4 * 2 + 256 * 1024;
+}
+
+static gboolean
+jpeg_decoder_read_row (MockupImageDecoder  *decoder,
+                       guint32             *row,
+                       GError             **error)
+{
+  JpegDecoder *self = (JpegDecoder *) decoder;
+  JSAMPROW rows[1] = { self->scanline };
+  gboolean native = self->layout == MOCKUP_PIXELS_ARGB32 && self->transform == NULL;
+
+  if (native)
+    rows[0] = (JSAMPLE *) row;
+
+  if (setjmp (self->error.jump))
+    {
+      g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_INVALID_IMAGE,
+                   "%s: %s", self->display_name, self->error.message);
+      return FALSE;
+    }
+
+  if (jpeg_read_scanlines (&self->cinfo, rows, 1) != 1)
+    {
+      g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_INVALID_IMAGE,
+                   "%s: the JPEG data ends early", self->display_name);
+      return FALSE;
+    }
+
+  if (native)
+    return TRUE;
+
+  if (self->transform != NULL)
+    mockup_color_transform_apply (self->transform, self->scanline, row, decoder->width);
+  else
+    mockup_color_convert_row (self->layout, self->scanline, row, decoder->width);
+  return TRUE;
+}
+
+static void
+jpeg_decoder_free (MockupImageDecoder *decoder)
+{
+  JpegDecoder *self = (JpegDecoder *) decoder;
+
+  /* libjpeg may still longjmp while tearing down; it never does for
+   * abort/destroy, which only free memory. */
+  jpeg_destroy_decompress (&self->cinfo);
+  close_source (&self->source);
+  g_clear_pointer (&self->transform, mockup_color_transform_free);
+  g_free (self->scanline);
+  g_free (self->display_name);
+  free (self->icc);
+  g_free (self);
+}
+
+MockupImageDecoder *
+mockup_jpeg_decoder_new (const MockupImageSource  *image,
+                         int                       min_width,
+                         int                       min_height,
+                         GError                  **error)
+{
+  JpegDecoder *self = g_new0 (JpegDecoder, 1);
+  J_COLOR_SPACE out_space;
+  unsigned int icc_length = 0;
+  int num;
+
+  self->parent.read_row = jpeg_decoder_read_row;
+  self->parent.free = jpeg_decoder_free;
+  self->display_name = g_strdup (image->display_name);
+
+  self->cinfo.err = jpeg_std_error (&self->error.pub);
+  self->error.pub.error_exit = error_exit;
+  self->error.pub.emit_message = emit_message;
+  jpeg_create_decompress (&self->cinfo);
+
+  if (!open_source (&self->source, image, error))
+    {
+      jpeg_decoder_free (&self->parent);
+      return NULL;
+    }
+
+  if (setjmp (self->error.jump))
+    {
+      set_invalid (error, image->display_name, self->error.message);
+      jpeg_decoder_free (&self->parent);
+      return NULL;
+    }
+
+  self->cinfo.src = &self->source.pub;
+  jpeg_save_markers (&self->cinfo, JPEG_APP0 + 2, 0xffff);
+  jpeg_read_header (&self->cinfo, TRUE);
+
+  if (!mockup_image_check_size (image, self->cinfo.image_width, self->cinfo.image_height, error))
+    {
+      jpeg_decoder_free (&self->parent);
+      return NULL;
+    }
+
+  switch (self->cinfo.jpeg_color_space)
+    {
+    case JCS_CMYK:
+    case JCS_YCCK:
+      out_space = JCS_CMYK;
+      self->layout = self->cinfo.saw_Adobe_marker ? MOCKUP_PIXELS_CMYK8_INVERTED : MOCKUP_PIXELS_CMYK8;
+      break;
+    case JCS_GRAYSCALE:
+      out_space = JCS_GRAYSCALE;
+      self->layout = MOCKUP_PIXELS_GRAY8;
+      break;
+    default:
+#if G_BYTE_ORDER == G_LITTLE_ENDIAN
+      out_space = JCS_EXT_BGRA;
+#else
+      out_space = JCS_EXT_ARGB;
+#endif
+      self->layout = MOCKUP_PIXELS_ARGB32;
+      break;
+    }
+
+  if (jpeg_read_icc_profile (&self->cinfo, &self->icc, &icc_length) && icc_length > 0)
+    {
+      g_autoptr(GError) icc_error = NULL;
+
+      self->transform = mockup_color_transform_new (self->icc, icc_length, self->layout, &icc_error);
+      if (icc_error != NULL)
+        g_debug ("%s: %s; treating it as sRGB", image->display_name, icc_error->message);
+    }
+  free (self->icc);
+  self->icc = NULL;
+
+  /* Without a profile, grey is decoded straight to Cairo's order. */
+  if (self->layout == MOCKUP_PIXELS_GRAY8 && self->transform == NULL)
+    {
+#if G_BYTE_ORDER == G_LITTLE_ENDIAN
+      out_space = JCS_EXT_BGRA;
+#else
+      out_space = JCS_EXT_ARGB;
+#endif
+      self->layout = MOCKUP_PIXELS_ARGB32;
+    }
+
+  num = MAX (choose_scale ((int) self->cinfo.image_width, min_width),
+             choose_scale ((int) self->cinfo.image_height, min_height));
+  self->cinfo.out_color_space = out_space;
+  self->cinfo.scale_num = (unsigned int) num;
+  self->cinfo.scale_denom = 8;
+  self->cinfo.dct_method = JDCT_ISLOW;
+  /* Fancy upsampling is what makes chroma edges smooth; keep it. */
+  self->cinfo.do_fancy_upsampling = TRUE;
+
+  jpeg_start_decompress (&self->cinfo);
+  self->started = TRUE;
+
+  self->parent.width = (int) self->cinfo.output_width;
+  self->parent.height = (int) self->cinfo.output_height;
+  self->scanline = g_new (JSAMPLE, (gsize) self->cinfo.output_width * MAX (4, self->cinfo.output_components));
+
+  return &self->parent;
+}

@@ -1,0 +1,350 @@
+/* mockup-resampler.c
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "mockup-color-private.h"
+#include "mockup-resampler-private.h"
+
+/* The taps of one output coordinate along one axis. */
+typedef struct
+{
+  int first;
+  int count;
+  float *weights;
+} Taps;
+
+typedef struct
+{
+  Taps *taps;
+  float *weights;
+  int max_count;
+} Axis;
+
+struct _MockupResampler
+{
+  int src_width, src_height;
+  int dst_width, dst_height;
+  gboolean linear;
+  gboolean copy_only;
+
+  Axis horizontal;
+  Axis vertical;
+
+  /* Horizontally resampled source rows, four floats a pixel, in a ring
+   * indexed by source row modulo ring_size. */
+  float *ring;
+  int ring_size;
+  int rows_in;    /* source rows pushed so far */
+  int rows_out;   /* destination rows pulled so far */
+  guint32 *pending_copy;  /* copy_only: the one row waiting */
+};
+
+static void
+axis_init (Axis *axis,
+           int   src,
+           int   dst)
+{
+  double scale = (double) src / dst;
+  int max_count;
+  float *w;
+
+  /* A box of width @scale covers at most ceil(scale) + 1 source samples;
+   * a tent for enlarging covers two. */
+  max_count = scale > 1.0 ? (int) ceil (scale) + 1 : 2;
+  axis->taps = g_new (Taps, dst);
+  axis->weights = w = g_new0 (float, (gsize) dst * max_count);
+  axis->max_count = 0;
+
+  for (int o = 0; o < dst; o++)
+    {
+      Taps *t = &axis->taps[o];
+
+      t->weights = w + (gsize) o * max_count;
+      if (scale > 1.0)
+        {
+          double lo = o * scale, hi = (o + 1) * scale;
+          int first = (int) floor (lo);
+          int last = MIN (src - 1, (int) ceil (hi) - 1);
+          double total = 0.0;
+
+          t->first = first;
+          t->count = last - first + 1;
+          for (int i = 0; i < t->count; i++)
+            {
+              double a = MAX (lo, first + i), b = MIN (hi, first + i + 1.0);
+              t->weights[i] = (float) MAX (0.0, b - a);
+              total += t->weights[i];
+            }
+          for (int i = 0; i < t->count; i++)
+            t->weights[i] = (float) (t->weights[i] / total);
+        }
+      else
+        {
+          double center = (o + 0.5) * scale - 0.5;
+          int first = (int) floor (center);
+          double frac = center - first;
+
+          if (first < 0)
+            {
+              first = 0;
+              frac = 0.0;
+            }
+          if (first >= src - 1)
+            {
+              first = src - 1;
+              frac = 0.0;
+            }
+          t->first = first;
+          t->count = frac > 0.0 ? 2 : 1;
+          t->weights[0] = (float) (1.0 - frac);
+          if (t->count == 2)
+            t->weights[1] = (float) frac;
+        }
+      axis->max_count = MAX (axis->max_count, t->count);
+    }
+}
+
+static void
+axis_clear (Axis *axis)
+{
+  g_clear_pointer (&axis->taps, g_free);
+  g_clear_pointer (&axis->weights, g_free);
+}
+
+MockupResampler *
+mockup_resampler_new (int      src_width,
+                      int      src_height,
+                      int      dst_width,
+                      int      dst_height,
+                      gboolean linear_light)
+{
+  MockupResampler *self;
+
+  g_return_val_if_fail (src_width > 0 && src_height > 0, NULL);
+  g_return_val_if_fail (dst_width > 0 && dst_height > 0, NULL);
+
+  mockup_color_init ();
+
+  self = g_new0 (MockupResampler, 1);
+  self->src_width = src_width;
+  self->src_height = src_height;
+  self->dst_width = dst_width;
+  self->dst_height = dst_height;
+  self->linear = linear_light;
+  self->copy_only = src_width == dst_width && src_height == dst_height;
+
+  if (self->copy_only)
+    {
+      self->pending_copy = g_new (guint32, src_width);
+      return self;
+    }
+
+  axis_init (&self->horizontal, src_width, dst_width);
+  axis_init (&self->vertical, src_height, dst_height);
+  self->ring_size = self->vertical.max_count + 1;
+  self->ring = g_new0 (float, (gsize) self->ring_size * dst_width * 4);
+  return self;
+}
+
+void
+mockup_resampler_free (MockupResampler *self)
+{
+  if (self == NULL)
+    return;
+  axis_clear (&self->horizontal);
+  axis_clear (&self->vertical);
+  g_free (self->ring);
+  g_free (self->pending_copy);
+  g_free (self);
+}
+
+gsize
+mockup_resampler_estimate_memory (int src_width,
+                                  int src_height,
+                                  int dst_width,
+                                  int dst_height)
+{
+  double vscale = (double) src_height / dst_height;
+  double hscale = (double) src_width / dst_width;
+  gsize ring_rows = (gsize) (vscale > 1.0 ? ceil (vscale) + 3 : 3);
+
+  return ring_rows * dst_width * 16 +
+         (gsize) dst_width * (sizeof (Taps) + 4 * (hscale > 1.0 ? ceil (hscale) + 1 : 2)) +
+         (gsize) dst_height * (sizeof (Taps) + 4 * (vscale > 1.0 ? ceil (vscale) + 1 : 2)) +
+         (gsize) src_width * 4;
+}
+
+gboolean
+mockup_resampler_needs_input (MockupResampler *self)
+{
+  const Taps *t;
+
+  if (self->rows_out >= self->dst_height)
+    return FALSE;
+  if (self->copy_only)
+    return self->rows_in == self->rows_out;
+
+  t = &self->vertical.taps[self->rows_out];
+  return self->rows_in < t->first + t->count;
+}
+
+static inline void
+load_pixel (const MockupResampler *self,
+            guint32                p,
+            float                  out[4])
+{
+  guint8 a = MOCKUP_A (p);
+
+  if (self->linear)
+    {
+      out[0] = mockup_color_premul_to_linear (MOCKUP_R (p), a);
+      out[1] = mockup_color_premul_to_linear (MOCKUP_G (p), a);
+      out[2] = mockup_color_premul_to_linear (MOCKUP_B (p), a);
+    }
+  else
+    {
+      out[0] = MOCKUP_R (p) * (1.0f / 255.0f);
+      out[1] = MOCKUP_G (p) * (1.0f / 255.0f);
+      out[2] = MOCKUP_B (p) * (1.0f / 255.0f);
+    }
+  out[3] = a * (1.0f / 255.0f);
+}
+
+static inline guint32
+store_pixel (const MockupResampler *self,
+             const float            in[4])
+{
+  float a = CLAMP (in[3], 0.0f, 1.0f);
+  guint8 a8 = (guint8) lrintf (a * 255.0f);
+  guint8 r, g, b;
+
+  if (a8 == 0)
+    return 0;
+
+  if (self->linear)
+    {
+      r = mockup_color_linear_to_premul8 (in[0], a);
+      g = mockup_color_linear_to_premul8 (in[1], a);
+      b = mockup_color_linear_to_premul8 (in[2], a);
+    }
+  else
+    {
+      r = (guint8) lrintf (CLAMP (in[0], 0.0f, a) * 255.0f);
+      g = (guint8) lrintf (CLAMP (in[1], 0.0f, a) * 255.0f);
+      b = (guint8) lrintf (CLAMP (in[2], 0.0f, a) * 255.0f);
+    }
+  /* Rounding must never leave a colour brighter than its alpha. */
+  return MOCKUP_ARGB (a8, MIN (r, a8), MIN (g, a8), MIN (b, a8));
+}
+
+void
+mockup_resampler_push_row (MockupResampler *self,
+                           const guint32   *row)
+{
+  float *dst;
+
+  g_return_if_fail (self->rows_in < self->src_height);
+
+  if (self->copy_only)
+    {
+      memcpy (self->pending_copy, row, (gsize) self->src_width * 4);
+      self->rows_in++;
+      return;
+    }
+
+  dst = self->ring + (gsize) (self->rows_in % self->ring_size) * self->dst_width * 4;
+
+  if (self->src_width == self->dst_width)
+    {
+      for (int x = 0; x < self->dst_width; x++)
+        load_pixel (self, row[x], dst + x * 4);
+    }
+  else
+    {
+      for (int x = 0; x < self->dst_width; x++)
+        {
+          const Taps *t = &self->horizontal.taps[x];
+          float acc[4] = { 0, 0, 0, 0 };
+
+          for (int i = 0; i < t->count; i++)
+            {
+              float px[4];
+              float w = t->weights[i];
+
+              load_pixel (self, row[t->first + i], px);
+              acc[0] += w * px[0];
+              acc[1] += w * px[1];
+              acc[2] += w * px[2];
+              acc[3] += w * px[3];
+            }
+          memcpy (dst + x * 4, acc, sizeof acc);
+        }
+    }
+  self->rows_in++;
+}
+
+void
+mockup_resampler_pull_row (MockupResampler *self,
+                           guint32         *row)
+{
+  const Taps *t;
+
+  g_return_if_fail (self->rows_out < self->dst_height);
+  g_return_if_fail (!mockup_resampler_needs_input (self));
+
+  if (self->copy_only)
+    {
+      memcpy (row, self->pending_copy, (gsize) self->dst_width * 4);
+      self->rows_out++;
+      return;
+    }
+
+  t = &self->vertical.taps[self->rows_out];
+  for (int x = 0; x < self->dst_width; x++)
+    {
+      float acc[4] = { 0, 0, 0, 0 };
+
+      for (int i = 0; i < t->count; i++)
+        {
+          const float *src = self->ring + ((gsize) ((t->first + i) % self->ring_size) * self->dst_width + x) * 4;
+          float w = t->weights[i];
+
+          acc[0] += w * src[0];
+          acc[1] += w * src[1];
+          acc[2] += w * src[2];
+          acc[3] += w * src[3];
+        }
+      row[x] = store_pixel (self, acc);
+    }
+  self->rows_out++;
+}
+
+void
+mockup_resample_image (const guint32 *src,
+                       int            src_width,
+                       int            src_height,
+                       gsize          src_stride,
+                       guint32       *dst,
+                       int            dst_width,
+                       int            dst_height,
+                       gsize          dst_stride,
+                       gboolean       linear_light)
+{
+  g_autoptr(MockupResampler) resampler = mockup_resampler_new (src_width, src_height,
+                                                               dst_width, dst_height,
+                                                               linear_light);
+  int in = 0;
+
+  for (int y = 0; y < dst_height; y++)
+    {
+      while (mockup_resampler_needs_input (resampler))
+        mockup_resampler_push_row (resampler, src + (gsize) in++ * src_stride);
+      mockup_resampler_pull_row (resampler, dst + (gsize) y * dst_stride);
+    }
+}

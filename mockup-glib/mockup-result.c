@@ -1,0 +1,540 @@
+/* mockup-result.c
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include "mockup-enums.h"
+#include "mockup-error.h"
+#include "mockup-result-private.h"
+
+/**
+ * MockupResult:
+ *
+ * One rendered mockup, or the reason it could not be rendered.
+ *
+ * A result holds the encoded image ([method@Mockup.Result.get_bytes]), or
+ * for [enum@Mockup.Format.PIXBUF] the image itself
+ * ([method@Mockup.Result.get_pixbuf]), with its size, the template it came
+ * from, and what it cost: the time it waited for its turn and for memory,
+ * the time it took, and the process's resident memory when it was done.
+ *
+ * In a batch, a template that fails gives a result that carries its error
+ * ([method@Mockup.Result.get_error]) and no image; the other templates still
+ * render.
+ *
+ * Results are immutable and safe to pass between threads.
+ */
+
+struct _MockupResult
+{
+  GObject parent_instance;
+
+  guint index;
+  char *template_id;
+  char *template_name;
+  MockupFormat format;
+  int width;
+  int height;
+  GBytes *bytes;
+  GError *error;
+
+  guint64 wait_time;
+  guint64 render_time;
+  guint64 resident_memory;
+
+  GMutex lock;
+  GdkPixbuf *pixbuf;      /* decoded on demand from bytes */
+};
+
+enum {
+  PROP_0,
+  PROP_INDEX,
+  PROP_TEMPLATE_ID,
+  PROP_TEMPLATE_NAME,
+  PROP_FORMAT,
+  PROP_WIDTH,
+  PROP_HEIGHT,
+  PROP_BYTES,
+  PROP_WAIT_TIME,
+  PROP_RENDER_TIME,
+  PROP_RESIDENT_MEMORY,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (MockupResult, mockup_result, G_TYPE_OBJECT)
+
+static void
+mockup_result_finalize (GObject *object)
+{
+  MockupResult *self = (MockupResult *) object;
+
+  g_free (self->template_id);
+  g_free (self->template_name);
+  g_clear_pointer (&self->bytes, g_bytes_unref);
+  g_clear_error (&self->error);
+  g_clear_object (&self->pixbuf);
+  g_mutex_clear (&self->lock);
+
+  G_OBJECT_CLASS (mockup_result_parent_class)->finalize (object);
+}
+
+static void
+mockup_result_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  MockupResult *self = MOCKUP_RESULT (object);
+
+  switch (prop_id)
+    {
+    case PROP_INDEX:
+      g_value_set_uint (value, self->index);
+      break;
+    case PROP_TEMPLATE_ID:
+      g_value_set_string (value, self->template_id);
+      break;
+    case PROP_TEMPLATE_NAME:
+      g_value_set_string (value, self->template_name);
+      break;
+    case PROP_FORMAT:
+      g_value_set_enum (value, self->format);
+      break;
+    case PROP_WIDTH:
+      g_value_set_int (value, self->width);
+      break;
+    case PROP_HEIGHT:
+      g_value_set_int (value, self->height);
+      break;
+    case PROP_BYTES:
+      g_value_set_boxed (value, self->bytes);
+      break;
+    case PROP_WAIT_TIME:
+      g_value_set_uint64 (value, self->wait_time);
+      break;
+    case PROP_RENDER_TIME:
+      g_value_set_uint64 (value, self->render_time);
+      break;
+    case PROP_RESIDENT_MEMORY:
+      g_value_set_uint64 (value, self->resident_memory);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+mockup_result_class_init (MockupResultClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = mockup_result_finalize;
+  object_class->get_property = mockup_result_get_property;
+
+  /**
+   * MockupResult:index: (getter get_index)
+   *
+   * The position of the template in its batch, from 0; 0 for a single
+   * render.
+   */
+  properties[PROP_INDEX] =
+    g_param_spec_uint ("index", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * MockupResult:template-id: (getter get_template_id)
+   *
+   * The id of the template rendered; for a manifest that could not be
+   * loaded, the id its file name gives.
+   */
+  properties[PROP_TEMPLATE_ID] =
+    g_param_spec_string ("template-id", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * MockupResult:template-name: (getter get_template_name)
+   *
+   * The human-readable name of the template rendered.
+   */
+  properties[PROP_TEMPLATE_NAME] =
+    g_param_spec_string ("template-name", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * MockupResult:format: (getter get_format)
+   *
+   * The format the image was produced in.
+   */
+  properties[PROP_FORMAT] =
+    g_param_spec_enum ("format", NULL, NULL, MOCKUP_TYPE_FORMAT, MOCKUP_FORMAT_JPEG,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * MockupResult:width: (getter get_width)
+   *
+   * The image's width in pixels; 0 for a failed render.
+   */
+  properties[PROP_WIDTH] =
+    g_param_spec_int ("width", NULL, NULL, 0, G_MAXINT, 0,
+                      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * MockupResult:height: (getter get_height)
+   *
+   * The image's height in pixels; 0 for a failed render.
+   */
+  properties[PROP_HEIGHT] =
+    g_param_spec_int ("height", NULL, NULL, 0, G_MAXINT, 0,
+                      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * MockupResult:bytes: (getter get_bytes)
+   *
+   * The encoded image, or %NULL for pixbuf output and failed renders.
+   */
+  properties[PROP_BYTES] =
+    g_param_spec_boxed ("bytes", NULL, NULL, G_TYPE_BYTES,
+                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * MockupResult:wait-time: (getter get_wait_time)
+   *
+   * Microseconds between the request and the start of the render: the
+   * time spent waiting for a worker and for room in the memory budget.
+   */
+  properties[PROP_WAIT_TIME] =
+    g_param_spec_uint64 ("wait-time", NULL, NULL, 0, G_MAXUINT64, 0,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * MockupResult:render-time: (getter get_render_time)
+   *
+   * Microseconds the render took, decoding and encoding included.
+   */
+  properties[PROP_RENDER_TIME] =
+    g_param_spec_uint64 ("render-time", NULL, NULL, 0, G_MAXUINT64, 0,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * MockupResult:resident-memory: (getter get_resident_memory)
+   *
+   * The process's resident memory in bytes when the render finished, as
+   * [func@Mockup.get_resident_memory] gives it.
+   */
+  properties[PROP_RESIDENT_MEMORY] =
+    g_param_spec_uint64 ("resident-memory", NULL, NULL, 0, G_MAXUINT64, 0,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+mockup_result_init (MockupResult *self)
+{
+  g_mutex_init (&self->lock);
+}
+
+MockupResult *
+_mockup_result_new (guint         index,
+                    const char   *template_id,
+                    const char   *template_name,
+                    MockupFormat  format,
+                    int           width,
+                    int           height,
+                    GBytes       *bytes,
+                    GdkPixbuf    *pixbuf)
+{
+  MockupResult *self = g_object_new (MOCKUP_TYPE_RESULT, NULL);
+
+  self->index = index;
+  self->template_id = g_strdup (template_id);
+  self->template_name = g_strdup (template_name);
+  self->format = format;
+  self->width = width;
+  self->height = height;
+  self->bytes = bytes != NULL ? g_bytes_ref (bytes) : NULL;
+  self->pixbuf = pixbuf != NULL ? g_object_ref (pixbuf) : NULL;
+  return self;
+}
+
+MockupResult *
+_mockup_result_new_for_error (guint         index,
+                              const char   *template_id,
+                              const char   *template_name,
+                              MockupFormat  format,
+                              const GError *error)
+{
+  MockupResult *self = _mockup_result_new (index, template_id, template_name, format,
+                                           0, 0, NULL, NULL);
+
+  self->error = g_error_copy (error);
+  return self;
+}
+
+void
+_mockup_result_set_timing (MockupResult *self,
+                           guint64       wait_time,
+                           guint64       render_time,
+                           guint64       resident_memory)
+{
+  self->wait_time = wait_time;
+  self->render_time = render_time;
+  self->resident_memory = resident_memory;
+}
+
+/**
+ * mockup_result_get_index: (get-property index)
+ * @self: a result
+ *
+ * Returns: the template's position in its batch
+ */
+guint
+mockup_result_get_index (MockupResult *self)
+{
+  g_return_val_if_fail (MOCKUP_IS_RESULT (self), 0);
+  return self->index;
+}
+
+/**
+ * mockup_result_get_template_id: (get-property template-id)
+ * @self: a result
+ *
+ * Returns: the id of the template rendered
+ */
+const char *
+mockup_result_get_template_id (MockupResult *self)
+{
+  g_return_val_if_fail (MOCKUP_IS_RESULT (self), NULL);
+  return self->template_id;
+}
+
+/**
+ * mockup_result_get_template_name: (get-property template-name)
+ * @self: a result
+ *
+ * Returns: the name of the template rendered
+ */
+const char *
+mockup_result_get_template_name (MockupResult *self)
+{
+  g_return_val_if_fail (MOCKUP_IS_RESULT (self), NULL);
+  return self->template_name;
+}
+
+/**
+ * mockup_result_get_width: (get-property width)
+ * @self: a result
+ *
+ * Returns: the image's width in pixels, 0 if the render failed
+ */
+int
+mockup_result_get_width (MockupResult *self)
+{
+  g_return_val_if_fail (MOCKUP_IS_RESULT (self), 0);
+  return self->width;
+}
+
+/**
+ * mockup_result_get_height: (get-property height)
+ * @self: a result
+ *
+ * Returns: the image's height in pixels, 0 if the render failed
+ */
+int
+mockup_result_get_height (MockupResult *self)
+{
+  g_return_val_if_fail (MOCKUP_IS_RESULT (self), 0);
+  return self->height;
+}
+
+/**
+ * mockup_result_get_format: (get-property format)
+ * @self: a result
+ *
+ * Returns: the format of the image
+ */
+MockupFormat
+mockup_result_get_format (MockupResult *self)
+{
+  g_return_val_if_fail (MOCKUP_IS_RESULT (self), MOCKUP_FORMAT_JPEG);
+  return self->format;
+}
+
+/**
+ * mockup_result_get_bytes: (get-property bytes)
+ * @self: a result
+ *
+ * The encoded image, ready to be sent or stored, in the result's
+ * [property@Mockup.Result:format].
+ *
+ * Returns: (transfer none) (nullable): the encoded image, or %NULL for
+ *   [enum@Mockup.Format.PIXBUF] and for a failed render
+ */
+GBytes *
+mockup_result_get_bytes (MockupResult *self)
+{
+  g_return_val_if_fail (MOCKUP_IS_RESULT (self), NULL);
+  return self->bytes;
+}
+
+/**
+ * mockup_result_get_pixbuf:
+ * @self: a result
+ *
+ * The image as a pixbuf. For [enum@Mockup.Format.PIXBUF] this is the
+ * rendered image itself; for an encoded format it is decoded from
+ * [method@Mockup.Result.get_bytes] on the first call and kept.
+ *
+ * Returns: (transfer none) (nullable): the image, or %NULL for a failed
+ *   render
+ */
+GdkPixbuf *
+mockup_result_get_pixbuf (MockupResult *self)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+
+  g_return_val_if_fail (MOCKUP_IS_RESULT (self), NULL);
+
+  locker = g_mutex_locker_new (&self->lock);
+
+  if (self->pixbuf == NULL && self->bytes != NULL)
+    {
+      g_autoptr(GdkPixbufLoader) loader = gdk_pixbuf_loader_new ();
+      g_autoptr(GError) error = NULL;
+
+      if (gdk_pixbuf_loader_write_bytes (loader, self->bytes, &error) &&
+          gdk_pixbuf_loader_close (loader, &error))
+        self->pixbuf = g_object_ref (gdk_pixbuf_loader_get_pixbuf (loader));
+      else
+        g_warning ("Cannot decode the %s result of template %s: %s",
+                   mockup_format_get_extension (self->format), self->template_id, error->message);
+    }
+
+  return self->pixbuf;
+}
+
+/**
+ * mockup_result_get_error:
+ * @self: a result
+ *
+ * Why the template could not be rendered.
+ *
+ * Returns: (transfer none) (nullable): the error, or %NULL if the render
+ *   succeeded
+ */
+const GError *
+mockup_result_get_error (MockupResult *self)
+{
+  g_return_val_if_fail (MOCKUP_IS_RESULT (self), NULL);
+  return self->error;
+}
+
+/**
+ * mockup_result_check:
+ * @self: a result
+ * @error: return location for a copy of the result's error
+ *
+ * Turns a failed result into an error: in Python and JavaScript, into an
+ * exception.
+ *
+ * Returns: %TRUE if the template rendered, %FALSE with @error set if not
+ */
+gboolean
+mockup_result_check (MockupResult  *self,
+                     GError       **error)
+{
+  g_return_val_if_fail (MOCKUP_IS_RESULT (self), FALSE);
+
+  if (self->error != NULL)
+    {
+      g_propagate_error (error, g_error_copy (self->error));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * mockup_result_get_wait_time: (get-property wait-time)
+ * @self: a result
+ *
+ * Returns: microseconds spent waiting for a worker and for memory
+ */
+guint64
+mockup_result_get_wait_time (MockupResult *self)
+{
+  g_return_val_if_fail (MOCKUP_IS_RESULT (self), 0);
+  return self->wait_time;
+}
+
+/**
+ * mockup_result_get_render_time: (get-property render-time)
+ * @self: a result
+ *
+ * Returns: microseconds the render took
+ */
+guint64
+mockup_result_get_render_time (MockupResult *self)
+{
+  g_return_val_if_fail (MOCKUP_IS_RESULT (self), 0);
+  return self->render_time;
+}
+
+/**
+ * mockup_result_get_resident_memory: (get-property resident-memory)
+ * @self: a result
+ *
+ * Returns: the process's resident memory in bytes when the render finished
+ */
+guint64
+mockup_result_get_resident_memory (MockupResult *self)
+{
+  g_return_val_if_fail (MOCKUP_IS_RESULT (self), 0);
+  return self->resident_memory;
+}
+
+/**
+ * mockup_result_save:
+ * @self: a result
+ * @path: (type filename): the file to write
+ * @error: return location for an error
+ *
+ * Writes the image to @path atomically: to a temporary file in the same
+ * folder, then renamed over @path, so that a reader never sees half a file
+ * and a killed process leaves none behind. Encoded results are written as
+ * they are; pixbuf results are written as PNG.
+ *
+ * Returns: %TRUE on success; %FALSE with @error set, also when the render
+ *   itself had failed
+ */
+gboolean
+mockup_result_save (MockupResult  *self,
+                    const char    *path,
+                    GError       **error)
+{
+  g_autofree char *buffer = NULL;
+  const char *data;
+  gsize length;
+
+  g_return_val_if_fail (MOCKUP_IS_RESULT (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!mockup_result_check (self, error))
+    return FALSE;
+
+  if (self->bytes != NULL)
+    data = g_bytes_get_data (self->bytes, &length);
+  else
+    {
+      if (!gdk_pixbuf_save_to_buffer (self->pixbuf, &buffer, &length, "png", error, NULL))
+        return FALSE;
+      data = buffer;
+    }
+
+  return g_file_set_contents_full (path, data, (gssize) length,
+                                   G_FILE_SET_CONTENTS_CONSISTENT, 0644, error);
+}

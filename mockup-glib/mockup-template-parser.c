@@ -1,0 +1,1106 @@
+/* mockup-template-parser.c: template manifests, format 1
+ *
+ * Strict by design: an unknown member is an error (a misspelt "opactiy"
+ * would otherwise be silently ignored), every number is checked for range,
+ * and every error names the file, the member and what is wrong with it.
+ * Members whose names start with "_" are free for comments.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mockup-error.h"
+#include "mockup-template-private.h"
+
+typedef struct
+{
+  const char *label;
+  const char *base_dir;
+  char *real_base_dir;
+  GError **error;
+} Parser;
+
+static const char * const blend_names[] = {
+  "normal", "multiply", "screen", "overlay", "darken", "lighten",
+  "color-dodge", "color-burn", "hard-light", "soft-light", "difference",
+  "exclusion", "hue", "saturation", "color", "luminosity",
+};
+
+const char *
+mockup_blend_mode_to_string (MockupBlendMode mode)
+{
+  return blend_names[mode];
+}
+
+G_GNUC_PRINTF (4, 5)
+static gboolean
+fail (Parser     *parser,
+      int         code,
+      const char *member,
+      const char *format,
+      ...)
+{
+  g_autofree char *problem = NULL;
+  va_list args;
+
+  va_start (args, format);
+  problem = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  g_set_error (parser->error, MOCKUP_ERROR, code, "%s: %s: %s",
+               parser->label, member, problem);
+  return FALSE;
+}
+
+static const char *
+node_type_name (JsonNode *node)
+{
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return "null";
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    return "an object";
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    return "an array";
+  switch (json_node_get_value_type (node))
+    {
+    case G_TYPE_BOOLEAN:
+      return "a boolean";
+    case G_TYPE_STRING:
+      return "a string";
+    default:
+      return "a number";
+    }
+}
+
+static gboolean
+is_number (JsonNode *node)
+{
+  GType type;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return FALSE;
+  type = json_node_get_value_type (node);
+  return type == G_TYPE_INT64 || type == G_TYPE_DOUBLE;
+}
+
+static gboolean
+is_string (JsonNode *node)
+{
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+         json_node_get_value_type (node) == G_TYPE_STRING;
+}
+
+static gboolean
+check_members (Parser             *parser,
+               JsonObject         *object,
+               const char         *member,
+               const char * const *allowed)
+{
+  g_autoptr(GList) names = json_object_get_members (object);
+
+  for (GList *l = names; l != NULL; l = l->next)
+    {
+      const char *name = l->data;
+
+      g_autofree char *list = NULL;
+
+      if (name[0] == '_' || g_strv_contains (allowed, name))
+        continue;
+      list = g_strjoinv (", ", (char **) allowed);
+      return fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, member,
+                   "unknown member \"%s\" (allowed: %s; names starting with \"_\" are free for comments)",
+                   name, list);
+    }
+  return TRUE;
+}
+
+static gboolean
+read_number (Parser     *parser,
+             JsonNode   *node,
+             const char *member,
+             double      min,
+             double      max,
+             double     *out)
+{
+  double value;
+
+  if (!is_number (node))
+    return fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, member,
+                 "expected a number, got %s", node_type_name (node));
+
+  value = json_node_get_double (node);
+  if (!isfinite (value))
+    return fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, member, "the number is not finite");
+  if (value < min || value > max)
+    return fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, member,
+                 "%g is out of range (%g to %g)", value, min, max);
+  *out = value;
+  return TRUE;
+}
+
+static gboolean
+read_optional_number (Parser     *parser,
+                      JsonObject *object,
+                      const char *parent,
+                      const char *name,
+                      double      min,
+                      double      max,
+                      double     *out)
+{
+  g_autofree char *member = g_strdup_printf ("%s.%s", parent, name);
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL)
+    return TRUE;
+  return read_number (parser, node, member, min, max, out);
+}
+
+static gboolean
+read_required_number (Parser     *parser,
+                      JsonObject *object,
+                      const char *parent,
+                      const char *name,
+                      double      min,
+                      double      max,
+                      double     *out)
+{
+  g_autofree char *member = g_strdup_printf ("%s.%s", parent, name);
+
+  if (!json_object_has_member (object, name))
+    return fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, member, "required member is missing");
+  return read_number (parser, json_object_get_member (object, name), member, min, max, out);
+}
+
+static gboolean
+read_string (Parser      *parser,
+             JsonNode    *node,
+             const char  *member,
+             const char **out)
+{
+  if (!is_string (node))
+    return fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, member,
+                 "expected a string, got %s", node_type_name (node));
+  *out = json_node_get_string (node);
+  return TRUE;
+}
+
+static gboolean
+read_enum (Parser             *parser,
+           JsonNode           *node,
+           const char         *member,
+           const char * const *names,
+           guint               n_names,
+           guint              *out)
+{
+  const char *value;
+  g_autoptr(GString) list = g_string_new (NULL);
+
+  if (!read_string (parser, node, member, &value))
+    return FALSE;
+  for (guint i = 0; i < n_names; i++)
+    {
+      if (g_str_equal (value, names[i]))
+        {
+          *out = i;
+          return TRUE;
+        }
+      g_string_append_printf (list, "%s%s", i ? ", " : "", names[i]);
+    }
+  return fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, member,
+               "unknown value \"%s\" (expected one of: %s)", value, list->str);
+}
+
+static gboolean
+read_point (Parser     *parser,
+            JsonNode   *node,
+            const char *member,
+            double      point[2])
+{
+  JsonArray *array;
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, member,
+                 "expected a point [x, y], got %s", node_type_name (node));
+  array = json_node_get_array (node);
+  if (json_array_get_length (array) != 2)
+    return fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, member,
+                 "expected a point [x, y] of 2 numbers, got %u", json_array_get_length (array));
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *item = g_strdup_printf ("%s[%u]", member, i);
+
+      if (!read_number (parser, json_array_get_element (array, i), item,
+                        -MOCKUP_MAX_COORDINATE, MOCKUP_MAX_COORDINATE, &point[i]))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static int
+hex_digit (char c)
+{
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
+  return -1;
+}
+
+static gboolean
+read_color (Parser     *parser,
+            JsonNode   *node,
+            const char *member,
+            double      rgba[4])
+{
+  const char *text;
+  gsize len;
+  int digits[8];
+
+  if (!read_string (parser, node, member, &text))
+    return FALSE;
+
+  len = strlen (text);
+  if (text[0] != '#' || (len != 4 && len != 5 && len != 7 && len != 9))
+    goto bad;
+  for (gsize i = 1; i < len; i++)
+    if ((digits[i - 1] = hex_digit (text[i])) < 0)
+      goto bad;
+
+  rgba[3] = 1.0;
+  if (len <= 5)
+    for (gsize i = 0; i < len - 1; i++)
+      rgba[i] = digits[i] * 17 / 255.0;
+  else
+    for (gsize i = 0; i < (len - 1) / 2; i++)
+      rgba[i] = (digits[2 * i] * 16 + digits[2 * i + 1]) / 255.0;
+  return TRUE;
+
+bad:
+  return fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, member,
+               "\"%s\" is not a colour (expected #rgb, #rgba, #rrggbb or #rrggbbaa)", text);
+}
+
+/* Resolves @relative against the template's folder and refuses anything
+ * that leaves it, through ".." or through a symbolic link. */
+static gboolean
+resolve_path (Parser      *parser,
+              const char  *relative,
+              const char  *member,
+              char       **resolved)
+{
+  g_autofree char *joined = NULL;
+  g_autofree char *real = NULL;
+  gsize base_len;
+
+  if (parser->base_dir == NULL)
+    return fail (parser, MOCKUP_ERROR_NOT_FOUND, member,
+                 "\"%s\" cannot be found: the template was loaded from data without a base folder",
+                 relative);
+  if (relative[0] == '\0')
+    return fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, member, "the path is empty");
+  if (g_path_is_absolute (relative) || relative[0] == '~')
+    return fail (parser, MOCKUP_ERROR_PATH_OUTSIDE, member,
+                 "\"%s\" is an absolute path; paths are relative to the template's folder",
+                 relative);
+
+  joined = g_canonicalize_filename (relative, parser->base_dir);
+  base_len = strlen (parser->base_dir);
+  if (strncmp (joined, parser->base_dir, base_len) != 0 ||
+      (joined[base_len] != G_DIR_SEPARATOR && !G_IS_DIR_SEPARATOR (parser->base_dir[base_len - 1])))
+    return fail (parser, MOCKUP_ERROR_PATH_OUTSIDE, member,
+                 "\"%s\" lies outside the template's folder", relative);
+
+  real = realpath (joined, NULL);
+  if (real == NULL)
+    {
+      int saved_errno = errno;
+
+      return fail (parser, saved_errno == ENOENT || saved_errno == ENOTDIR ? MOCKUP_ERROR_NOT_FOUND
+                                                                           : MOCKUP_ERROR_INVALID_IMAGE,
+                   member, "\"%s\": %s", relative, g_strerror (saved_errno));
+    }
+
+  base_len = strlen (parser->real_base_dir);
+  if (strncmp (real, parser->real_base_dir, base_len) != 0 ||
+      (real[base_len] != G_DIR_SEPARATOR && strcmp (parser->real_base_dir, "/") != 0))
+    return fail (parser, MOCKUP_ERROR_PATH_OUTSIDE, member,
+                 "\"%s\" links to a file outside the template's folder", relative);
+
+  if (!g_file_test (real, G_FILE_TEST_IS_REGULAR))
+    return fail (parser, MOCKUP_ERROR_NOT_FOUND, member, "\"%s\" is not a regular file", relative);
+
+  *resolved = g_steal_pointer (&real);
+  return TRUE;
+}
+
+static void
+image_ref_free (MockupImageRef *ref)
+{
+  if (ref == NULL)
+    return;
+  mockup_image_source_clear (&ref->source);
+  g_free (ref->member);
+  g_free (ref);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MockupImageRef, image_ref_free)
+
+static MockupImageRef *
+read_image (Parser     *parser,
+            JsonNode   *node,
+            const char *member)
+{
+  g_autoptr(MockupImageRef) ref = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) local_error = NULL;
+  const char *relative;
+
+  if (!read_string (parser, node, member, &relative))
+    return NULL;
+  if (!resolve_path (parser, relative, member, &path))
+    return NULL;
+
+  ref = g_new0 (MockupImageRef, 1);
+  ref->member = g_strdup (member);
+  mockup_image_source_init_path (&ref->source, path);
+  g_free (ref->source.display_name);
+  ref->source.display_name = g_strdup (relative);
+
+  if (!mockup_image_source_probe (&ref->source, &ref->info, &local_error))
+    {
+      fail (parser, local_error->code, member, "%s", local_error->message);
+      return NULL;
+    }
+
+  return g_steal_pointer (&ref);
+}
+
+/* "mask": "path" or { "source": "path", "mode": …, "invert": … } */
+static gboolean
+read_mask (Parser      *parser,
+           JsonNode    *node,
+           const char  *member,
+           MockupLayer *layer)
+{
+  static const char * const allowed[] = { "source", "mode", "invert", NULL };
+  static const char * const modes[] = { "luminance", "alpha" };
+  g_autofree char *source_member = g_strdup_printf ("%s.source", member);
+  JsonObject *object;
+  JsonNode *child;
+  guint mode;
+
+  layer->mask_mode = MOCKUP_MASK_LUMINANCE;
+
+  if (is_string (node))
+    return (layer->mask = read_image (parser, node, member)) != NULL;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, member,
+                 "expected a path or an object, got %s", node_type_name (node));
+
+  object = json_node_get_object (node);
+  if (!check_members (parser, object, member, allowed))
+    return FALSE;
+  if (!json_object_has_member (object, "source"))
+    return fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, source_member, "required member is missing");
+
+  if ((child = json_object_get_member (object, "mode")) != NULL)
+    {
+      g_autofree char *mode_member = g_strdup_printf ("%s.mode", member);
+
+      if (!read_enum (parser, child, mode_member, modes, G_N_ELEMENTS (modes), &mode))
+        return FALSE;
+      layer->mask_mode = (MockupMaskMode) mode;
+    }
+  if ((child = json_object_get_member (object, "invert")) != NULL)
+    {
+      if (!JSON_NODE_HOLDS_VALUE (child) || json_node_get_value_type (child) != G_TYPE_BOOLEAN)
+        {
+          g_autofree char *invert_member = g_strdup_printf ("%s.invert", member);
+
+          return fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, invert_member,
+                       "expected true or false, got %s", node_type_name (child));
+        }
+      layer->mask_invert = json_node_get_boolean (child);
+    }
+
+  layer->mask = read_image (parser, json_object_get_member (object, "source"), source_member);
+  return layer->mask != NULL;
+}
+
+/* "shading"/"displacement": "path" or { "source": …, "strength": …, … } */
+static MockupImageRef *
+read_map (Parser             *parser,
+          JsonNode           *node,
+          const char         *member,
+          const char * const *allowed,
+          double              max_strength,
+          double             *strength,
+          double             *neutral)
+{
+  g_autofree char *source_member = g_strdup_printf ("%s.source", member);
+  JsonObject *object;
+
+  if (is_string (node))
+    return read_image (parser, node, member);
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, member,
+            "expected a path or an object, got %s", node_type_name (node));
+      return NULL;
+    }
+  object = json_node_get_object (node);
+  if (!check_members (parser, object, member, allowed))
+    return NULL;
+  if (!json_object_has_member (object, "source"))
+    {
+      fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, source_member, "required member is missing");
+      return NULL;
+    }
+  if (!read_optional_number (parser, object, member, "strength", 0.0, max_strength, strength))
+    return NULL;
+  if (neutral != NULL &&
+      !read_optional_number (parser, object, member, "neutral", 0.01, 1.0, neutral))
+    return NULL;
+  return read_image (parser, json_object_get_member (object, "source"), source_member);
+}
+
+static gboolean
+read_quad (Parser      *parser,
+           JsonNode    *node,
+           const char  *member,
+           MockupShape *shape)
+{
+  JsonArray *array;
+  g_autofree char *problem = NULL;
+
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    return fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, member,
+                 "expected 4 points [[x, y], …], got %s", node_type_name (node));
+  array = json_node_get_array (node);
+  if (json_array_get_length (array) != 4)
+    return fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, member,
+                 "expected 4 points (top-left, top-right, bottom-right, bottom-left), got %u",
+                 json_array_get_length (array));
+
+  shape->kind = MOCKUP_SHAPE_QUAD;
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autofree char *item = g_strdup_printf ("%s[%u]", member, i);
+
+      if (!read_point (parser, json_array_get_element (array, i), item, shape->quad[i]))
+        return FALSE;
+    }
+
+  if (!mockup_shape_validate (shape, &problem))
+    return fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, member, "%s", problem);
+  return TRUE;
+}
+
+static gboolean
+read_mesh (Parser      *parser,
+           JsonNode    *node,
+           const char  *member,
+           MockupShape *shape)
+{
+  JsonArray *rows;
+  guint n_rows, n_columns = 0;
+  g_autofree char *problem = NULL;
+
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    return fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, member,
+                 "expected rows of points [[[x, y], …], …], got %s", node_type_name (node));
+  rows = json_node_get_array (node);
+  n_rows = json_array_get_length (rows);
+  if (n_rows < 2 || n_rows > MOCKUP_MAX_MESH_POINTS)
+    return fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, member,
+                 "expected 2 to %d rows of points, got %u", MOCKUP_MAX_MESH_POINTS, n_rows);
+
+  shape->kind = MOCKUP_SHAPE_MESH;
+  for (guint r = 0; r < n_rows; r++)
+    {
+      g_autofree char *row_member = g_strdup_printf ("%s[%u]", member, r);
+      JsonNode *row_node = json_array_get_element (rows, r);
+      JsonArray *row;
+      guint n;
+
+      if (!JSON_NODE_HOLDS_ARRAY (row_node))
+        return fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, row_member,
+                     "expected a row of points, got %s", node_type_name (row_node));
+      row = json_node_get_array (row_node);
+      n = json_array_get_length (row);
+      if (r == 0)
+        {
+          if (n < 2 || n > MOCKUP_MAX_MESH_POINTS)
+            return fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, row_member,
+                         "expected 2 to %d points a row, got %u", MOCKUP_MAX_MESH_POINTS, n);
+          n_columns = n;
+          shape->mesh_rows = n_rows;
+          shape->mesh_columns = n_columns;
+          shape->mesh = g_new0 (double, 2 * n_rows * n_columns);
+        }
+      else if (n != n_columns)
+        return fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, row_member,
+                     "every row needs the same number of points: row 0 has %u, this one %u",
+                     n_columns, n);
+
+      for (guint c = 0; c < n; c++)
+        {
+          g_autofree char *item = g_strdup_printf ("%s[%u][%u]", member, r, c);
+
+          if (!read_point (parser, json_array_get_element (row, c), item,
+                           shape->mesh + 2 * (r * n_columns + c)))
+            return FALSE;
+        }
+    }
+
+  if (!mockup_shape_validate (shape, &problem))
+    return fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, member, "%s", problem);
+  return TRUE;
+}
+
+static gboolean
+read_cylinder (Parser      *parser,
+               JsonNode    *node,
+               const char  *member,
+               MockupShape *shape)
+{
+  static const char * const allowed[] = {
+    "left", "right", "top", "bottom", "ellipse", "wrap", "rotation", NULL
+  };
+  JsonObject *object;
+  double wrap = 180.0, rotation = 0.0;
+  const double m = MOCKUP_MAX_COORDINATE;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, member,
+                 "expected an object, got %s", node_type_name (node));
+  object = json_node_get_object (node);
+  if (!check_members (parser, object, member, allowed))
+    return FALSE;
+
+  shape->kind = MOCKUP_SHAPE_CYLINDER;
+  if (!read_required_number (parser, object, member, "left", -m, m, &shape->left) ||
+      !read_required_number (parser, object, member, "right", -m, m, &shape->right) ||
+      !read_required_number (parser, object, member, "top", -m, m, &shape->top) ||
+      !read_required_number (parser, object, member, "bottom", -m, m, &shape->bottom) ||
+      !read_optional_number (parser, object, member, "ellipse", -m, m, &shape->ellipse) ||
+      !read_optional_number (parser, object, member, "wrap", 1.0, 360.0, &wrap) ||
+      !read_optional_number (parser, object, member, "rotation", -180.0, 180.0, &rotation))
+    return FALSE;
+
+  if (shape->right - shape->left < 1.0)
+    {
+      g_autofree char *right = g_strdup_printf ("%s.right", member);
+      return fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, right,
+                   "must be at least one pixel right of \"left\"");
+    }
+  if (shape->bottom - shape->top < 1.0)
+    {
+      g_autofree char *bottom = g_strdup_printf ("%s.bottom", member);
+      return fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, bottom,
+                   "must be at least one pixel below \"top\"");
+    }
+
+  shape->wrap = wrap * G_PI / 180.0;
+  shape->rotation = rotation * G_PI / 180.0;
+  return TRUE;
+}
+
+static gboolean
+read_align (Parser     *parser,
+            JsonNode   *node,
+            const char *member,
+            double      align[2])
+{
+  static const struct { const char *name; double x, y; } names[] = {
+    { "center", 0.5, 0.5 }, { "top", 0.5, 0.0 }, { "bottom", 0.5, 1.0 },
+    { "left", 0.0, 0.5 }, { "right", 1.0, 0.5 }, { "top-left", 0.0, 0.0 },
+    { "top-right", 1.0, 0.0 }, { "bottom-left", 0.0, 1.0 }, { "bottom-right", 1.0, 1.0 },
+  };
+
+  if (is_string (node))
+    {
+      const char *value = json_node_get_string (node);
+
+      for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+        if (g_str_equal (value, names[i].name))
+          {
+            align[0] = names[i].x;
+            align[1] = names[i].y;
+            return TRUE;
+          }
+      return fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, member,
+                   "unknown value \"%s\" (expected center, top, bottom, left, right, "
+                   "top-left, top-right, bottom-left, bottom-right or [x, y] from 0 to 1)", value);
+    }
+
+  if (JSON_NODE_HOLDS_ARRAY (node) && json_array_get_length (json_node_get_array (node)) == 2)
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      for (guint i = 0; i < 2; i++)
+        {
+          g_autofree char *item = g_strdup_printf ("%s[%u]", member, i);
+
+          if (!read_number (parser, json_array_get_element (array, i), item, 0.0, 1.0, &align[i]))
+            return FALSE;
+        }
+      return TRUE;
+    }
+
+  return fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, member,
+               "expected a name such as \"center\" or [x, y] from 0 to 1, got %s",
+               node_type_name (node));
+}
+
+static gboolean
+valid_name (const char *name)
+{
+  if (name[0] == '\0' || strlen (name) > 128)
+    return FALSE;
+  for (const char *p = name; *p; p++)
+    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '_' && *p != '.')
+      return FALSE;
+  return TRUE;
+}
+
+static void
+layer_free (MockupLayer *layer)
+{
+  g_free (layer->member);
+  g_free (layer->name);
+  g_free (layer->slot);
+  image_ref_free (layer->mask);
+  image_ref_free (layer->source);
+  image_ref_free (layer->shading);
+  image_ref_free (layer->displacement);
+  mockup_shape_clear (&layer->shape);
+  g_free (layer);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MockupLayer, layer_free)
+
+static MockupLayer *
+read_layer (Parser   *parser,
+            JsonNode *node,
+            guint     index)
+{
+  static const char * const types[] = { "image", "artwork", "color" };
+  static const char * const fits[] = { "cover", "contain", "stretch" };
+  static const char * const common[] = { "type", "name", "blend", "opacity", "mask" };
+  static const char * const image_members[] = { "source", NULL };
+  static const char * const color_members[] = { "color", NULL };
+  static const char * const artwork_members[] = {
+    "slot", "quad", "mesh", "cylinder", "fit", "align", "aspect", "shading", "displacement", NULL
+  };
+  static const char * const shading_members[] = { "source", "strength", "neutral", NULL };
+  static const char * const displacement_members[] = { "source", "strength", NULL };
+  g_autoptr(MockupLayer) layer = g_new0 (MockupLayer, 1);
+  g_autoptr(GPtrArray) allowed = g_ptr_array_new ();
+  g_autofree char *member = g_strdup_printf ("layers[%u]", index);
+  const char * const *specific;
+  JsonObject *object;
+  JsonNode *child;
+  guint value;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, member,
+            "expected a layer object, got %s", node_type_name (node));
+      return NULL;
+    }
+  object = json_node_get_object (node);
+  layer->member = g_strdup (member);
+  layer->opacity = 1.0;
+  layer->blend = MOCKUP_BLEND_NORMAL;
+
+  {
+    g_autofree char *type_member = g_strdup_printf ("%s.type", member);
+
+    if (!json_object_has_member (object, "type"))
+      {
+        fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, type_member,
+              "required member is missing (image, artwork or color)");
+        return NULL;
+      }
+    if (!read_enum (parser, json_object_get_member (object, "type"), type_member,
+                    types, G_N_ELEMENTS (types), &value))
+      return NULL;
+    layer->kind = (MockupLayerKind) value;
+  }
+
+  specific = layer->kind == MOCKUP_LAYER_IMAGE ? image_members
+           : layer->kind == MOCKUP_LAYER_COLOR ? color_members
+           : artwork_members;
+  for (guint i = 0; i < G_N_ELEMENTS (common); i++)
+    g_ptr_array_add (allowed, (gpointer) common[i]);
+  for (guint i = 0; specific[i]; i++)
+    g_ptr_array_add (allowed, (gpointer) specific[i]);
+  g_ptr_array_add (allowed, NULL);
+  if (!check_members (parser, object, member, (const char * const *) allowed->pdata))
+    return NULL;
+
+  if ((child = json_object_get_member (object, "name")) != NULL)
+    {
+      g_autofree char *name_member = g_strdup_printf ("%s.name", member);
+      const char *name;
+
+      if (!read_string (parser, child, name_member, &name))
+        return NULL;
+      layer->name = g_strdup (name);
+    }
+
+  if ((child = json_object_get_member (object, "blend")) != NULL)
+    {
+      g_autofree char *blend_member = g_strdup_printf ("%s.blend", member);
+
+      if (!read_enum (parser, child, blend_member, blend_names, G_N_ELEMENTS (blend_names), &value))
+        return NULL;
+      layer->blend = (MockupBlendMode) value;
+    }
+
+  if (!read_optional_number (parser, object, member, "opacity", 0.0, 1.0, &layer->opacity))
+    return NULL;
+
+  if ((child = json_object_get_member (object, "mask")) != NULL)
+    {
+      g_autofree char *mask_member = g_strdup_printf ("%s.mask", member);
+
+      if (!read_mask (parser, child, mask_member, layer))
+        return NULL;
+    }
+
+  switch (layer->kind)
+    {
+    case MOCKUP_LAYER_IMAGE:
+      {
+        g_autofree char *source_member = g_strdup_printf ("%s.source", member);
+
+        if (!json_object_has_member (object, "source"))
+          {
+            fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, source_member, "required member is missing");
+            return NULL;
+          }
+        layer->source = read_image (parser, json_object_get_member (object, "source"), source_member);
+        if (layer->source == NULL)
+          return NULL;
+      }
+      break;
+
+    case MOCKUP_LAYER_COLOR:
+      {
+        g_autofree char *color_member = g_strdup_printf ("%s.color", member);
+
+        if (!json_object_has_member (object, "color"))
+          {
+            fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, color_member, "required member is missing");
+            return NULL;
+          }
+        if (!read_color (parser, json_object_get_member (object, "color"), color_member, layer->color))
+          return NULL;
+      }
+      break;
+
+    case MOCKUP_LAYER_ARTWORK:
+      {
+        static const char * const shapes[] = { "quad", "mesh", "cylinder" };
+        const char *shape_name = NULL;
+        g_autofree char *shape_member = NULL;
+
+        layer->slot = g_strdup (MOCKUP_DEFAULT_SLOT);
+        if ((child = json_object_get_member (object, "slot")) != NULL)
+          {
+            g_autofree char *slot_member = g_strdup_printf ("%s.slot", member);
+            const char *slot;
+
+            if (!read_string (parser, child, slot_member, &slot))
+              return NULL;
+            if (!valid_name (slot))
+              {
+                fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, slot_member,
+                      "\"%s\" is not a slot name (letters, digits, \"-\", \"_\" and \".\")", slot);
+                return NULL;
+              }
+            g_free (layer->slot);
+            layer->slot = g_strdup (slot);
+          }
+
+        for (guint i = 0; i < G_N_ELEMENTS (shapes); i++)
+          if (json_object_has_member (object, shapes[i]))
+            {
+              if (shape_name != NULL)
+                {
+                  fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, member,
+                        "give one of \"quad\", \"mesh\" and \"cylinder\", not both \"%s\" and \"%s\"",
+                        shape_name, shapes[i]);
+                  return NULL;
+                }
+              shape_name = shapes[i];
+            }
+        if (shape_name == NULL)
+          {
+            fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, member,
+                  "an artwork layer needs \"quad\", \"mesh\" or \"cylinder\"");
+            return NULL;
+          }
+
+        shape_member = g_strdup_printf ("%s.%s", member, shape_name);
+        child = json_object_get_member (object, shape_name);
+        if (g_str_equal (shape_name, "quad") ? !read_quad (parser, child, shape_member, &layer->shape)
+            : g_str_equal (shape_name, "mesh") ? !read_mesh (parser, child, shape_member, &layer->shape)
+            : !read_cylinder (parser, child, shape_member, &layer->shape))
+          return NULL;
+
+        layer->fit = MOCKUP_FIT_COVER;
+        if ((child = json_object_get_member (object, "fit")) != NULL)
+          {
+            g_autofree char *fit_member = g_strdup_printf ("%s.fit", member);
+
+            if (!read_enum (parser, child, fit_member, fits, G_N_ELEMENTS (fits), &value))
+              return NULL;
+            layer->fit = (MockupFit) value;
+          }
+
+        layer->align[0] = layer->align[1] = 0.5;
+        if ((child = json_object_get_member (object, "align")) != NULL)
+          {
+            g_autofree char *align_member = g_strdup_printf ("%s.align", member);
+
+            if (!read_align (parser, child, align_member, layer->align))
+              return NULL;
+          }
+
+        if (!read_optional_number (parser, object, member, "aspect", 0.01, 100.0, &layer->aspect))
+          return NULL;
+
+        layer->shading_strength = 1.0;
+        layer->shading_neutral = 1.0;
+        if ((child = json_object_get_member (object, "shading")) != NULL)
+          {
+            g_autofree char *shading_member = g_strdup_printf ("%s.shading", member);
+
+            layer->shading = read_map (parser, child, shading_member, shading_members, 1.0,
+                                       &layer->shading_strength, &layer->shading_neutral);
+            if (layer->shading == NULL)
+              return NULL;
+          }
+
+        layer->displacement_strength = 10.0;
+        if ((child = json_object_get_member (object, "displacement")) != NULL)
+          {
+            g_autofree char *displacement_member = g_strdup_printf ("%s.displacement", member);
+
+            layer->displacement = read_map (parser, child, displacement_member, displacement_members,
+                                            256.0, &layer->displacement_strength, NULL);
+            if (layer->displacement == NULL)
+              return NULL;
+          }
+      }
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+
+  return g_steal_pointer (&layer);
+}
+
+void
+mockup_template_data_clear (MockupTemplateData *data)
+{
+  g_clear_pointer (&data->id, g_free);
+  g_clear_pointer (&data->name, g_free);
+  g_clear_pointer (&data->layers, g_ptr_array_unref);
+}
+
+gboolean
+mockup_template_parse (JsonNode            *root,
+                       const char          *label,
+                       const char          *base_dir,
+                       const char          *default_id,
+                       MockupTemplateData  *data,
+                       GError             **error)
+{
+  static const char * const allowed[] = {
+    "$schema", "format", "id", "name", "size", "background", "layers", NULL
+  };
+  Parser parser = { label, base_dir, NULL, error };
+  g_autoptr(GPtrArray) layers = NULL;
+  JsonObject *object;
+  JsonNode *child;
+  JsonArray *array;
+  double format;
+  gboolean ok = FALSE;
+  guint n_layers;
+
+  memset (data, 0, sizeof *data);
+
+  if (base_dir != NULL)
+    {
+      parser.real_base_dir = realpath (base_dir, NULL);
+      if (parser.real_base_dir == NULL)
+        {
+          g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_NOT_FOUND,
+                       "%s: the template's folder \"%s\" cannot be opened: %s",
+                       label, base_dir, g_strerror (errno));
+          return FALSE;
+        }
+    }
+
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      fail (&parser, MOCKUP_ERROR_INVALID_TEMPLATE, "(root)",
+            "expected a template object, got %s", node_type_name (root));
+      goto out;
+    }
+  object = json_node_get_object (root);
+  if (!check_members (&parser, object, "(root)", allowed))
+    goto out;
+
+  if (!json_object_has_member (object, "format"))
+    {
+      fail (&parser, MOCKUP_ERROR_INVALID_TEMPLATE, "format",
+            "required member is missing (this library reads format %d)", MOCKUP_TEMPLATE_FORMAT);
+      goto out;
+    }
+  if (!read_number (&parser, json_object_get_member (object, "format"), "format", 0, G_MAXINT, &format))
+    goto out;
+  if (format != MOCKUP_TEMPLATE_FORMAT)
+    {
+      fail (&parser, MOCKUP_ERROR_UNSUPPORTED, "format",
+            "format %g is not supported (this library reads format %d)", format, MOCKUP_TEMPLATE_FORMAT);
+      goto out;
+    }
+
+  if ((child = json_object_get_member (object, "id")) != NULL)
+    {
+      const char *id;
+
+      if (!read_string (&parser, child, "id", &id))
+        goto out;
+      if (!valid_name (id))
+        {
+          fail (&parser, MOCKUP_ERROR_INVALID_TEMPLATE, "id",
+                "\"%s\" is not an id (1 to 128 letters, digits, \"-\", \"_\" and \".\")", id);
+          goto out;
+        }
+      data->id = g_strdup (id);
+    }
+  else
+    data->id = g_strdup (default_id);
+
+  if ((child = json_object_get_member (object, "name")) != NULL)
+    {
+      const char *name;
+
+      if (!read_string (&parser, child, "name", &name))
+        goto out;
+      data->name = g_strdup (name);
+    }
+  else
+    data->name = g_strdup (data->id);
+
+  if ((child = json_object_get_member (object, "background")) != NULL &&
+      !read_color (&parser, child, "background", data->background))
+    goto out;
+
+  if ((child = json_object_get_member (object, "size")) != NULL)
+    {
+      JsonArray *size;
+      double w, h;
+
+      if (!JSON_NODE_HOLDS_ARRAY (child) || json_array_get_length (json_node_get_array (child)) != 2)
+        {
+          fail (&parser, MOCKUP_ERROR_INVALID_TEMPLATE, "size",
+                "expected [width, height], got %s", node_type_name (child));
+          goto out;
+        }
+      size = json_node_get_array (child);
+      if (!read_number (&parser, json_array_get_element (size, 0), "size[0]", 1, MOCKUP_MAX_CANVAS_SIDE, &w) ||
+          !read_number (&parser, json_array_get_element (size, 1), "size[1]", 1, MOCKUP_MAX_CANVAS_SIDE, &h))
+        goto out;
+      if (w != floor (w) || h != floor (h))
+        {
+          fail (&parser, MOCKUP_ERROR_INVALID_TEMPLATE, "size", "width and height must be whole pixels");
+          goto out;
+        }
+      if (w * h > (double) MOCKUP_MAX_IMAGE_PIXELS)
+        {
+          fail (&parser, MOCKUP_ERROR_TOO_LARGE, "size", "%g × %g pixels is more than the %" G_GUINT64_FORMAT
+                " megapixels allowed", w, h, MOCKUP_MAX_IMAGE_PIXELS / 1000000);
+          goto out;
+        }
+      data->width = (int) w;
+      data->height = (int) h;
+    }
+
+  if (!json_object_has_member (object, "layers"))
+    {
+      fail (&parser, MOCKUP_ERROR_INVALID_TEMPLATE, "layers", "required member is missing");
+      goto out;
+    }
+  child = json_object_get_member (object, "layers");
+  if (!JSON_NODE_HOLDS_ARRAY (child))
+    {
+      fail (&parser, MOCKUP_ERROR_INVALID_TEMPLATE, "layers",
+            "expected an array of layers, got %s", node_type_name (child));
+      goto out;
+    }
+  array = json_node_get_array (child);
+  n_layers = json_array_get_length (array);
+  if (n_layers == 0 || n_layers > MOCKUP_MAX_LAYERS)
+    {
+      fail (&parser, MOCKUP_ERROR_INVALID_TEMPLATE, "layers",
+            "expected 1 to %d layers, got %u", MOCKUP_MAX_LAYERS, n_layers);
+      goto out;
+    }
+
+  layers = g_ptr_array_new_with_free_func ((GDestroyNotify) layer_free);
+  for (guint i = 0; i < n_layers; i++)
+    {
+      MockupLayer *layer = read_layer (&parser, json_array_get_element (array, i), i);
+
+      if (layer == NULL)
+        goto out;
+      g_ptr_array_add (layers, layer);
+
+      if (data->width == 0 && layer->kind == MOCKUP_LAYER_IMAGE)
+        {
+          data->width = layer->source->info.width;
+          data->height = layer->source->info.height;
+        }
+    }
+
+  if (data->width == 0)
+    {
+      fail (&parser, MOCKUP_ERROR_INVALID_TEMPLATE, "size",
+            "required when no image layer gives the canvas its size");
+      goto out;
+    }
+  if (data->width > MOCKUP_MAX_CANVAS_SIDE || data->height > MOCKUP_MAX_CANVAS_SIDE)
+    {
+      fail (&parser, MOCKUP_ERROR_TOO_LARGE, "size",
+            "the canvas would be %d × %d pixels; give a \"size\" of at most %d a side",
+            data->width, data->height, MOCKUP_MAX_CANVAS_SIDE);
+      goto out;
+    }
+
+  data->layers = g_steal_pointer (&layers);
+  ok = TRUE;
+
+out:
+  free (parser.real_base_dir);
+  if (!ok)
+    mockup_template_data_clear (data);
+  return ok;
+}

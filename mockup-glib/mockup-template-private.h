@@ -1,0 +1,127 @@
+/* mockup-template-private.h: the layer model behind MockupTemplate
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "mockup-geometry-private.h"
+#include "mockup-image-reader-private.h"
+#include "mockup-template.h"
+
+G_BEGIN_DECLS
+
+#define MOCKUP_TEMPLATE_FORMAT 1
+#define MOCKUP_MAX_CANVAS_SIDE 32768
+#define MOCKUP_MAX_LAYERS 256
+#define MOCKUP_MAX_MESH_POINTS 64
+#define MOCKUP_MAX_COORDINATE 1.0e6
+#define MOCKUP_MAX_MANIFEST_SIZE (4 * 1024 * 1024)
+#define MOCKUP_DEFAULT_SLOT "artwork"
+
+typedef enum {
+  MOCKUP_LAYER_IMAGE,
+  MOCKUP_LAYER_ARTWORK,
+  MOCKUP_LAYER_COLOR,
+} MockupLayerKind;
+
+/* In the order of the manifest's names; mapped to Cairo operators. */
+typedef enum {
+  MOCKUP_BLEND_NORMAL,
+  MOCKUP_BLEND_MULTIPLY,
+  MOCKUP_BLEND_SCREEN,
+  MOCKUP_BLEND_OVERLAY,
+  MOCKUP_BLEND_DARKEN,
+  MOCKUP_BLEND_LIGHTEN,
+  MOCKUP_BLEND_COLOR_DODGE,
+  MOCKUP_BLEND_COLOR_BURN,
+  MOCKUP_BLEND_HARD_LIGHT,
+  MOCKUP_BLEND_SOFT_LIGHT,
+  MOCKUP_BLEND_DIFFERENCE,
+  MOCKUP_BLEND_EXCLUSION,
+  MOCKUP_BLEND_HUE,
+  MOCKUP_BLEND_SATURATION,
+  MOCKUP_BLEND_COLOR,
+  MOCKUP_BLEND_LUMINOSITY,
+} MockupBlendMode;
+
+typedef enum {
+  MOCKUP_FIT_COVER,
+  MOCKUP_FIT_CONTAIN,
+  MOCKUP_FIT_STRETCH,
+} MockupFit;
+
+typedef enum {
+  MOCKUP_MASK_LUMINANCE,
+  MOCKUP_MASK_ALPHA,
+} MockupMaskMode;
+
+/* An image file a template names, checked at load time. */
+typedef struct
+{
+  MockupImageSource source;
+  char *member;           /* where the manifest names it, for errors */
+  MockupImageInfo info;
+} MockupImageRef;
+
+typedef struct
+{
+  MockupLayerKind kind;
+  char *member;           /* "layers[2]" */
+  char *name;
+
+  MockupBlendMode blend;
+  double opacity;
+  MockupImageRef *mask;
+  MockupMaskMode mask_mode;
+  gboolean mask_invert;
+
+  /* image */
+  MockupImageRef *source;
+
+  /* color: straight RGBA in [0, 1] */
+  double color[4];
+
+  /* artwork */
+  char *slot;
+  MockupShape shape;
+  MockupFit fit;
+  double align[2];
+  double aspect;          /* 0: estimated from the shape */
+  MockupImageRef *shading;
+  double shading_strength;
+  double shading_neutral;
+  MockupImageRef *displacement;
+  double displacement_strength;
+} MockupLayer;
+
+typedef struct
+{
+  char *id;
+  char *name;
+  int width;
+  int height;
+  double background[4];
+  GPtrArray *layers;      /* MockupLayer */
+} MockupTemplateData;
+
+const char         *mockup_blend_mode_to_string          (MockupBlendMode       mode);
+
+gboolean            mockup_template_parse                (JsonNode             *root,
+                                                          const char           *label,
+                                                          const char           *base_dir,
+                                                          const char           *default_id,
+                                                          MockupTemplateData   *data,
+                                                          GError              **error);
+void                mockup_template_data_clear           (MockupTemplateData   *data);
+
+/* For the renderer. */
+const char         *_mockup_template_get_label           (MockupTemplate       *self);
+guint               _mockup_template_get_n_layers        (MockupTemplate       *self);
+const MockupLayer  *_mockup_template_get_layer           (MockupTemplate       *self,
+                                                          guint                 index);
+const double       *_mockup_template_get_background      (MockupTemplate       *self);
+
+G_END_DECLS

@@ -1,0 +1,65 @@
+/* mockup-texture-private.h: a decoded artwork, mipmapped, and its sampler
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+#include "mockup-geometry-private.h"
+
+G_BEGIN_DECLS
+
+#define MOCKUP_TEXTURE_MAX_LEVELS 24
+#define MOCKUP_TEXTURE_MAX_ANISOTROPY 16
+
+typedef struct
+{
+  int width;
+  int height;
+  guint32 *argb;     /* premultiplied sRGB, 8 bits a channel */
+  guint16 *rgba;     /* premultiplied linear light, 16 bits a channel */
+} MockupTextureLevel;
+
+/* Immutable once built: shared read-only by every render that uses it. */
+typedef struct
+{
+  gatomicrefcount ref_count;
+  gboolean linear;
+  int n_levels;
+  MockupTextureLevel levels[MOCKUP_TEXTURE_MAX_LEVELS];
+  gsize memory;
+} MockupTexture;
+
+/* The part of the texture the slot shows, in normalised texture
+ * coordinates: cover crops, stretch and contain show it all. */
+typedef struct
+{
+  float x, y, width, height;
+} MockupCrop;
+
+/* Takes @argb (premultiplied sRGB, tightly packed) and builds the pyramid
+ * with area filtering, averaging in linear light if @linear. */
+MockupTexture *mockup_texture_new             (guint32              *argb,
+                                               int                   width,
+                                               int                   height,
+                                               gboolean              linear);
+MockupTexture *mockup_texture_ref             (MockupTexture        *self);
+void           mockup_texture_unref           (MockupTexture        *self);
+gsize          mockup_texture_estimate_memory (int                   width,
+                                               int                   height,
+                                               gboolean              linear);
+
+/* Filters the texture under each output pixel's footprint: anisotropic
+ * trilinear sampling along the footprint's long axis, so that shrinking by
+ * perspective averages what a pixel covers instead of aliasing. Writes
+ * premultiplied RGBA in [0, 1] (linear light for linear textures). */
+void           mockup_texture_sample          (const MockupTexture      *self,
+                                               const MockupCrop         *crop,
+                                               const MockupSurfacePoint *point,
+                                               float                     rgba[4]);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MockupTexture, mockup_texture_unref)
+
+G_END_DECLS
