@@ -121,7 +121,8 @@ accumulate_edge (Accumulator *a,
     {
       double edge = bounds[k];
 
-      if ((ax < edge) != (bx < edge) && ax != bx)
+      /* strictly across: an end on the boundary needs no split */
+      if ((ax < edge && bx > edge) || (ax > edge && bx < edge))
         {
           double t = (edge - ax) / (bx - ax);
           double my = ay + t * (by - ay);

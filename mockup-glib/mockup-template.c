@@ -247,6 +247,13 @@ parse_json (const char  *data,
       return NULL;
     }
 
+  if (json_parser_get_root (parser) == NULL)
+    {
+      g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_INVALID_TEMPLATE,
+                   "%s: (root): malformed JSON: the manifest is empty", label);
+      return NULL;
+    }
+
   return json_parser_steal_root (parser);
 }
 

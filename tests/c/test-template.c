@@ -1,0 +1,322 @@
+/* test-template.c: loading and checking template manifests
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include <glib/gstdio.h>
+#include <unistd.h>
+
+#include "test-util.h"
+
+static char *dir;
+
+#define MINIMAL(artwork_layer) \
+  "{\"format\": 1, \"layers\": [{\"type\": \"image\", \"source\": \"room.jpg\"}, " artwork_layer "]}"
+
+static void
+test_template_minimal (void)
+{
+  g_autoptr(MockupTemplate) template = NULL;
+  g_auto(GStrv) slots = NULL;
+  g_autofree char *id = NULL;
+  int width = 0;
+
+  template = test_template (dir, MINIMAL ("{\"type\": \"artwork\", \"quad\": [[10, 10], [90, 12], [88, 60], [12, 58]]}"));
+
+  /* the canvas takes the first image's size */
+  g_assert_cmpint (mockup_template_get_width (template), ==, 120);
+  g_assert_cmpint (mockup_template_get_height (template), ==, 80);
+  g_assert_cmpstr (mockup_template_get_id (template), ==, "template");
+  g_assert_cmpstr (mockup_template_get_name (template), ==, "template");
+  g_assert_null (mockup_template_get_path (template));
+  g_assert_cmpuint (mockup_template_get_n_layers (template), ==, 2);
+
+  slots = mockup_template_dup_slots (template);
+  g_assert_cmpuint (g_strv_length (slots), ==, 1);
+  g_assert_cmpstr (slots[0], ==, "artwork");
+
+  g_object_get (template, "id", &id, "width", &width, NULL);
+  g_assert_cmpstr (id, ==, "template");
+  g_assert_cmpint (width, ==, 120);
+}
+
+static void
+test_template_from_file (void)
+{
+  g_autofree char *folder = g_build_filename (dir, "living-room", NULL);
+  g_autofree char *manifest = NULL;
+  g_autofree char *other = NULL;
+  g_autoptr(MockupTemplate) template = NULL;
+  g_autoptr(MockupTemplate) named = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *jpeg = NULL;
+
+  g_mkdir (folder, 0755);
+  jpeg = test_write_jpeg (folder, "room.jpg", 200, 100, 0x808080);
+  manifest = test_write_file (folder, "template.json",
+                              "{\"format\": 1, \"name\": \"Living room\", \"layers\": ["
+                              "{\"type\": \"image\", \"source\": \"room.jpg\"},"
+                              "{\"type\": \"artwork\", \"slot\": \"left\", \"quad\": [[1,1],[50,1],[50,50],[1,50]]},"
+                              "{\"type\": \"artwork\", \"slot\": \"right\", \"quad\": [[60,1],[99,1],[99,50],[60,50]]},"
+                              "{\"type\": \"artwork\", \"slot\": \"left\", \"quad\": [[1,60],[50,60],[50,99],[1,99]]}]}");
+  other = test_write_file (folder, "wide.json",
+                           "{\"format\": 1, \"size\": [300, 200], \"layers\": ["
+                           "{\"type\": \"color\", \"color\": \"#ff0000\"}]}");
+
+  template = mockup_template_new_from_file (manifest, &error);
+  g_assert_no_error (error);
+  /* the id defaults to the folder's name for template.json */
+  g_assert_cmpstr (mockup_template_get_id (template), ==, "living-room");
+  g_assert_cmpstr (mockup_template_get_name (template), ==, "Living room");
+  g_assert_cmpstr (mockup_template_get_path (template), ==, manifest);
+  g_assert_cmpint (mockup_template_get_width (template), ==, 200);
+
+  {
+    g_auto(GStrv) slots = mockup_template_dup_slots (template);
+    const char * const expected[] = { "left", "right", NULL };
+
+    g_assert_cmpstrv (slots, expected);
+  }
+
+  /* and to the file's name for any other manifest */
+  named = mockup_template_new_from_file (other, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (mockup_template_get_id (named), ==, "wide");
+  g_assert_cmpint (mockup_template_get_width (named), ==, 300);
+  g_assert_cmpint (mockup_template_get_height (named), ==, 200);
+}
+
+static void
+test_template_find_in_folder (void)
+{
+  g_autofree char *root = g_build_filename (dir, "collection", NULL);
+  g_autofree char *a = g_build_filename (root, "b-mug", NULL);
+  g_autofree char *b = g_build_filename (root, "a-poster", NULL);
+  g_autofree char *c = g_build_filename (root, "no-manifest", NULL);
+  g_autofree char *f1 = NULL, *f2 = NULL, *f3 = NULL, *f4 = NULL;
+  g_auto(GStrv) found = NULL;
+  g_auto(GStrv) own = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_mkdir (root, 0755);
+  g_mkdir (a, 0755);
+  g_mkdir (b, 0755);
+  g_mkdir (c, 0755);
+  f1 = test_write_file (a, "template.json", "{}");
+  f2 = test_write_file (b, "template.json", "{}");
+  f3 = test_write_file (root, "single.json", "{}");
+  f4 = test_write_file (root, "mockup-template.schema.json", "{}");
+
+  found = mockup_template_find_in_folder (root, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (found), ==, 3);
+  g_assert_true (g_str_has_suffix (found[0], "a-poster/template.json"));
+  g_assert_true (g_str_has_suffix (found[1], "b-mug/template.json"));
+  g_assert_true (g_str_has_suffix (found[2], "single.json"));
+
+  /* a template's own folder gives just its manifest */
+  own = mockup_template_find_in_folder (a, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (own), ==, 1);
+
+  g_assert_null (mockup_template_find_in_folder ("/nonexistent/folder", &error));
+  g_assert_error (error, MOCKUP_ERROR, MOCKUP_ERROR_NOT_FOUND);
+}
+
+static void
+test_template_malformed_json (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = test_write_file (dir, "broken.json", "{\"format\": 1,\n \"layers\": [ }");
+  g_autoptr(MockupTemplate) template = mockup_template_new_from_file (path, &error);
+
+  g_assert_null (template);
+  g_assert_error (error, MOCKUP_ERROR, MOCKUP_ERROR_INVALID_TEMPLATE);
+  g_assert_nonnull (strstr (error->message, "broken.json"));
+  g_assert_nonnull (strstr (error->message, "malformed JSON"));
+  /* the position, line 2 */
+  g_assert_nonnull (strstr (error->message, "2:"));
+
+  test_template_fails (dir, "[1, 2]", MOCKUP_ERROR_INVALID_TEMPLATE, "template data", "(root)", NULL);
+  test_template_fails (dir, "", MOCKUP_ERROR_INVALID_TEMPLATE, "template data", NULL);
+  test_template_fails (dir, "{\"format\": 1, \"layers\": [], \"x\": NaN}",
+                       MOCKUP_ERROR_INVALID_TEMPLATE, "malformed JSON", NULL);
+}
+
+static void
+test_template_missing_file (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MockupTemplate) template = mockup_template_new_from_file ("/nonexistent/template.json", &error);
+
+  g_assert_null (template);
+  g_assert_error (error, MOCKUP_ERROR, MOCKUP_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "/nonexistent/template.json"));
+
+  test_template_fails (dir, "{\"format\": 1, \"layers\": [{\"type\": \"image\", \"source\": \"gone.jpg\"}]}",
+                       MOCKUP_ERROR_NOT_FOUND, "template data", "layers[0].source", "gone.jpg", NULL);
+  test_template_fails (dir, "{\"format\": 1, \"size\": [10, 10], \"layers\": ["
+                       "{\"type\": \"color\", \"color\": \"#fff\", \"mask\": {\"source\": \"nomask.png\"}}]}",
+                       MOCKUP_ERROR_NOT_FOUND, "layers[0].mask.source", "nomask.png", NULL);
+}
+
+static void
+test_template_bad_images (void)
+{
+  g_autofree char *text = test_write_file (dir, "notes.jpg", "this is not a picture at all");
+  g_autofree char *empty = test_write_file (dir, "empty.png", "");
+  g_autofree char *huge = NULL;
+  /* a PNG header announcing 60000 × 60000 pixels: refused before decoding */
+  static const guint8 bomb[] = {
+    0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n',
+    0, 0, 0, 13, 'I', 'H', 'D', 'R', 0, 0, 0xea, 0x60, 0, 0, 0xea, 0x60, 8, 6, 0, 0, 0,
+    0x00, 0x00, 0x00, 0x00,
+  };
+
+  huge = g_build_filename (dir, "bomb.png", NULL);
+  g_assert_true (g_file_set_contents (huge, (const char *) bomb, sizeof bomb, NULL));
+
+  test_template_fails (dir, "{\"format\": 1, \"layers\": [{\"type\": \"image\", \"source\": \"notes.jpg\"}]}",
+                       MOCKUP_ERROR_UNSUPPORTED, "layers[0].source", "notes.jpg", NULL);
+  test_template_fails (dir, "{\"format\": 1, \"layers\": [{\"type\": \"image\", \"source\": \"empty.png\"}]}",
+                       MOCKUP_ERROR_INVALID_IMAGE, "layers[0].source", "empty", NULL);
+  test_template_fails (dir, "{\"format\": 1, \"layers\": [{\"type\": \"image\", \"source\": \"bomb.png\"}]}",
+                       MOCKUP_ERROR_TOO_LARGE, "layers[0].source", "bomb.png", NULL);
+}
+
+static void
+test_template_quad_errors (void)
+{
+  test_template_fails (dir, MINIMAL ("{\"type\": \"artwork\", \"quad\": [[1, 1], [50, 1], [50, 50]]}"),
+                       MOCKUP_ERROR_INVALID_TEMPLATE, "layers[1].quad", "4 points", "got 3", NULL);
+  test_template_fails (dir, MINIMAL ("{\"type\": \"artwork\", \"quad\": [[1, 1], [50, \"NaN\"], [50, 50], [1, 50]]}"),
+                       MOCKUP_ERROR_INVALID_TEMPLATE, "layers[1].quad[1][1]", "expected a number", NULL);
+  test_template_fails (dir, MINIMAL ("{\"type\": \"artwork\", \"quad\": [[1, 1], [50, 1e999], [50, 50], [1, 50]]}"),
+                       MOCKUP_ERROR_INVALID_TEMPLATE, "layers[1].quad[1][1]", NULL);
+  test_template_fails (dir, MINIMAL ("{\"type\": \"artwork\", \"quad\": [[1, 1], [50, 1], [50, 50], [1]]}"),
+                       MOCKUP_ERROR_INVALID_TEMPLATE, "layers[1].quad[3]", NULL);
+  /* corners in the wrong order: the edges cross */
+  test_template_fails (dir, MINIMAL ("{\"type\": \"artwork\", \"quad\": [[1, 1], [50, 1], [1, 50], [50, 50]]}"),
+                       MOCKUP_ERROR_INVALID_TEMPLATE, "layers[1].quad", "convex", NULL);
+  /* a dart: not convex */
+  test_template_fails (dir, MINIMAL ("{\"type\": \"artwork\", \"quad\": [[0, 0], [50, 20], [100, 0], [50, 100]]}"),
+                       MOCKUP_ERROR_INVALID_TEMPLATE, "layers[1].quad", NULL);
+  test_template_fails (dir, MINIMAL ("{\"type\": \"artwork\", \"quad\": [[0, 0], [0, 0], [0, 0], [0, 0]]}"),
+                       MOCKUP_ERROR_INVALID_TEMPLATE, "layers[1].quad", NULL);
+  test_template_fails (dir, MINIMAL ("{\"type\": \"artwork\"}"),
+                       MOCKUP_ERROR_INVALID_TEMPLATE, "layers[1]", "quad", NULL);
+  test_template_fails (dir, MINIMAL ("{\"type\": \"artwork\", \"quad\": [[1,1],[9,1],[9,9],[1,9]], "
+                                     "\"cylinder\": {\"left\": 0, \"right\": 9, \"top\": 0, \"bottom\": 9}}"),
+                       MOCKUP_ERROR_INVALID_TEMPLATE, "layers[1]", "not both", NULL);
+}
+
+static void
+test_template_paths_outside (void)
+{
+  g_autofree char *inner = g_build_filename (dir, "inner", NULL);
+  g_autofree char *link = NULL;
+  g_autofree char *outside = NULL;
+  g_autofree char *target = NULL;
+
+  g_mkdir (inner, 0755);
+  outside = test_write_jpeg (dir, "outside.jpg", 20, 20, 0x102030);
+  link = g_build_filename (inner, "sneaky.jpg", NULL);
+  target = g_build_filename (dir, "outside.jpg", NULL);
+  g_assert_cmpint (symlink (target, link), ==, 0);
+
+  test_template_fails (inner, "{\"format\": 1, \"layers\": [{\"type\": \"image\", \"source\": \"../outside.jpg\"}]}",
+                       MOCKUP_ERROR_PATH_OUTSIDE, "layers[0].source", "outside", NULL);
+  test_template_fails (inner, "{\"format\": 1, \"layers\": [{\"type\": \"image\", \"source\": \"a/../../outside.jpg\"}]}",
+                       MOCKUP_ERROR_PATH_OUTSIDE, "layers[0].source", NULL);
+  test_template_fails (inner, "{\"format\": 1, \"layers\": [{\"type\": \"image\", \"source\": \"/etc/passwd\"}]}",
+                       MOCKUP_ERROR_PATH_OUTSIDE, "layers[0].source", "absolute", NULL);
+  test_template_fails (inner, "{\"format\": 1, \"layers\": [{\"type\": \"image\", \"source\": \"sneaky.jpg\"}]}",
+                       MOCKUP_ERROR_PATH_OUTSIDE, "layers[0].source", "links", NULL);
+  /* without a base folder no file can be named at all */
+  test_template_fails (NULL, "{\"format\": 1, \"layers\": [{\"type\": \"image\", \"source\": \"room.jpg\"}]}",
+                       MOCKUP_ERROR_NOT_FOUND, "layers[0].source", NULL);
+}
+
+static void
+test_template_member_errors (void)
+{
+  test_template_fails (dir, "{\"layers\": []}", MOCKUP_ERROR_INVALID_TEMPLATE, "format", "missing", NULL);
+  test_template_fails (dir, "{\"format\": 2, \"layers\": []}", MOCKUP_ERROR_UNSUPPORTED, "format", NULL);
+  test_template_fails (dir, "{\"format\": 1, \"layers\": []}", MOCKUP_ERROR_INVALID_TEMPLATE, "layers", NULL);
+  test_template_fails (dir, "{\"format\": 1, \"layers\": [{\"type\": \"color\", \"color\": \"#fff\"}]}",
+                       MOCKUP_ERROR_INVALID_TEMPLATE, "size", NULL);
+  test_template_fails (dir, "{\"format\": 1, \"size\": [100000, 100], \"layers\": [{\"type\": \"color\", \"color\": \"#fff\"}]}",
+                       MOCKUP_ERROR_INVALID_TEMPLATE, "size[0]", "out of range", NULL);
+  test_template_fails (dir, "{\"format\": 1, \"size\": [30000, 30000], \"layers\": [{\"type\": \"color\", \"color\": \"#fff\"}]}",
+                       MOCKUP_ERROR_TOO_LARGE, "size", NULL);
+  test_template_fails (dir, "{\"format\": 1, \"size\": [10, 10], \"opactiy\": 1, \"layers\": [{\"type\": \"color\", \"color\": \"#fff\"}]}",
+                       MOCKUP_ERROR_INVALID_TEMPLATE, "(root)", "opactiy", NULL);
+  test_template_fails (dir, "{\"format\": 1, \"size\": [10, 10], \"layers\": [{\"type\": \"color\", \"color\": \"red\"}]}",
+                       MOCKUP_ERROR_INVALID_TEMPLATE, "layers[0].color", "#rrggbb", NULL);
+  test_template_fails (dir, "{\"format\": 1, \"size\": [10, 10], \"layers\": [{\"type\": \"color\", \"color\": \"#fff\", \"opacity\": 1.5}]}",
+                       MOCKUP_ERROR_INVALID_TEMPLATE, "layers[0].opacity", "out of range", NULL);
+  test_template_fails (dir, "{\"format\": 1, \"size\": [10, 10], \"layers\": [{\"type\": \"color\", \"color\": \"#fff\", \"blend\": \"burn\"}]}",
+                       MOCKUP_ERROR_INVALID_TEMPLATE, "layers[0].blend", "color-burn", NULL);
+  test_template_fails (dir, "{\"format\": 1, \"size\": [10, 10], \"layers\": [{\"type\": \"sticker\"}]}",
+                       MOCKUP_ERROR_INVALID_TEMPLATE, "layers[0].type", NULL);
+  test_template_fails (dir, "{\"format\": 1, \"size\": [10, 10], \"layers\": [{\"type\": \"color\", \"color\": \"#fff\", \"source\": \"room.jpg\"}]}",
+                       MOCKUP_ERROR_INVALID_TEMPLATE, "layers[0]", "source", NULL);
+  test_template_fails (dir, "{\"format\": 1, \"id\": \"no spaces\", \"size\": [10, 10], \"layers\": [{\"type\": \"color\", \"color\": \"#fff\"}]}",
+                       MOCKUP_ERROR_INVALID_TEMPLATE, "id", NULL);
+  test_template_fails (dir, MINIMAL ("{\"type\": \"artwork\", \"quad\": [[1,1],[9,1],[9,9],[1,9]], \"fit\": \"fill\"}"),
+                       MOCKUP_ERROR_INVALID_TEMPLATE, "layers[1].fit", NULL);
+  test_template_fails (dir, MINIMAL ("{\"type\": \"artwork\", \"quad\": [[1,1],[9,1],[9,9],[1,9]], \"align\": [0.5, 2]}"),
+                       MOCKUP_ERROR_INVALID_TEMPLATE, "layers[1].align[1]", NULL);
+  test_template_fails (dir, MINIMAL ("{\"type\": \"artwork\", \"quad\": [[1,1],[9,1],[9,9],[1,9]], \"slot\": \"a b\"}"),
+                       MOCKUP_ERROR_INVALID_TEMPLATE, "layers[1].slot", NULL);
+  test_template_fails (dir, MINIMAL ("{\"type\": \"artwork\", \"quad\": [[1,1],[9,1],[9,9],[1,9]], \"shading\": {\"strength\": 1}}"),
+                       MOCKUP_ERROR_INVALID_TEMPLATE, "layers[1].shading.source", NULL);
+  test_template_fails (dir, MINIMAL ("{\"type\": \"artwork\", \"quad\": [[1,1],[9,1],[9,9],[1,9]], \"mask\": {\"source\": \"room.jpg\", \"mode\": \"alfa\"}}"),
+                       MOCKUP_ERROR_INVALID_TEMPLATE, "layers[1].mask.mode", NULL);
+  /* comments are free */
+  g_object_unref (test_template (dir, "{\"format\": 1, \"_comment\": \"hi\", \"size\": [10, 10], "
+                                      "\"layers\": [{\"type\": \"color\", \"_why\": 1, \"color\": \"#fff\"}]}"));
+}
+
+static void
+test_template_mesh_and_cylinder_errors (void)
+{
+  test_template_fails (dir, MINIMAL ("{\"type\": \"artwork\", \"mesh\": [[[0,0],[10,0]]]}"),
+                       MOCKUP_ERROR_INVALID_TEMPLATE, "layers[1].mesh", "rows", NULL);
+  test_template_fails (dir, MINIMAL ("{\"type\": \"artwork\", \"mesh\": [[[0,0],[10,0]], [[0,10],[10,10],[20,10]]]}"),
+                       MOCKUP_ERROR_INVALID_TEMPLATE, "layers[1].mesh[1]", "same number", NULL);
+  /* the middle row folds back over the first */
+  test_template_fails (dir, MINIMAL ("{\"type\": \"artwork\", \"mesh\": [[[0,0],[50,0]], [[0,60],[50,60]], [[0,20],[50,20]]]}"),
+                       MOCKUP_ERROR_INVALID_TEMPLATE, "layers[1].mesh", "folds", NULL);
+  test_template_fails (dir, MINIMAL ("{\"type\": \"artwork\", \"cylinder\": {\"left\": 50, \"right\": 10, \"top\": 0, \"bottom\": 9}}"),
+                       MOCKUP_ERROR_INVALID_TEMPLATE, "layers[1].cylinder.right", NULL);
+  test_template_fails (dir, MINIMAL ("{\"type\": \"artwork\", \"cylinder\": {\"left\": 0, \"right\": 10, \"top\": 0}}"),
+                       MOCKUP_ERROR_INVALID_TEMPLATE, "layers[1].cylinder.bottom", "missing", NULL);
+  test_template_fails (dir, MINIMAL ("{\"type\": \"artwork\", \"cylinder\": {\"left\": 0, \"right\": 10, \"top\": 0, \"bottom\": 9, \"wrap\": 400}}"),
+                       MOCKUP_ERROR_INVALID_TEMPLATE, "layers[1].cylinder.wrap", NULL);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autofree char *jpeg = NULL;
+
+  g_test_init (&argc, &argv, NULL);
+
+  dir = test_make_dir ();
+  jpeg = test_write_jpeg (dir, "room.jpg", 120, 80, 0x808080);
+
+  g_test_add_func ("/template/minimal", test_template_minimal);
+  g_test_add_func ("/template/from-file", test_template_from_file);
+  g_test_add_func ("/template/find-in-folder", test_template_find_in_folder);
+  g_test_add_func ("/template/malformed-json", test_template_malformed_json);
+  g_test_add_func ("/template/missing-file", test_template_missing_file);
+  g_test_add_func ("/template/bad-images", test_template_bad_images);
+  g_test_add_func ("/template/quad-errors", test_template_quad_errors);
+  g_test_add_func ("/template/paths-outside", test_template_paths_outside);
+  g_test_add_func ("/template/member-errors", test_template_member_errors);
+  g_test_add_func ("/template/mesh-and-cylinder-errors", test_template_mesh_and_cylinder_errors);
+
+  return g_test_run ();
+}
