@@ -1,0 +1,139 @@
+# Mockup.py: PyGObject overrides for mockup-glib
+#
+# SPDX-License-Identifier: LGPL-2.1-or-later
+
+"""Pythonic touches on top of the introspected Mockup-1 API.
+
+* Batches are iterators: ``for result in renderer.render_batch(art, templates):``
+  and context managers that cancel what is left when the block exits.
+* Template lists may be plain Python sequences of ``Mockup.Template``s,
+  ``Gio.File``s or paths; slot artworks a ``dict``.
+* Readable ``repr()``s for every object.
+"""
+
+import os
+
+from gi.repository import GObject, Gio
+
+from ..module import get_introspection_module
+from ..overrides import override
+
+Mockup = get_introspection_module('Mockup')
+
+__all__ = []
+
+
+def _template_model(templates):
+    """A Gio.ListModel of templates from whatever the caller has."""
+    if isinstance(templates, Gio.ListModel):
+        return templates
+    if isinstance(templates, (str, bytes, os.PathLike, Mockup.Template, Gio.File)):
+        templates = [templates]
+    store = Gio.ListStore.new(GObject.Object)
+    for item in templates:
+        if isinstance(item, (str, bytes, os.PathLike)):
+            item = Gio.File.new_for_path(os.fsdecode(item))
+        if not isinstance(item, (Mockup.Template, Gio.File)):
+            raise TypeError('templates must be Mockup.Template, Gio.File or paths, not %s'
+                            % type(item).__name__)
+        store.append(item)
+    return store
+
+
+def _size(n):
+    for unit in ('B', 'KB', 'MB', 'GB'):
+        if n < 1024 or unit == 'GB':
+            return ('%d %s' % (n, unit)) if unit == 'B' else ('%.1f %s' % (n, unit))
+        n /= 1024.0
+
+
+class Renderer(Mockup.Renderer):
+    def __repr__(self):
+        return '<Mockup.Renderer format=%s quality=%d max_size=%d threads=%d memory_limit=%s>' % (
+            self.props.format.value_nick, self.props.quality, self.props.max_size,
+            self.props.threads, _size(self.props.memory_limit))
+
+    def render_batch(self, artwork, templates, slot_artworks=None, cancellable=None):
+        """Start a batch; ``templates`` may be any sequence of templates,
+        files or paths, ``slot_artworks`` a dict of slot names to artworks."""
+        return Mockup.Renderer.render_batch(self, artwork, _template_model(templates),
+                                            slot_artworks, cancellable)
+
+    def render_batch_async(self, artwork, templates, slot_artworks, cancellable,
+                           callback, *user_data):
+        return Mockup.Renderer.render_batch_async(self, artwork, _template_model(templates),
+                                                  slot_artworks, cancellable, callback,
+                                                  *user_data)
+
+
+Renderer = override(Renderer)
+__all__.append('Renderer')
+
+
+class Batch(Mockup.Batch):
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        result = self.next(None)
+        if result is None:
+            raise StopIteration
+        return result
+
+    def __len__(self):
+        return self.get_n_items()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc_value, traceback):
+        if not self.is_finished():
+            self.cancel()
+        return False
+
+    def __repr__(self):
+        return '<Mockup.Batch %d/%d done%s>' % (
+            self.get_n_completed(), self.get_n_items(),
+            ', finished' if self.is_finished() else '')
+
+
+Batch = override(Batch)
+__all__.append('Batch')
+
+
+class Result(Mockup.Result):
+    def __repr__(self):
+        error = self.get_error()
+        if error is not None:
+            return '<Mockup.Result #%d %s failed: %s>' % (
+                self.get_index(), self.get_template_id(), error.message)
+        data = self.get_bytes()
+        return '<Mockup.Result #%d %s %d×%d %s%s>' % (
+            self.get_index(), self.get_template_id(), self.get_width(), self.get_height(),
+            self.get_format().value_nick,
+            (' ' + _size(data.get_size())) if data is not None else '')
+
+
+Result = override(Result)
+__all__.append('Result')
+
+
+class Template(Mockup.Template):
+    def __repr__(self):
+        return '<Mockup.Template %s %r %d×%d slots=%s>' % (
+            self.get_id(), self.get_name(), self.get_width(), self.get_height(),
+            ','.join(self.dup_slots()))
+
+
+Template = override(Template)
+__all__.append('Template')
+
+
+class Artwork(Mockup.Artwork):
+    def __repr__(self):
+        return '<Mockup.Artwork %s %d×%d>' % (
+            self.get_path() or '(in memory)', self.get_width(), self.get_height())
+
+
+Artwork = override(Artwork)
+__all__.append('Artwork')
