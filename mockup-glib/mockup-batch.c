@@ -312,14 +312,16 @@ static gpointer
 core_take_job (MockupWorkSource *source)
 {
   BatchCore *core = (BatchCore *) source;
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&core->lock);
   Job *job;
   guint64 reservation = 0;
-  guint i = core->next_start;
+  guint i;
+
+  g_mutex_lock (&core->lock);
+  i = core->next_start;
 
   if (!core->started || core->cancelled || i >= core->n_items ||
       i >= core->n_taken + core->window)
-    return NULL;
+    goto none;
 
   /* One render at a time always fits the batch's base reservation; more
    * run side by side only while the budget has room for them. */
@@ -330,7 +332,7 @@ core_take_job (MockupWorkSource *source)
   else if (mockup_memory_budget_try_acquire (core->budget, core->estimates[i]))
     reservation = core->estimates[i];
   else
-    return NULL;
+    goto none;
 
   job = g_new0 (Job, 1);
   job->core = core_ref (core);
@@ -340,7 +342,12 @@ core_take_job (MockupWorkSource *source)
   core->next_start++;
   core->n_running++;
   push_event_locked (core, EVENT_STARTED, i);
+  g_mutex_unlock (&core->lock);
   return job;
+
+none:
+  g_mutex_unlock (&core->lock);
+  return NULL;
 }
 
 /* A next_async that can be answered now. */
@@ -500,11 +507,18 @@ mockup_batch_dispose (GObject *object)
   /* Nobody can take the results any more: stop the renders. */
   if (self->core != NULL)
     {
+      GSource *events;
+
       core_cancel (self->core);
-      if (self->core->event_source != NULL)
+
+      /* workers read event_source under the lock */
+      g_mutex_lock (&self->core->lock);
+      events = g_steal_pointer (&self->core->event_source);
+      g_mutex_unlock (&self->core->lock);
+      if (events != NULL)
         {
-          g_source_destroy (self->core->event_source);
-          g_clear_pointer (&self->core->event_source, g_source_unref);
+          g_source_destroy (events);
+          g_source_unref (events);
         }
     }
 

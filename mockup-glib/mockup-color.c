@@ -35,8 +35,8 @@ linear_to_srgb (double v)
   return v <= 0.0031308 ? v * 12.92 : 1.055 * pow (v, 1.0 / 2.4) - 0.055;
 }
 
-static gpointer
-color_init_once (gpointer data)
+static void
+color_init_tables (void)
 {
   for (guint i = 0; i < 256; i++)
     mockup_color_srgb_to_linear_table[i] = (float) srgb_to_linear (i / 255.0);
@@ -55,16 +55,19 @@ color_init_once (gpointer data)
    * steep toe where the table is refined by direct evaluation. */
   for (guint i = 0; i <= LINEAR_TO_SRGB_STEPS; i++)
     linear_to_srgb_table[i] = (guint8) lrint (255.0 * linear_to_srgb ((double) i / LINEAR_TO_SRGB_STEPS));
-
-  return NULL;
 }
 
 void
 mockup_color_init (void)
 {
-  static GOnce once = G_ONCE_INIT;
+  /* g_once_init_enter, not g_once: its fast path is an atomic load */
+  static gsize initialized = 0;
 
-  g_once (&once, color_init_once, NULL);
+  if (g_once_init_enter (&initialized))
+    {
+      color_init_tables ();
+      g_once_init_leave (&initialized, 1);
+    }
 }
 
 guint8
@@ -282,8 +285,8 @@ mockup_color_premultiply_row (guint32 *row,
     }
 }
 
-static gpointer
-srgb_profile_once (gpointer data)
+static GBytes *
+create_srgb_profile (void)
 {
   cmsHPROFILE srgb = cmsCreate_sRGBProfile ();
   cmsUInt32Number length = 0;
@@ -305,8 +308,9 @@ srgb_profile_once (gpointer data)
 GBytes *
 mockup_color_get_srgb_profile (void)
 {
-  static GOnce once = G_ONCE_INIT;
+  static gsize profile = 0;
 
-  g_once (&once, srgb_profile_once, NULL);
-  return once.retval;
+  if (g_once_init_enter (&profile))
+    g_once_init_leave (&profile, (gsize) create_srgb_profile ());
+  return (GBytes *) profile;
 }

@@ -5,6 +5,12 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <stdio.h>
+#include <unistd.h>
+
 #include "mockup-enums.h"
 #include "mockup-error.h"
 #include "mockup-result-private.h"
@@ -496,16 +502,99 @@ mockup_result_get_resident_memory (MockupResult *self)
   return self->resident_memory;
 }
 
+/* Writes into an anonymous file (O_TMPFILE) that gets a name only once it
+ * is complete, then renames it over @path: a process killed while writing
+ * leaves nothing at all behind, not even a temporary file. Falls back to
+ * GLib's temporary-file-and-rename where the file system has no O_TMPFILE. */
+static gboolean
+write_atomically (const char  *path,
+                  const char  *data,
+                  gsize        length,
+                  GError     **error)
+{
+#ifdef O_TMPFILE
+  g_autofree char *dir = g_path_get_dirname (path);
+  char proc_path[64];
+  gsize written = 0;
+  int fd;
+
+  fd = open (dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
+  if (fd < 0 && errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
+    {
+      int saved_errno = errno;
+      g_autofree char *name = g_filename_display_name (path);
+
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+                   "Cannot write %s: %s", name, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  if (fd >= 0)
+    {
+      while (written < length)
+        {
+          gssize n = write (fd, data + written, length - written);
+
+          if (n < 0 && errno == EINTR)
+            continue;
+          if (n <= 0)
+            {
+              int saved_errno = errno;
+              g_autofree char *name = g_filename_display_name (path);
+
+              close (fd);
+              g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+                           "Cannot write %s: %s", name, g_strerror (saved_errno));
+              return FALSE;
+            }
+          written += (gsize) n;
+        }
+
+      g_snprintf (proc_path, sizeof proc_path, "/proc/self/fd/%d", fd);
+      for (int attempt = 0; attempt < 100; attempt++)
+        {
+          g_autofree char *temp = g_strdup_printf ("%s.%08x~", path, g_random_int ());
+
+          if (linkat (AT_FDCWD, proc_path, AT_FDCWD, temp, AT_SYMLINK_FOLLOW) == 0)
+            {
+              int ok = rename (temp, path) == 0;
+              int saved_errno = errno;
+
+              close (fd);
+              if (!ok)
+                {
+                  g_autofree char *name = g_filename_display_name (path);
+
+                  g_unlink (temp);
+                  g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+                               "Cannot write %s: %s", name, g_strerror (saved_errno));
+                  return FALSE;
+                }
+              return TRUE;
+            }
+          if (errno != EEXIST)
+            break;
+        }
+      /* no /proc, or linking refused: the portable way below */
+      close (fd);
+    }
+#endif
+
+  return g_file_set_contents_full (path, data, (gssize) length,
+                                   G_FILE_SET_CONTENTS_CONSISTENT, 0666, error);
+}
+
 /**
  * mockup_result_save:
  * @self: a result
  * @path: (type filename): the file to write
  * @error: return location for an error
  *
- * Writes the image to @path atomically: to a temporary file in the same
- * folder, then renamed over @path, so that a reader never sees half a file
- * and a killed process leaves none behind. Encoded results are written as
- * they are; pixbuf results are written as PNG.
+ * Writes the image to @path atomically: into an unnamed file in the same
+ * folder that is renamed over @path once complete, so that a reader never
+ * sees half a file and a process killed while writing leaves nothing
+ * behind. Encoded results are written as they are; pixbuf results are
+ * written as PNG.
  *
  * Returns: %TRUE on success; %FALSE with @error set, also when the render
  *   itself had failed
@@ -535,6 +624,5 @@ mockup_result_save (MockupResult  *self,
       data = buffer;
     }
 
-  return g_file_set_contents_full (path, data, (gssize) length,
-                                   G_FILE_SET_CONTENTS_CONSISTENT, 0644, error);
+  return write_atomically (path, data, length, error);
 }

@@ -42,18 +42,6 @@ enqueue_locked (MockupWorkerPool *self,
     }
 }
 
-static gpointer
-create_threads (gpointer data)
-{
-  g_autoptr(GError) error = NULL;
-  GThreadPool *threads;
-
-  /* Shared, never freed: threads are created on demand and retire when
-   * idle, and each renderer's pool bounds how many of them it uses. */
-  threads = g_thread_pool_new_full ((GFunc) data, NULL, NULL, -1, FALSE, &error);
-  g_assert_no_error (error);
-  return threads;
-}
 
 static void
 run_work (gpointer data,
@@ -77,10 +65,19 @@ run_work (gpointer data,
 static GThreadPool *
 get_threads (void)
 {
-  static GOnce once = G_ONCE_INIT;
+  static gsize threads = 0;
 
-  g_once (&once, create_threads, run_work);
-  return once.retval;
+  /* Shared, never freed: threads are created on demand and retire when
+   * idle, and each renderer's pool bounds how many of them it uses. */
+  if (g_once_init_enter (&threads))
+    {
+      g_autoptr(GError) error = NULL;
+      GThreadPool *pool = g_thread_pool_new_full (run_work, NULL, NULL, -1, FALSE, &error);
+
+      g_assert_no_error (error);
+      g_once_init_leave (&threads, (gsize) pool);
+    }
+  return (GThreadPool *) threads;
 }
 
 MockupWorkerPool *

@@ -393,7 +393,7 @@ typedef struct
 {
   MockupRenderer *renderer;
   MockupArtwork *artwork;
-  GListModel *templates;
+  GListModel *templates;    /* each user its own: a GListStore is not thread-safe */
   guint rendered;
   gboolean in_order;
 } UserThread;
@@ -428,13 +428,23 @@ test_batch_many_users (void)
   g_autofree char *root = g_build_filename (dir, "users", NULL);
   g_autoptr(GListModel) templates = make_templates (root, 10, 0);
   g_autoptr(MockupRenderer) renderer = mockup_renderer_new ();
+  g_autoptr(GPtrArray) models = g_ptr_array_new_with_free_func (g_object_unref);
   UserThread users[8];
   GThread *threads[8];
 
   mockup_renderer_set_memory_limit (renderer, 24 << 20);
   for (guint i = 0; i < G_N_ELEMENTS (users); i++)
     {
-      users[i] = (UserThread) { renderer, mockup_artwork_new_from_file (artwork_path, NULL), templates, 0, FALSE };
+      GListStore *own = g_list_store_new (G_TYPE_FILE);
+
+      for (guint k = 0; k < g_list_model_get_n_items (templates); k++)
+        {
+          g_autoptr(GObject) item = g_list_model_get_item (templates, k);
+          g_list_store_append (own, item);
+        }
+      g_ptr_array_add (models, own);
+      users[i] = (UserThread) { renderer, mockup_artwork_new_from_file (artwork_path, NULL),
+                                G_LIST_MODEL (own), 0, FALSE };
       threads[i] = g_thread_new ("user", user_thread, &users[i]);
     }
   for (guint i = 0; i < G_N_ELEMENTS (users); i++)
