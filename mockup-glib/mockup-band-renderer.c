@@ -632,8 +632,10 @@ draw_artwork_band (Render      *render,
               float dx = a ? (float) MOCKUP_R (p) / a - 0.5f : 0.0f;
               float dy = a ? (float) MOCKUP_G (p) / a - 0.5f : 0.0f;
 
-              render->offsets[2 * i] = (float) (2.0 * dx * state->displacement_scale);
-              render->offsets[2 * i + 1] = (float) (2.0 * dy * state->displacement_scale);
+              /* the print moves right and down where the map is above
+               * half: a pixel shows what lies up-left of it */
+              render->offsets[2 * i] = (float) (-2.0 * dx * state->displacement_scale);
+              render->offsets[2 * i + 1] = (float) (-2.0 * dy * state->displacement_scale);
             }
           offsets = render->offsets;
         }

@@ -23,5 +23,6 @@ gboolean     _mockup_batch_prepare (MockupBatch     *self,
                                     GCancellable    *cancellable,
                                     GError         **error);
 void         _mockup_batch_start   (MockupBatch     *self);
+void         _mockup_batch_hand_over (MockupBatch   *self);
 
 G_END_DECLS

@@ -97,6 +97,7 @@ struct _BatchCore
 
   GMutex lock;                  /* guards everything below */
   gboolean started;
+  gboolean handed_over;         /* the caller has the batch: signals may go out */
   gboolean cancelled;
   gboolean base_held;
   gboolean base_in_use;
@@ -204,8 +205,6 @@ core_unref (BatchCore *core)
       g_clear_object (&core->done[i]);
   g_free (core->done);
 
-  if (core->user_cancel_handler != 0)
-    g_cancellable_disconnect (core->user_cancellable, core->user_cancel_handler);
   g_clear_object (&core->user_cancellable);
   g_clear_object (&core->pending_cancellable);
   g_clear_object (&core->cancellable);
@@ -305,7 +304,8 @@ push_event_locked (BatchCore  *core,
   event->index = index;
   event->name = g_strdup (core->names[index]);
   g_queue_push_tail (&core->events, event);
-  g_source_set_ready_time (core->event_source, 0);
+  if (core->handed_over)
+    g_source_set_ready_time (core->event_source, 0);
 }
 
 static gpointer
@@ -400,8 +400,12 @@ give_answer (Answer *answer)
 {
   if (answer->task == NULL)
     return;
+  /* Not g_cancellable_disconnect (): this may run inside that very
+   * cancellable's emission (one cancellable for the batch and the wait),
+   * where it would wait for itself. The handler holds a core ref, so it is
+   * harmless if it is running in another thread. */
   if (answer->handler != 0)
-    g_cancellable_disconnect (answer->cancellable, answer->handler);
+    g_signal_handler_disconnect (answer->cancellable, answer->handler);
   g_clear_object (&answer->cancellable);
 
   if (answer->item == NULL)
@@ -495,7 +499,7 @@ static void
 user_cancelled (GCancellable *cancellable,
                 gpointer      user_data)
 {
-  /* The core outlives this handler: it disconnects before it is freed. */
+  /* the handler holds a core ref */
   core_cancel (user_data);
 }
 
@@ -510,6 +514,14 @@ mockup_batch_dispose (GObject *object)
       GSource *events;
 
       core_cancel (self->core);
+
+      /* without waiting for a handler that may be running: it holds a
+       * ref, and dispose may itself run inside the emission */
+      if (self->core->user_cancel_handler != 0)
+        {
+          g_signal_handler_disconnect (self->core->user_cancellable, self->core->user_cancel_handler);
+          self->core->user_cancel_handler = 0;
+        }
 
       /* workers read event_source under the lock */
       g_mutex_lock (&self->core->lock);
@@ -679,7 +691,7 @@ _mockup_batch_new (MockupRenderer *renderer,
     {
       core->user_cancellable = g_object_ref (cancellable);
       core->user_cancel_handler = g_cancellable_connect (cancellable, G_CALLBACK (user_cancelled),
-                                                         core, NULL);
+                                                         core_ref (core), (GDestroyNotify) core_unref);
     }
 
   events = (EventSource *) g_source_new (&event_source_funcs, sizeof (EventSource));
@@ -835,6 +847,21 @@ _mockup_batch_start (MockupBatch *self)
   g_mutex_unlock (&core->lock);
 
   mockup_worker_pool_add_source (core->pool, &core->source);
+}
+
+/* Called once the caller holds the batch (render_batch () returned, or
+ * render_batch_finish () was called): only from then on can it have
+ * connected to the signals, so events queued before wait until now. */
+void
+_mockup_batch_hand_over (MockupBatch *self)
+{
+  BatchCore *core = self->core;
+
+  g_mutex_lock (&core->lock);
+  core->handed_over = TRUE;
+  if (core->event_source != NULL && !g_queue_is_empty (&core->events))
+    g_source_set_ready_time (core->event_source, 0);
+  g_mutex_unlock (&core->lock);
 }
 
 static void

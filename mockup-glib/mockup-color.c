@@ -296,8 +296,15 @@ create_srgb_profile (void)
   if (cmsSaveProfileToMem (srgb, NULL, &length) && length > 0)
     {
       buffer = g_malloc (length);
-      if (cmsSaveProfileToMem (srgb, buffer, &length))
-        bytes = g_bytes_new_take (buffer, length);
+      if (cmsSaveProfileToMem (srgb, buffer, &length) && length >= 128)
+        {
+          /* lcms stamps the creation time into the header: zero it, and
+           * the profile ID that covers it, so that the same render gives
+           * the same bytes every time */
+          memset (buffer + 24, 0, 12);
+          memset (buffer + 84, 0, 16);
+          bytes = g_bytes_new_take (buffer, length);
+        }
       else
         g_free (buffer);
     }

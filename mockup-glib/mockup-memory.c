@@ -52,6 +52,23 @@ guint64
 mockup_get_peak_resident_memory (void)
 {
   struct rusage usage;
+#ifdef __linux__
+  /* VmHWM is exact; ru_maxrss can lag behind the current resident size */
+  FILE *file = fopen ("/proc/self/status", "re");
+  char line[256];
+
+  if (file != NULL)
+    {
+      unsigned long long kib = 0;
+
+      while (fgets (line, sizeof line, file) != NULL)
+        if (sscanf (line, "VmHWM: %llu kB", &kib) == 1)
+          break;
+      fclose (file);
+      if (kib > 0)
+        return (guint64) kib * 1024;
+    }
+#endif
 
   if (getrusage (RUSAGE_SELF, &usage) != 0)
     return 0;

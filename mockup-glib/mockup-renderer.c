@@ -682,6 +682,7 @@ mockup_renderer_render_batch (MockupRenderer  *self,
   if (!_mockup_batch_prepare (batch, cancellable, error))
     return NULL;
   _mockup_batch_start (batch);
+  _mockup_batch_hand_over (batch);
   return g_steal_pointer (&batch);
 }
 
@@ -765,11 +766,15 @@ mockup_renderer_render_batch_finish (MockupRenderer  *self,
                                      GAsyncResult    *result,
                                      GError         **error)
 {
+  MockupBatch *batch;
+
   g_return_val_if_fail (MOCKUP_IS_RENDERER (self), NULL);
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == mockup_renderer_render_batch_async, NULL);
 
   if (!g_task_propagate_boolean (G_TASK (result), error))
     return NULL;
-  return g_object_ref (g_task_get_task_data (G_TASK (result)));
+  batch = g_task_get_task_data (G_TASK (result));
+  _mockup_batch_hand_over (batch);
+  return g_object_ref (batch);
 }

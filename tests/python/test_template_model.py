@@ -1,0 +1,299 @@
+# test_template_model.py: the layer stack: blend modes against their
+# formulas, masks, opacity, colour fills, shading and displacement maps
+#
+# SPDX-License-Identifier: LGPL-2.1-or-later
+
+import numpy as np
+import pytest
+from PIL import Image
+from gi.repository import GLib, Mockup
+
+from conftest import assert_mockup_error, pixbuf_array, render, render_rgba
+
+# Colour pairs: every backdrop against every source, one pixel each.
+LEVELS = np.array([0, 30, 64, 100, 128, 160, 192, 224, 255], np.uint8)
+
+
+def palette_images():
+    """Backdrop and source images holding every pair of test colours:
+    row r, column c has backdrop colour r and source colour c; channels
+    are mixed so that the HSL modes see real hues."""
+    n = len(LEVELS)
+    rng = np.random.default_rng(7)
+    picks = rng.integers(0, n, size=(n * n, 2, 3))
+    backdrop = LEVELS[picks[:, 0, :]].reshape(n, n, 3)
+    source = LEVELS[picks[:, 1, :]].reshape(n, n, 3)
+    return backdrop, source
+
+
+# The W3C Compositing and Blending Level 1 formulas (what Cairo/pixman and
+# the PDF specification implement), on floats in [0, 1].
+def lum(c):
+    return 0.3 * c[..., 0] + 0.59 * c[..., 1] + 0.11 * c[..., 2]
+
+
+def clip_color(c):
+    l = lum(c)[..., None]
+    n = c.min(axis=-1, keepdims=True)
+    x = c.max(axis=-1, keepdims=True)
+    c = np.where(n < 0, l + (c - l) * l / np.where(l - n == 0, 1, l - n), c)
+    c = np.where(x > 1, l + (c - l) * (1 - l) / np.where(x - l == 0, 1, x - l), c)
+    return c
+
+
+def set_lum(c, l):
+    d = l - lum(c)
+    return clip_color(c + d[..., None])
+
+
+def sat(c):
+    return c.max(axis=-1) - c.min(axis=-1)
+
+
+def set_sat(c, s):
+    out = np.zeros_like(c)
+    cmax, cmin = c.max(axis=-1), c.min(axis=-1)
+    rng = cmax - cmin
+    scaled = np.where(rng[..., None] > 0, (c - cmin[..., None]) * (s / np.where(rng == 0, 1, rng))[..., None], 0)
+    out = np.where(rng[..., None] > 0, scaled, out)
+    return out
+
+
+def soft_light(b, s):
+    d = np.where(b <= 0.25, ((16 * b - 12) * b + 4) * b, np.sqrt(b))
+    return np.where(s <= 0.5, b - (1 - 2 * s) * b * (1 - b), b + (2 * s - 1) * (d - b))
+
+
+def hard_light(b, s):
+    return np.where(s <= 0.5, b * 2 * s, b + (2 * s - 1) - b * (2 * s - 1))
+
+
+def color_dodge(b, s):
+    with np.errstate(divide='ignore', invalid='ignore'):
+        return np.where(b == 0, 0, np.where(s >= 1, 1, np.minimum(1, b / (1 - s))))
+
+
+def color_burn(b, s):
+    with np.errstate(divide='ignore', invalid='ignore'):
+        return np.where(b >= 1, 1, np.where(s <= 0, 0, 1 - np.minimum(1, (1 - b) / s)))
+
+
+FORMULAS = {
+    'normal': lambda b, s: s,
+    'multiply': lambda b, s: b * s,
+    'screen': lambda b, s: b + s - b * s,
+    'overlay': lambda b, s: hard_light(s, b),
+    'darken': np.minimum,
+    'lighten': np.maximum,
+    'color-dodge': color_dodge,
+    'color-burn': color_burn,
+    'hard-light': hard_light,
+    'soft-light': soft_light,
+    'difference': lambda b, s: np.abs(b - s),
+    'exclusion': lambda b, s: b + s - 2 * b * s,
+    'hue': lambda b, s: set_lum(set_sat(s, sat(b)), lum(b)),
+    'saturation': lambda b, s: set_lum(set_sat(b, sat(s)), lum(b)),
+    'color': lambda b, s: set_lum(s, lum(b)),
+    'luminosity': lambda b, s: set_lum(b, lum(s)),
+}
+
+
+@pytest.mark.parametrize('mode', sorted(FORMULAS))
+def test_blend_mode_formula(make_template, make_artwork, mode):
+    backdrop, source = palette_images()
+    n = backdrop.shape[0]
+    template = make_template([{'type': 'image', 'source': 'backdrop.png'},
+                              {'type': 'image', 'source': 'source.png', 'blend': mode}],
+                             images={'backdrop.png': backdrop, 'source.png': source},
+                             folder='blend-' + mode)
+    out = render_rgba(template, make_artwork(source))[..., :3]
+    b, s = backdrop / 255.0, source / 255.0
+    expected = FORMULAS[mode](b, s)
+    error = np.abs(out - expected)
+    # pixman works in 8 bits: two levels of rounding at most, a little more
+    # where dodge and burn divide by almost nothing
+    tolerance = 6 / 255 if mode in ('color-dodge', 'color-burn') else 2.5 / 255
+    worst = np.unravel_index(error.argmax(), error.shape)
+    assert error.max() <= tolerance, (mode, worst, b[worst[:2]], s[worst[:2]],
+                                      out[worst[:2]], expected[worst[:2]])
+
+
+def test_blend_with_opacity(make_template, make_artwork):
+    """A translucent layer in a blend mode: (1 − α)·Cb + α·B(Cb, Cs)."""
+    backdrop, source = palette_images()
+    template = make_template([{'type': 'image', 'source': 'b.png'},
+                              {'type': 'image', 'source': 's.png', 'blend': 'multiply', 'opacity': 0.4}],
+                             images={'b.png': backdrop, 's.png': source})
+    out = render_rgba(template, make_artwork(source))[..., :3]
+    b, s = backdrop / 255.0, source / 255.0
+    assert np.abs(out - (0.6 * b + 0.4 * b * s)).max() <= 2.5 / 255
+
+
+def gradient(width=64, height=16):
+    return np.tile(np.linspace(0, 255, width).astype(np.uint8), (height, 1))
+
+
+def test_mask_luminance_alpha_invert_and_opacity(make_template, make_artwork):
+    w, h = 64, 16
+    lum_mask = np.stack([gradient(w, h)] * 3, axis=-1)
+    alpha_mask = np.zeros((h, w, 4), np.uint8)
+    alpha_mask[..., 3] = gradient(w, h)
+    cases = [
+        ({'source': 'lum.png'}, gradient(w, h) / 255.0),
+        ('lum.png', gradient(w, h) / 255.0),
+        ({'source': 'alpha.png', 'mode': 'alpha'}, gradient(w, h) / 255.0),
+        ({'source': 'lum.png', 'invert': True}, 1 - gradient(w, h) / 255.0),
+    ]
+    for k, (mask, m) in enumerate(cases):
+        for opacity in (1.0, 0.5):
+            template = make_template([{'type': 'color', 'color': '#000000'},
+                                      {'type': 'color', 'color': '#ff8000', 'mask': mask, 'opacity': opacity}],
+                                     size=(w, h), images={'lum.png': lum_mask, 'alpha.png': alpha_mask},
+                                     folder='mask-%d-%g' % (k, opacity))
+            out = render_rgba(template, make_artwork(lum_mask))
+            cover = m * opacity
+            assert np.abs(out[..., 0] - cover).max() <= 2 / 255, (mask, opacity)
+            assert np.abs(out[..., 1] - cover * 128 / 255).max() <= 2 / 255, (mask, opacity)
+            assert np.abs(out[..., 2]).max() == 0
+
+
+def test_color_fill_under_mask_and_background(make_template, make_artwork):
+    shirt = np.zeros((20, 40, 4), np.uint8)
+    shirt[5:15, 10:30] = (255, 255, 255, 255)
+    template = make_template([{'type': 'color', 'color': '#2a6cb0', 'mask': {'source': 'shirt.png', 'mode': 'alpha'}}],
+                             size=(40, 20), images={'shirt.png': shirt}, background='#ffffff80')
+    out = render_rgba(template, make_artwork(shirt))
+    assert np.allclose(out[10, 20], [0x2a / 255, 0x6c / 255, 0xb0 / 255, 1], atol=1 / 255)
+    # the background shows where the mask does not: half-transparent white
+    assert np.allclose(out[1, 1], [1, 1, 1, 128 / 255], atol=1 / 255)
+
+
+def test_shading_map_multiplies_the_print(make_template, make_artwork):
+    w, h = 80, 40
+    shade = np.zeros((h, w, 3), np.uint8)
+    shade[:, :40] = 128       # half as bright
+    shade[:, 40:] = 255       # unchanged
+    grey = np.full((50, 50, 3), 200, np.uint8)
+    for strength in (1.0, 0.5):
+        template = make_template([{'type': 'artwork', 'fit': 'stretch', 'quad': [[0, 0], [w, 0], [w, h], [0, h]],
+                                   'shading': {'source': 'shade.png', 'strength': strength}}],
+                                 size=(w, h), images={'shade.png': shade}, folder='shade-%g' % strength)
+        out = render_rgba(template, make_artwork(grey))[..., 0]
+        factor = 1 + strength * (128 / 255 - 1)
+        assert abs(out[20, 20] - 200 / 255 * factor) <= 2 / 255
+        assert abs(out[20, 60] - 200 / 255) <= 2 / 255
+    # a neutral level below white lets highlights brighten
+    template = make_template([{'type': 'artwork', 'fit': 'stretch', 'quad': [[0, 0], [w, 0], [w, h], [0, h]],
+                               'shading': {'source': 'shade.png', 'neutral': 0.5}}],
+                             size=(w, h), images={'shade.png': shade}, folder='shade-neutral')
+    out = render_rgba(template, make_artwork(np.full((50, 50, 3), 100, np.uint8)))[..., 0]
+    assert abs(out[20, 20] - 100 / 255 * (128 / 255) / 0.5) <= 3 / 255
+    assert abs(out[20, 60] - min(1, 100 / 255 * 2)) <= 3 / 255
+
+
+def test_displacement_moves_the_print(make_template, make_artwork):
+    w, h = 120, 60
+    art = np.zeros((60, 120, 3), np.uint8)
+    art[:, 60:] = 255                                  # an edge at x = 60
+    flat = np.full((h, w, 3), 128, np.uint8)
+    right = flat.copy()
+    right[..., 0] = 255                                # red high: move right
+    results = {}
+    for name, dmap in (('flat', flat), ('right', right)):
+        template = make_template([{'type': 'artwork', 'fit': 'stretch', 'quad': [[0, 0], [w, 0], [w, h], [0, h]],
+                                   'displacement': {'source': 'd.png', 'strength': 8}}],
+                                 size=(w, h), images={'d.png': dmap}, folder='disp-' + name)
+        out = render_rgba(template, make_artwork(art))[..., 0]
+        row = out[30, 10:110]
+        # where the edge is: the coverage-weighted position of the step
+        results[name] = 10 + (len(row) - row.sum())
+    assert abs(results['flat'] - 60) < 0.6
+    shift = results['right'] - results['flat']
+    assert abs(shift - 8 * (255 / 255 - 0.5) * 2) < 0.6, results
+
+
+def test_several_slots_and_missing_slot(make_template, make_artwork, tmp_path):
+    template = make_template([
+        {'type': 'artwork', 'slot': 'left', 'fit': 'stretch', 'quad': [[0, 0], [30, 0], [30, 30], [0, 30]]},
+        {'type': 'artwork', 'slot': 'middle', 'fit': 'stretch', 'quad': [[30, 0], [60, 0], [60, 30], [30, 30]]},
+        {'type': 'artwork', 'slot': 'right', 'fit': 'stretch', 'quad': [[60, 0], [90, 0], [90, 30], [60, 30]]},
+    ], size=(90, 30))
+    assert template.dup_slots() == ['left', 'middle', 'right']
+    colours = {'left': (255, 0, 0), 'middle': (0, 255, 0), 'right': (0, 0, 255)}
+    arts = {k: make_artwork(np.full((10, 10, 3), c, np.uint8), k + '.png') for k, c in colours.items()}
+    renderer = Mockup.Renderer(format=Mockup.Format.PIXBUF)
+    (result,) = renderer.render_batch(None, [template], arts)
+    out = pixbuf_array(result.get_pixbuf())
+    for k, x in (('left', 15), ('middle', 45), ('right', 75)):
+        assert tuple(out[15, x, :3]) == colours[k]
+    del arts['middle']
+    (result,) = renderer.render_batch(None, [template], arts)
+    assert result.get_error().code == Mockup.Error.MISSING_SLOT
+    assert 'layers[1].slot' in result.get_error().message and '"middle"' in result.get_error().message
+
+
+def test_cylinder_lines(make_template, make_artwork):
+    """Vertical lines of the artwork land at x = cx + R·sin φ, evenly spaced
+    in angle; its top edge follows the rim ellipse."""
+    art = np.full((200, 400, 3), 255, np.uint8)
+    for u in range(1, 8):
+        x = u * 50
+        art[:, x - 2:x + 2] = 0
+    left, right, top, bottom, ellipse = 100.0, 500.0, 100.0, 400.0, 30.0
+    template = make_template([{'type': 'color', 'color': '#808080'},
+                              {'type': 'artwork', 'fit': 'stretch',
+                               'cylinder': {'left': left, 'right': right, 'top': top,
+                                            'bottom': bottom, 'ellipse': ellipse, 'wrap': 150}}],
+                             size=(600, 500))
+    out = render_rgba(template, make_artwork(art))[..., 0]
+    cx, r, wrap = (left + right) / 2, (right - left) / 2, np.radians(150)
+    y = 250
+    for u in range(1, 8):
+        phi = (u / 8 - 0.5) * wrap
+        expected = cx + r * np.sin(phi)
+        lo, hi = int(expected) - 10, int(expected) + 11
+        darkness = 1 - out[y, lo:hi]
+        found = lo + 0.5 + (darkness * np.arange(hi - lo)).sum() / darkness.sum()
+        assert abs(found - expected) < 0.35, (u, found, expected)
+    # the top edge: y = top + e·(cos φ − 1), bright print against grey
+    for x in (150, 330, 450):          # between the dark lines
+        phi = np.arcsin((x + 0.5 - cx) / r)
+        edge = top + ellipse * (np.cos(phi) - 1)
+        column = out[int(edge) - 5:int(edge) + 6, x]
+        # coverage of white over grey 0.502: solve for the edge position
+        covered = ((column - 128 / 255) / (1 - 128 / 255)).clip(0, 1).sum()
+        found = int(edge) + 6 - covered
+        assert abs(found - edge) < 0.35, (x, found, edge)
+
+
+def test_mesh_has_no_seams(make_template, make_artwork):
+    """A smooth white print on a bent mesh is solid white inside: a gap or
+    an overlap between cells would show as darker or brighter seams."""
+    mesh = [[[40 + 100 * c + 10 * np.sin(r + c), 30 + 90 * r + 8 * np.cos(2 * r + c)]
+             for c in range(5)] for r in range(4)]
+    white = np.full((64, 64, 3), 255, np.uint8)
+    template = make_template([{'type': 'color', 'color': '#000'},
+                              {'type': 'artwork', 'fit': 'stretch', 'mesh': mesh}], size=(520, 340))
+    out = render_rgba(template, make_artwork(white))[..., 0]
+    # well inside the surface, away from the outline
+    inside = out[60:260, 80:400]
+    assert inside.min() >= 254 / 255
+
+
+def test_template_errors_from_python(make_template):
+    cases = [
+        ({'type': 'color', 'color': '#fff', 'blend': 'dodge'}, 'layers[0].blend'),
+        ({'type': 'color', 'color': '#fff', 'opacity': -1}, 'layers[0].opacity'),
+        ({'type': 'color', 'color': '#ggg'}, 'layers[0].color'),
+        ({'type': 'artwork', 'mesh': [[[0, 0], [1, 0]]]}, 'layers[0].mesh'),
+        ({'type': 'artwork', 'cylinder': {'left': 0, 'right': 10, 'top': 0, 'bottom': 10, 'tilt': 3}},
+         'layers[0].cylinder'),
+        ({'type': 'artwork', 'quad': [[0, 0], [9, 0], [9, 9], [0, 9]], 'aspect': 0}, 'layers[0].aspect'),
+        ({'type': 'artwork', 'quad': [[0, 0], [9, 0], [9, 9], [0, 9]], 'displacement': {'source': 'x.png',
+                                                                                       'strength': 999}},
+         'layers[0].displacement.strength'),
+    ]
+    for k, (layer, member) in enumerate(cases):
+        with pytest.raises(GLib.Error) as excinfo:
+            make_template([layer], size=(10, 10), folder='err-%d' % k)
+        assert_mockup_error(excinfo, Mockup.Error.INVALID_TEMPLATE, member)
