@@ -228,6 +228,8 @@ mockup_artwork_new_from_pixbuf (GdkPixbuf *pixbuf)
  * mockup_artwork_get_width: (get-property width)
  * @self: an artwork
  *
+ * Gets [property@Mockup.Artwork:width].
+ *
  * Returns: the width in pixels, as displayed
  */
 int
@@ -241,6 +243,8 @@ mockup_artwork_get_width (MockupArtwork *self)
  * mockup_artwork_get_height: (get-property height)
  * @self: an artwork
  *
+ * Gets [property@Mockup.Artwork:height].
+ *
  * Returns: the height in pixels, as displayed
  */
 int
@@ -253,6 +257,8 @@ mockup_artwork_get_height (MockupArtwork *self)
 /**
  * mockup_artwork_get_path: (get-property path)
  * @self: an artwork
+ *
+ * Gets [property@Mockup.Artwork:path].
  *
  * Returns: (type filename) (nullable): the file the artwork is read from
  */

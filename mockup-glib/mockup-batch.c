@@ -1075,6 +1075,8 @@ mockup_batch_next_finish (MockupBatch   *self,
  * mockup_batch_get_n_items: (get-property n-items)
  * @self: a batch
  *
+ * Gets [property@Mockup.Batch:n-items].
+ *
  * Returns: how many results the batch yields
  */
 guint
@@ -1087,6 +1089,8 @@ mockup_batch_get_n_items (MockupBatch *self)
 /**
  * mockup_batch_get_n_completed: (get-property n-completed)
  * @self: a batch
+ *
+ * Gets [property@Mockup.Batch:n-completed].
  *
  * Returns: how many results are done, in order
  */

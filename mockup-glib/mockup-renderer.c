@@ -297,6 +297,8 @@ mockup_renderer_new (void)
  * mockup_renderer_get_format: (get-property format)
  * @self: a renderer
  *
+ * Gets [property@Mockup.Renderer:format].
+ *
  * Returns: the output format
  */
 /**
@@ -313,6 +315,8 @@ DEFINE_SETTING (MockupFormat, format, format, PROP_FORMAT, format,
  * mockup_renderer_get_quality: (get-property quality)
  * @self: a renderer
  *
+ * Gets [property@Mockup.Renderer:quality].
+ *
  * Returns: the JPEG and WebP quality
  */
 /**
@@ -327,6 +331,8 @@ DEFINE_SETTING (guint, quality, quality, PROP_QUALITY, quality, quality >= 1 && 
 /**
  * mockup_renderer_get_max_size: (get-property max-size)
  * @self: a renderer
+ *
+ * Gets [property@Mockup.Renderer:max-size].
  *
  * Returns: the longest output side in pixels, or 0
  */
@@ -343,6 +349,8 @@ DEFINE_SETTING (guint, max_size, max_size, PROP_MAX_SIZE, max_size, max_size <= 
  * mockup_renderer_get_linear_light: (get-property linear-light)
  * @self: a renderer
  *
+ * Gets [property@Mockup.Renderer:linear-light].
+ *
  * Returns: whether resampling averages linear light
  */
 /**
@@ -357,6 +365,8 @@ DEFINE_SETTING (gboolean, linear_light, linear_light, PROP_LINEAR_LIGHT, linear_
 /**
  * mockup_renderer_get_threads: (get-property threads)
  * @self: a renderer
+ *
+ * Gets [property@Mockup.Renderer:threads].
  *
  * Returns: the number of templates rendering at once, or 0 for one per
  *   processor
@@ -402,6 +412,8 @@ mockup_renderer_set_threads (MockupRenderer *self,
 /**
  * mockup_renderer_get_memory_limit: (get-property memory-limit)
  * @self: a renderer
+ *
+ * Gets [property@Mockup.Renderer:memory-limit].
  *
  * Returns: the memory budget in bytes, or 0 for none
  */

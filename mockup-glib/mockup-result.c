@@ -296,6 +296,8 @@ _mockup_result_set_timing (MockupResult *self,
  * mockup_result_get_index: (get-property index)
  * @self: a result
  *
+ * Gets [property@Mockup.Result:index].
+ *
  * Returns: the template's position in its batch
  */
 guint
@@ -308,6 +310,8 @@ mockup_result_get_index (MockupResult *self)
 /**
  * mockup_result_get_template_id: (get-property template-id)
  * @self: a result
+ *
+ * Gets [property@Mockup.Result:template-id].
  *
  * Returns: the id of the template rendered
  */
@@ -322,6 +326,8 @@ mockup_result_get_template_id (MockupResult *self)
  * mockup_result_get_template_name: (get-property template-name)
  * @self: a result
  *
+ * Gets [property@Mockup.Result:template-name].
+ *
  * Returns: the name of the template rendered
  */
 const char *
@@ -334,6 +340,8 @@ mockup_result_get_template_name (MockupResult *self)
 /**
  * mockup_result_get_width: (get-property width)
  * @self: a result
+ *
+ * Gets [property@Mockup.Result:width].
  *
  * Returns: the image's width in pixels, 0 if the render failed
  */
@@ -348,6 +356,8 @@ mockup_result_get_width (MockupResult *self)
  * mockup_result_get_height: (get-property height)
  * @self: a result
  *
+ * Gets [property@Mockup.Result:height].
+ *
  * Returns: the image's height in pixels, 0 if the render failed
  */
 int
@@ -360,6 +370,8 @@ mockup_result_get_height (MockupResult *self)
 /**
  * mockup_result_get_format: (get-property format)
  * @self: a result
+ *
+ * Gets [property@Mockup.Result:format].
  *
  * Returns: the format of the image
  */
@@ -376,6 +388,8 @@ mockup_result_get_format (MockupResult *self)
  *
  * The encoded image, ready to be sent or stored, in the result's
  * [property@Mockup.Result:format].
+ *
+ * Gets [property@Mockup.Result:bytes].
  *
  * Returns: (transfer none) (nullable): the encoded image, or %NULL for
  *   [enum@Mockup.Format.PIXBUF] and for a failed render
@@ -467,6 +481,8 @@ mockup_result_check (MockupResult  *self,
  * mockup_result_get_wait_time: (get-property wait-time)
  * @self: a result
  *
+ * Gets [property@Mockup.Result:wait-time].
+ *
  * Returns: microseconds spent waiting for a worker and for memory
  */
 guint64
@@ -480,6 +496,8 @@ mockup_result_get_wait_time (MockupResult *self)
  * mockup_result_get_render_time: (get-property render-time)
  * @self: a result
  *
+ * Gets [property@Mockup.Result:render-time].
+ *
  * Returns: microseconds the render took
  */
 guint64
@@ -492,6 +510,8 @@ mockup_result_get_render_time (MockupResult *self)
 /**
  * mockup_result_get_resident_memory: (get-property resident-memory)
  * @self: a result
+ *
+ * Gets [property@Mockup.Result:resident-memory].
  *
  * Returns: the process's resident memory in bytes when the render finished
  */

@@ -366,6 +366,8 @@ mockup_template_new_from_data (const char  *data,
  * mockup_template_get_id: (get-property id)
  * @self: a template
  *
+ * Gets [property@Mockup.Template:id].
+ *
  * Returns: the template's identifier
  */
 const char *
@@ -378,6 +380,8 @@ mockup_template_get_id (MockupTemplate *self)
 /**
  * mockup_template_get_name: (get-property name)
  * @self: a template
+ *
+ * Gets [property@Mockup.Template:name].
  *
  * Returns: the template's human-readable name
  */
@@ -392,6 +396,8 @@ mockup_template_get_name (MockupTemplate *self)
  * mockup_template_get_width: (get-property width)
  * @self: a template
  *
+ * Gets [property@Mockup.Template:width].
+ *
  * Returns: the canvas width in pixels
  */
 int
@@ -404,6 +410,8 @@ mockup_template_get_width (MockupTemplate *self)
 /**
  * mockup_template_get_height: (get-property height)
  * @self: a template
+ *
+ * Gets [property@Mockup.Template:height].
  *
  * Returns: the canvas height in pixels
  */
@@ -418,6 +426,8 @@ mockup_template_get_height (MockupTemplate *self)
  * mockup_template_get_path: (get-property path)
  * @self: a template
  *
+ * Gets [property@Mockup.Template:path].
+ *
  * Returns: (type filename) (nullable): the manifest's absolute path, or
  *   %NULL for a template loaded from data
  */
@@ -431,6 +441,8 @@ mockup_template_get_path (MockupTemplate *self)
 /**
  * mockup_template_get_n_layers: (get-property n-layers)
  * @self: a template
+ *
+ * Gets [property@Mockup.Template:n-layers].
  *
  * Returns: the number of layers
  */
