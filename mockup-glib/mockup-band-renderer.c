@@ -79,6 +79,7 @@ typedef struct
   float *offsets;
   float *coverage;
   float *accumulator;
+  float *row_coverage;
   MockupSurfacePoint *points;
   guint8 *valid;
 
@@ -444,6 +445,7 @@ render_clear (Render *render)
   g_free (render->accumulator);
   g_free (render->points);
   g_free (render->valid);
+  g_free (render->row_coverage);
   g_clear_pointer (&render->writer, mockup_image_writer_free);
 }
 
@@ -571,6 +573,30 @@ pack_pixel (const Render *render,
 
 /* Draws the artwork's rows of this band into the layer band, between
  * state->x0 and state->x1; *drawn says whether there was anything to draw. */
+/* Premultiplied ARGB32 × @c / 256, two channels a multiply. */
+static inline guint32
+scale_argb (guint32 p,
+            guint   c)
+{
+  guint32 rb = ((p & 0x00ff00ffu) * c + 0x00800080u) >> 8 & 0x00ff00ffu;
+  guint32 ag = (((p >> 8) & 0x00ff00ffu) * c + 0x00800080u) & 0xff00ff00u;
+
+  return rb | ag;
+}
+
+/* The colour × @f, which may brighten, but never past the alpha. */
+static inline guint32
+shade_argb (guint32 p,
+            float   f)
+{
+  guint a = MOCKUP_A (p), k = (guint) (f * 256.0f + 0.5f);
+  guint r = MIN (a, (MOCKUP_R (p) * k + 128) >> 8);
+  guint g = MIN (a, (MOCKUP_G (p) * k + 128) >> 8);
+  guint b = MIN (a, (MOCKUP_B (p) * k + 128) >> 8);
+
+  return MOCKUP_ARGB (a, r, g, b);
+}
+
 static gboolean
 draw_artwork_band (Render      *render,
                    LayerState  *state,
@@ -587,6 +613,7 @@ draw_artwork_band (Render      *render,
   const double *outline = mockup_geometry_get_outline (state->geometry, &n_outline);
   gboolean inside = band_y + n_rows > state->y0 && band_y < state->y1 && width > 0 && n_outline > 2;
   float neutral = (float) layer->shading_neutral;
+  gboolean linear = render->settings->linear_light;
 
   *drawn = inside;
   if (render->settings->linear_light)
@@ -642,44 +669,62 @@ draw_artwork_band (Render      *render,
 
       mockup_geometry_map_row (state->geometry, y, x0, width, offsets, render->points, render->valid);
 
+      /* coverage first: only covered pixels are sampled */
       for (int i = 0; i < width; i++)
         {
-          float cov, rgba[4];
+          float cov;
 
           if (offsets != NULL)
             cov = coverage_at (render, cx0, cy0, cw, ch,
                                x0 + i + 0.5f + offsets[2 * i], y + 0.5f + offsets[2 * i + 1]);
           else
             cov = render->coverage[(gsize) (r + m) * cw + i + m];
+          render->row_coverage[i] = cov;
+          render->valid[i] = render->valid[i] && cov > 1.0f / 1024.0f;
+        }
 
-          if (!(cov > 1.0f / 1024.0f) || !render->valid[i])
+      if (!linear)
+        mockup_texture_sample_row_argb (state->texture, &state->placement.crop, render->points,
+                                        render->valid, width, out + x0);
+
+      for (int i = 0; i < width; i++)
+        {
+          float cov = render->row_coverage[i], shade = 1.0f, rgba[4];
+
+          if (!render->valid[i])
             {
               out[x0 + i] = 0;
               continue;
             }
 
-          mockup_texture_sample (state->texture, &state->placement.crop, &render->points[i], rgba);
-
           if (state->shading != NULL)
             {
               guint32 p = render->map_row[x0 + i];
               float lum = MOCKUP_A (p) ? MIN (1.0f, luminance (p) / (float) MOCKUP_A (p)) : 1.0f;
-              float f;
 
               /* print × lighting: 1 where the map is neutral, darker in
                * its shadows, brighter in its highlights */
-              if (render->settings->linear_light)
-                lum = mockup_color_srgb_to_linear_table[(int) lrintf (lum * 255.0f)];
-              f = 1.0f + (float) layer->shading_strength * (lum / neutral - 1.0f);
-              f = MAX (f, 0.0f);
-              rgba[0] *= f;
-              rgba[1] *= f;
-              rgba[2] *= f;
+              if (linear)
+                lum = mockup_color_srgb_to_linear_table[(int) (lum * 255.0f + 0.5f)];
+              shade = MAX (0.0f, 1.0f + (float) layer->shading_strength * (lum / neutral - 1.0f));
             }
 
-          rgba[0] *= cov;
-          rgba[1] *= cov;
-          rgba[2] *= cov;
+          if (!linear)
+            {
+              guint32 p = out[x0 + i];
+
+              if (state->shading != NULL)
+                p = shade_argb (p, shade);
+              if (cov < 1.0f)
+                p = scale_argb (p, (guint) (cov * 256.0f + 0.5f));
+              out[x0 + i] = p;
+              continue;
+            }
+
+          mockup_texture_sample (state->texture, &state->placement.crop, &render->points[i], rgba);
+          rgba[0] *= shade * cov;
+          rgba[1] *= shade * cov;
+          rgba[2] *= shade * cov;
           rgba[3] *= cov;
           out[x0 + i] = pack_pixel (render, rgba);
         }
@@ -803,6 +848,7 @@ render_init (Render                      *render,
   render->offsets = g_new (float, 2 * (gsize) render->width);
   render->points = g_new (MockupSurfacePoint, render->width);
   render->valid = g_new (guint8, render->width);
+  render->row_coverage = g_new (float, render->width);
 
   /* room for the widest displacement margin of any layer */
   cw = 0;

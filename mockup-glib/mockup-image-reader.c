@@ -13,11 +13,21 @@
 #include "mockup-image-reader-private.h"
 #include "mockup-resampler-private.h"
 
+#define MAX_HALVINGS 8
+
 struct _MockupImageReader
 {
   MockupImageDecoder *decoder;
   MockupResampler *resampler;
   guint32 *decoded_row;
+
+  /* Shrinking by two or more is started by exact 2 × 2 box averages in
+   * fixed point, as rows arrive: four times less for the float area
+   * filter to do, and the same result to within rounding. */
+  int n_halvings;
+  int half_width[MAX_HALVINGS + 1];
+  int half_height[MAX_HALVINGS + 1];
+  guint32 *half_rows[MAX_HALVINGS];   /* two rows of the level below each */
 
   int width, height;            /* output, oriented */
   int stored_width, stored_height;
@@ -230,6 +240,46 @@ orient_frame (MockupImageReader *self,
       }
 }
 
+/* The average of four premultiplied ARGB32 pixels, rounded. */
+static inline guint32
+average4 (guint32 a,
+          guint32 b,
+          guint32 c,
+          guint32 d)
+{
+  guint32 rb = (a & 0x00ff00ffu) + (b & 0x00ff00ffu) + (c & 0x00ff00ffu) + (d & 0x00ff00ffu) + 0x00020002u;
+  guint32 ag = ((a >> 8) & 0x00ff00ffu) + ((b >> 8) & 0x00ff00ffu) +
+               ((c >> 8) & 0x00ff00ffu) + ((d >> 8) & 0x00ff00ffu) + 0x00020002u;
+
+  return ((rb >> 2) & 0x00ff00ffu) | ((ag << 6) & 0xff00ff00u);
+}
+
+/* A row of level @level: the decoder's own for level 0, else two rows of
+ * the level below, halved. */
+static gboolean
+read_level_row (MockupImageReader  *self,
+                int                 level,
+                guint32            *row,
+                GError            **error)
+{
+  guint32 *a, *b;
+  int width;
+
+  if (level == 0)
+    return self->decoder->read_row (self->decoder, row, error);
+
+  width = self->half_width[level - 1];
+  a = self->half_rows[level - 1];
+  b = a + width;
+  if (!read_level_row (self, level - 1, a, error) ||
+      !read_level_row (self, level - 1, b, error))
+    return FALSE;
+
+  for (int x = 0; x < self->half_width[level]; x++)
+    row[x] = average4 (a[2 * x], a[2 * x + 1], b[2 * x], b[2 * x + 1]);
+  return TRUE;
+}
+
 static gboolean
 read_stored_row (MockupImageReader  *self,
                  guint32            *row,
@@ -237,7 +287,7 @@ read_stored_row (MockupImageReader  *self,
 {
   while (mockup_resampler_needs_input (self->resampler))
     {
-      if (!self->decoder->read_row (self->decoder, self->decoded_row, error))
+      if (!read_level_row (self, self->n_halvings, self->decoded_row, error))
         return FALSE;
       mockup_resampler_push_row (self->resampler, self->decoded_row);
     }
@@ -282,8 +332,23 @@ mockup_image_reader_new (const MockupImageSource  *source,
   if (self->decoder == NULL)
     return NULL;
 
+  self->half_width[0] = self->decoder->width;
+  self->half_height[0] = self->decoder->height;
+  while (!linear_light && self->n_halvings < MAX_HALVINGS &&
+         self->half_width[self->n_halvings] / 2 >= self->stored_width &&
+         self->half_height[self->n_halvings] / 2 >= self->stored_height)
+    {
+      int n = self->n_halvings;
+
+      self->half_rows[n] = g_new (guint32, 2 * (gsize) self->half_width[n]);
+      self->half_width[n + 1] = self->half_width[n] / 2;
+      self->half_height[n + 1] = self->half_height[n] / 2;
+      self->n_halvings++;
+    }
+
   self->decoded_row = g_new (guint32, self->decoder->width);
-  self->resampler = mockup_resampler_new (self->decoder->width, self->decoder->height,
+  self->resampler = mockup_resampler_new (self->half_width[self->n_halvings],
+                                          self->half_height[self->n_halvings],
                                           self->stored_width, self->stored_height,
                                           linear_light);
   return g_steal_pointer (&self);
@@ -335,6 +400,8 @@ mockup_image_reader_free (MockupImageReader *self)
   if (self->decoder != NULL)
     self->decoder->free (self->decoder);
   g_clear_pointer (&self->resampler, mockup_resampler_free);
+  for (int i = 0; i < self->n_halvings; i++)
+    g_free (self->half_rows[i]);
   g_free (self->decoded_row);
   g_free (self->frame);
   g_free (self);

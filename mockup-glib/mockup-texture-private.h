@@ -59,6 +59,19 @@ void           mockup_texture_sample          (const MockupTexture      *self,
                                                const MockupCrop         *crop,
                                                const MockupSurfacePoint *point,
                                                float                     rgba[4]);
+/* The same filter on an 8-bit texture in fixed point, two channels to a
+ * 32-bit lane: premultiplied ARGB32 straight out, several times faster
+ * than the float path and within a level of it. */
+guint32        mockup_texture_sample_argb     (const MockupTexture      *self,
+                                               const MockupCrop         *crop,
+                                               const MockupSurfacePoint *point);
+/* A row of them, where @wanted is non-zero; 0 elsewhere. */
+void           mockup_texture_sample_row_argb (const MockupTexture      *self,
+                                               const MockupCrop         *crop,
+                                               const MockupSurfacePoint *points,
+                                               const guint8             *wanted,
+                                               int                       n,
+                                               guint32                  *out);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MockupTexture, mockup_texture_unref)
 

@@ -1,0 +1,7 @@
+// Where cross-references to other libraries' documentation point.
+baseURLs = [
+  ['GLib', 'https://docs.gtk.org/glib/'],
+  ['GObject', 'https://docs.gtk.org/gobject/'],
+  ['Gio', 'https://docs.gtk.org/gio/'],
+  ['GdkPixbuf', 'https://docs.gtk.org/gdk-pixbuf/'],
+]
