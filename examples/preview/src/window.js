@@ -1,0 +1,770 @@
+// window.js: the main window: a grid of previews, one mockup large, exports.
+//
+// Everything that renders goes through Mockup.Renderer.render_batch_async()
+// and Mockup.Batch.next_async(), so the window never blocks on a render:
+//
+// - previews: one batch per artwork, format PIXBUF at PREVIEW_SIZE, each
+//   result shown in its tile as it arrives; a new artwork (or template
+//   folder) cancels the running batch (Mockup.Batch.cancel());
+// - the large view: a one-template batch at the window's size;
+// - exports: a batch at full size in the chosen format, each result saved
+//   with Mockup.Result.save() as it arrives.
+//
+// SPDX-License-Identifier: LGPL-2.1-or-later
+
+import Adw from 'gi://Adw?version=1';
+import Gdk from 'gi://Gdk?version=4.0';
+import Gio from 'gi://Gio';
+import GLib from 'gi://GLib';
+import GObject from 'gi://GObject';
+import Gtk from 'gi://Gtk?version=4.0';
+import Mockup from 'gi://Mockup?version=1';
+
+import {Tile} from './tile.js';
+import {basename, isCancelled, problemOf, shortenPaths, templateIdForPath} from './util.js';
+import './thumbnail.js'; // MockupThumbnail, used by window.ui
+
+Gio._promisify(Mockup.Renderer.prototype, 'render_batch_async', 'render_batch_finish');
+Gio._promisify(Mockup.Batch.prototype, 'next_async', 'next_finish');
+
+/** The longest side of a preview, in pixels. */
+export const PREVIEW_SIZE = 720;
+
+/** The longest side of the large view's render, at most. */
+const LARGE_SIZE_LIMIT = 2400;
+
+/** Export formats by the names the export-format action uses. */
+export const FORMATS = {
+    jpeg: {format: Mockup.Format.JPEG, label: 'JPEG'},
+    png: {format: Mockup.Format.PNG, label: 'PNG'},
+    webp: {format: Mockup.Format.WEBP, label: 'WebP'},
+};
+
+export const PreviewWindow = GObject.registerClass({
+    GTypeName: 'MockupPreviewWindow',
+    Template: GLib.Uri.resolve_relative(import.meta.url, 'window.ui', GLib.UriFlags.NONE),
+    InternalChildren: [
+        'toast_overlay', 'leaflet', 'grid_page', 'detail_page', 'window_title', 'open_button',
+        'progress_bar', 'content_stack', 'empty_page', 'no_templates_page', 'flowbox',
+        'detail_title', 'detail_stack', 'detail_picture', 'detail_spinner', 'detail_error',
+        'export_revealer', 'export_label', 'export_progress',
+        'previous_button', 'next_button',
+    ],
+    Properties: {
+        'artwork-path': GObject.ParamSpec.string('artwork-path', 'Artwork path',
+            'The artwork shown, or null', GObject.ParamFlags.READABLE, null),
+        'rendering': GObject.ParamSpec.boolean('rendering', 'Rendering',
+            'Whether previews are being rendered', GObject.ParamFlags.READABLE, false),
+        'exporting': GObject.ParamSpec.boolean('exporting', 'Exporting',
+            'Whether an export is running', GObject.ParamFlags.READABLE, false),
+    },
+    Signals: {
+        // every preview of the current artwork arrived: (succeeded, failed)
+        'previews-finished': {param_types: [GObject.TYPE_UINT, GObject.TYPE_UINT]},
+        // an export ended: (files saved, templates failed, folder, cancelled)
+        'export-finished': {
+            param_types: [GObject.TYPE_UINT, GObject.TYPE_UINT, GObject.TYPE_STRING, GObject.TYPE_BOOLEAN],
+        },
+        // a toast was shown, with its plain-text title
+        'toast-shown': {param_types: [GObject.TYPE_STRING]},
+    },
+}, class PreviewWindow extends Adw.ApplicationWindow {
+    constructor(params = {}) {
+        super(params);
+
+        this._entries = [];
+        this._tiles = [];
+        this._toasts = [];
+        this._artwork = null;
+        this._artworkPath = null;
+        this._previewCancellable = null;
+        this._previewBatch = null;
+        this._largeCancellable = null;
+        this._largeBatch = null;
+        this._exportCancellable = null;
+        this._exportBatch = null;
+        this._detailIndex = -1;
+        this._templatesDir = null;
+
+        // one processor left to the window, so that it keeps drawing
+        const threads = Math.max(1, GLib.get_num_processors() - 1);
+        this._threads = threads;
+        this._previewRenderer = new Mockup.Renderer({
+            format: Mockup.Format.PIXBUF,
+            max_size: PREVIEW_SIZE,
+            threads,
+        });
+        this._largeRenderer = new Mockup.Renderer({format: Mockup.Format.PIXBUF, threads});
+
+        this._addWindowActions();
+        this._setUpDrop();
+
+        this._flowbox.connect('child-activated', (_box, tile) => this.showDetail(tile.get_index()));
+        this._flowbox.connect('selected-children-changed', () => this._syncActions());
+        this._leaflet.connect('notify::visible-child', () => {
+            if (this._leaflet.visible_child === this._grid_page)
+                this._leaveDetail();
+            this._syncActions();
+        });
+
+        // narrow windows: an icon for the Open button, to leave the title room
+        this._openContent = this._open_button.child;
+        this._openIcon = new Gtk.Image({icon_name: 'document-open-symbolic'});
+        this.connect('notify::default-width', () => this._adaptHeader());
+        this._adaptHeader();
+
+        this._updateView();
+    }
+
+    vfunc_close_request() {
+        // stop every render this window started
+        this._cancelPreviews();
+        this._cancelLarge();
+        this.cancelExport();
+        return super.vfunc_close_request();
+    }
+
+    _adaptHeader() {
+        const narrow = this.default_width > 0 && this.default_width < 560;
+        const child = narrow ? this._openIcon : this._openContent;
+        if (this._open_button.child !== child)
+            this._open_button.child = child;
+    }
+
+    get artwork_path() {
+        return this._artworkPath;
+    }
+
+    get rendering() {
+        return this._previewCancellable !== null;
+    }
+
+    get exporting() {
+        return this._exportCancellable !== null;
+    }
+
+    /** The templates, in batch order: {index, path, item, id, name, width, height}. */
+    get entries() {
+        return this._entries;
+    }
+
+    /** The grid's tiles, in template order. */
+    get tiles() {
+        return this._tiles;
+    }
+
+    get templatesDir() {
+        return this._templatesDir;
+    }
+
+    /** The index of the selected tile, or -1. */
+    get selectedIndex() {
+        const [child] = this._flowbox.get_selected_children();
+        return child ? child.get_index() : -1;
+    }
+
+    /** Whether the large view is rendering its full-resolution picture. */
+    get detailRendering() {
+        return this._largeCancellable !== null;
+    }
+
+    /** Whether the large view is showing. */
+    get showingDetail() {
+        return this._leaflet.visible_child === this._detail_page;
+    }
+
+    // ---- window actions --------------------------------------------------
+
+    _addWindowActions() {
+        const add = (name, callback) => {
+            const action = new Gio.SimpleAction({name});
+            action.connect('activate', callback);
+            this.add_action(action);
+            return action;
+        };
+        add('back', () => this.showGrid());
+        add('previous', () => this._step(-1));
+        add('next', () => this._step(+1));
+        add('cancel-export', () => this.cancelExport());
+    }
+
+    _syncActions() {
+        const app = this.application;
+        const set = (group, name, enabled) => {
+            const action = group?.lookup_action(name);
+            if (action)
+                action.enabled = enabled;
+        };
+        const haveWork = this._artwork !== null && this._entries.length > 0;
+        set(app, 'export-all', haveWork && !this.exporting);
+        set(app, 'export-selected', haveWork && !this.exporting && this._exportIndex() >= 0);
+        const detail = this.showingDetail;
+        set(this, 'back', detail);
+        set(this, 'previous', detail && this._detailIndex > 0);
+        set(this, 'next', detail && this._detailIndex >= 0 && this._detailIndex < this._tiles.length - 1);
+        set(this, 'cancel-export', this.exporting);
+        this._previous_button.visible = this.lookup_action('previous').enabled;
+        this._next_button.visible = this.lookup_action('next').enabled;
+    }
+
+    // the template that "Export Selected" means: the one shown large, or
+    // the one selected in the grid
+    _exportIndex() {
+        if (this.showingDetail && this._detailIndex >= 0)
+            return this._detailIndex;
+        return this.selectedIndex;
+    }
+
+    // ---- toasts ----------------------------------------------------------
+
+    /**
+     * Shows a toast.
+     *
+     * @param {string} title - plain text
+     * @param {object} [options]
+     * @param {string} [options.button] - a button label
+     * @param {Function} [options.onButton] - called when it is clicked
+     * @param {number} [options.timeout] - seconds, 0 for until dismissed
+     */
+    toast(title, {button = null, onButton = null, timeout = 5} = {}) {
+        const toast = new Adw.Toast({
+            title: GLib.markup_escape_text(title, -1),
+            timeout,
+            priority: Adw.ToastPriority.HIGH,
+        });
+        if (button) {
+            toast.button_label = button;
+            toast.connect('button-clicked', () => onButton?.());
+        }
+        // remembered (not through ::dismissed, which a closing window
+        // emits while JS objects are being collected) so that
+        // dismissToasts() can reach the queued ones too
+        this._toasts.push(toast);
+        if (this._toasts.length > 20)
+            this._toasts.shift();
+        this._toast_overlay.add_toast(toast);
+        this.emit('toast-shown', title);
+        return toast;
+    }
+
+    /** Dismisses every toast, shown or queued. */
+    dismissToasts() {
+        for (const toast of this._toasts.splice(0))
+            toast.dismiss();
+    }
+
+    // ---- templates -------------------------------------------------------
+
+    /**
+     * Reads a folder of templates (Mockup.Template.find_in_folder()) and
+     * rebuilds the grid; renders the previews again if an artwork is open.
+     */
+    loadTemplates(folder) {
+        this._cancelPreviews();
+        this.showGrid();
+        this._templatesDir = folder;
+
+        let paths = [];
+        try {
+            paths = Mockup.Template.find_in_folder(folder);
+        } catch (e) {
+            this.toast(`Cannot read the templates: ${e.message}`);
+        }
+
+        // Templates that load become Mockup.Template items; one that does
+        // not stays a Gio.File, so that the batch reports its error as that
+        // template's result, in its tile, like any other failed render.
+        this._entries = paths.map((path, index) => {
+            try {
+                const template = Mockup.Template.new_from_file(path);
+                return {
+                    index, path, item: template, id: template.id, name: template.name,
+                    width: template.width, height: template.height,
+                };
+            } catch (e) {
+                const id = templateIdForPath(path);
+                return {
+                    index, path, item: Gio.File.new_for_path(path), id, name: id,
+                    width: 0, height: 0, loadError: e.message,
+                };
+            }
+        });
+
+        for (const tile of this._tiles)
+            this._flowbox.remove(tile);
+        this._tiles = this._entries.map(entry => {
+            const tile = new Tile(entry);
+            this._flowbox.append(tile);
+            return tile;
+        });
+
+        this._updateView();
+        if (this._artwork)
+            this._renderPreviews();
+    }
+
+    _updateView() {
+        const n = this._entries.length;
+        if (n === 0) {
+            const where = this._templatesDir
+                ? GLib.markup_escape_text(this._templatesDir, -1) : 'the templates folder';
+            this._no_templates_page.description =
+                `No templates were found in <b>${where}</b>. ` +
+                'Add template folders there, or start the app with <tt>--templates DIR</tt>.';
+            this._content_stack.visible_child_name = 'no-templates';
+        } else if (!this._artwork) {
+            this._empty_page.description = n === 1
+                ? 'Drop an image here, or open one, to see it in the template'
+                : `Drop an image here, or open one, to see it in all ${n} templates`;
+            this._content_stack.visible_child_name = 'empty';
+        } else {
+            this._content_stack.visible_child_name = 'grid';
+        }
+        this._window_title.subtitle = this._artworkPath ? basename(this._artworkPath) : '';
+        this._syncActions();
+    }
+
+    // ---- artwork and previews --------------------------------------------
+
+    /**
+     * Opens an artwork and renders it into every template. A file that
+     * cannot be read gives a toast; the window keeps what it showed.
+     *
+     * @returns {boolean} whether the artwork opened
+     */
+    openArtwork(path) {
+        let artwork;
+        try {
+            artwork = Mockup.Artwork.new_from_file(path);
+        } catch (e) {
+            this.toast(`Cannot open “${basename(path)}”: ${problemOf(e.message, path)}`);
+            return false;
+        }
+        this._artwork = artwork;
+        this._artworkPath = path;
+        this.notify('artwork-path');
+        this.showGrid();
+        this._updateView();
+        this._renderPreviews();
+        return true;
+    }
+
+    _cancelPreviews() {
+        // Mockup.Batch.cancel() stops the renders within a band of rows;
+        // cancelling the cancellable also ends a batch still starting.
+        this._previewBatch?.cancel();
+        this._previewCancellable?.cancel();
+        this._previewBatch = null;
+        this._previewCancellable = null;
+        this._progress_bar.visible = false;
+        this.notify('rendering');
+    }
+
+    async _renderPreviews() {
+        this._cancelPreviews();
+        if (!this._artwork || this._entries.length === 0)
+            return;
+
+        const cancellable = new Gio.Cancellable();
+        const artwork = this._artwork;
+        const artworkName = basename(this._artworkPath);
+        this._previewCancellable = cancellable;
+        this.notify('rendering');
+
+        for (const tile of this._tiles)
+            tile.wait();
+        this._progress_bar.fraction = 0;
+        this._progress_bar.visible = true;
+
+        let succeeded = 0, failed = 0;
+        try {
+            const batch = await this._previewRenderer.render_batch_async(
+                artwork, this._makeStore(this._entries), null, cancellable);
+            if (cancellable.is_cancelled()) {
+                batch.cancel();
+                return;
+            }
+            this._previewBatch = batch;
+            const n = batch.n_items;
+            batch.connect('notify::n-completed', () => {
+                if (this._previewBatch === batch)
+                    this._progress_bar.fraction = batch.n_completed / n;
+            });
+
+            let result;
+            while ((result = await batch.next_async(cancellable)) !== null) {
+                const tile = this._tiles[result.index];
+                tile.setResult(result);
+                const error = result.get_error();
+                if (error) {
+                    failed++;
+                    const index = result.index;
+                    this.toast(`“${tile.entry.name}” failed: ${problemOf(error.message)}`, {
+                        timeout: 8,
+                        button: 'Show',
+                        onButton: () => this.showDetail(index),
+                    });
+                } else {
+                    succeeded++;
+                }
+                if (result.index === this._detailIndex && this.showingDetail)
+                    this._showDetailContent(result.index, true);
+                this._progress_bar.fraction = (result.index + 1) / n;
+            }
+        } catch (e) {
+            if (isCancelled(e))
+                return; // another artwork or folder took over
+            // the artwork itself could not be decoded: nothing renders
+            this.toast(`Cannot render “${artworkName}”: ${problemOf(e.message, artwork.path)}`);
+            if (this._artwork === artwork) {
+                this._artwork = null;
+                this._artworkPath = null;
+                this.notify('artwork-path');
+                for (const tile of this._tiles)
+                    tile.clear();
+                this._updateView();
+            }
+            return;
+        } finally {
+            if (this._previewCancellable === cancellable) {
+                this._previewCancellable = null;
+                this._previewBatch = null;
+                this._progress_bar.visible = false;
+                this.notify('rendering');
+            }
+        }
+        this.emit('previews-finished', succeeded, failed);
+    }
+
+    _makeStore(entries) {
+        const store = new Gio.ListStore({item_type: GObject.Object.$gtype});
+        for (const entry of entries)
+            store.append(entry.item);
+        return store;
+    }
+
+    // ---- the large view --------------------------------------------------
+
+    /** Shows one template's mockup large. */
+    showDetail(index) {
+        const tile = this._tiles[index];
+        if (!tile)
+            return;
+        this._flowbox.select_child(tile);
+        this._detailIndex = index;
+        this._showDetailContent(index, false);
+        this._leaflet.visible_child = this._detail_page;
+        this._syncActions();
+    }
+
+    /** Back to the grid. */
+    showGrid() {
+        if (this._leaflet.visible_child !== this._grid_page)
+            this._leaflet.visible_child = this._grid_page;
+        this._leaveDetail();
+    }
+
+    _leaveDetail() {
+        this._cancelLarge();
+        const tile = this._tiles[this._detailIndex];
+        if (tile && this._leaflet.visible_child === this._grid_page)
+            tile.grab_focus();
+    }
+
+    // Mockup.Batch.cancel() first, then the cancellable (which also
+    // cancels a batch still starting), as for every batch here
+    _cancelLarge() {
+        this._largeBatch?.cancel();
+        this._largeCancellable?.cancel();
+        this._largeBatch = null;
+        this._largeCancellable = null;
+        this._detail_spinner.spinning = false;
+    }
+
+    _step(delta) {
+        const index = this._detailIndex + delta;
+        if (index >= 0 && index < this._tiles.length)
+            this.showDetail(index);
+    }
+
+    _showDetailContent(index, resultJustArrived) {
+        const tile = this._tiles[index];
+        const entry = tile.entry;
+        const result = tile.result;
+        this._detail_title.title = result?.template_name || entry.name;
+        this._detail_title.subtitle = entry.width > 0 ? `${entry.width} × ${entry.height}` : '';
+
+        this._cancelLarge();
+
+        const error = result?.get_error();
+        if (error) {
+            this._detail_error.description = GLib.markup_escape_text(shortenPaths(error.message), -1);
+            this._detail_stack.visible_child_name = 'error';
+            this._detail_spinner.spinning = false;
+            return;
+        }
+        this._detail_stack.visible_child_name = 'image';
+        if (!result) {
+            // still rendering: the results loop calls back when it arrives
+            this._detail_picture.setPixbuf(null);
+            this._detail_spinner.spinning = true;
+            return;
+        }
+        if (!resultJustArrived || this._detail_picture.paintable === null)
+            this._detail_picture.setPixbuf(result.get_pixbuf());
+        this._renderLarge(index);
+    }
+
+    // Renders the template again at the size the large view shows it.
+    async _renderLarge(index) {
+        const entry = this._entries[index];
+        const scale = this.get_scale_factor();
+        const size = Math.min(LARGE_SIZE_LIMIT,
+            Math.round(Math.max(this.get_width(), this.get_height()) * scale),
+            Math.max(entry.width, entry.height) || LARGE_SIZE_LIMIT);
+        if (size <= PREVIEW_SIZE * 1.1)
+            return;
+
+        const cancellable = new Gio.Cancellable();
+        this._largeCancellable = cancellable;
+        this._detail_spinner.spinning = true;
+        const artwork = this._artwork;
+        try {
+            this._largeRenderer.max_size = size;
+            const batch = await this._largeRenderer.render_batch_async(
+                artwork, this._makeStore([entry]), null, cancellable);
+            if (cancellable.is_cancelled()) {
+                batch.cancel();
+                return;
+            }
+            this._largeBatch = batch;
+            const result = await batch.next_async(cancellable);
+            if (cancellable.is_cancelled() || !result || result.get_error())
+                return;
+            this._detail_picture.setPixbuf(result.get_pixbuf());
+        } catch (e) {
+            if (!isCancelled(e))
+                logError(e, 'large view');
+        } finally {
+            if (this._largeCancellable === cancellable) {
+                this._largeCancellable = null;
+                this._largeBatch = null;
+                this._detail_spinner.spinning = false;
+            }
+        }
+    }
+
+    // ---- exporting -------------------------------------------------------
+
+    /**
+     * Renders templates at full size and saves them to a folder, as
+     * ARTWORK-TEMPLATEID.EXT, while the window goes on.
+     *
+     * @param {string} folder - where to save; made if missing
+     * @param {string} formatName - jpeg, png or webp
+     * @param {number[]|null} indices - the templates, or null for all
+     */
+    async exportMockups(folder, formatName, indices = null) {
+        if (!this._artwork) {
+            this.toast('Open an artwork first');
+            return;
+        }
+        if (this.exporting) {
+            this.toast('An export is running already');
+            return;
+        }
+        const format = FORMATS[formatName];
+        if (!format) {
+            this.toast(`Unknown export format “${formatName}”`);
+            return;
+        }
+        const entries = indices ? indices.map(i => this._entries[i]).filter(e => e) : this._entries;
+        if (entries.length === 0)
+            return;
+
+        try {
+            Gio.File.new_for_path(folder).make_directory_with_parents(null);
+        } catch (e) {
+            if (!e.matches(Gio.IOErrorEnum, Gio.IOErrorEnum.EXISTS)) {
+                this.toast(`Cannot export to “${folder}”: ${e.message}`);
+                return;
+            }
+        }
+
+        const cancellable = new Gio.Cancellable();
+        this._exportCancellable = cancellable;
+        this.notify('exporting');
+        this._syncActions();
+
+        const n = entries.length;
+        const extension = Mockup.Format.get_extension(format.format);
+        const stem = basename(this._artworkPath).replace(/\.[^.]*$/, '') || 'artwork';
+        const renderer = new Mockup.Renderer({
+            format: format.format, quality: 92, max_size: 0, threads: this._threads,
+        });
+        const failures = [];
+        let saved = 0, cancelled = false;
+
+        const setLabel = text => {
+            this._export_label.label = text;
+        };
+        setLabel(n === 1 ? `Exporting “${entries[0].name}” as ${format.label}…`
+            : `Exporting ${n} mockups as ${format.label}…`);
+        this._export_progress.fraction = 0;
+        this._export_revealer.reveal_child = true;
+
+        try {
+            const batch = await renderer.render_batch_async(
+                this._artwork, this._makeStore(entries), null, cancellable);
+            this._exportBatch = batch;
+            batch.connect('progress', (_b, index, nItems, name) => {
+                if (nItems > 1)
+                    setLabel(`Exporting “${name}” (${Math.min(index + 1, nItems)} of ${nItems})…`);
+            });
+
+            let result;
+            while ((result = await batch.next_async(cancellable)) !== null) {
+                const entry = entries[result.index];
+                const error = result.get_error();
+                if (error) {
+                    failures.push(`${entry.name}: ${shortenPaths(error.message)}`);
+                } else {
+                    const id = result.template_id || entry.id;
+                    const path = GLib.build_filenamev([folder, `${stem}-${id}.${extension}`]);
+                    try {
+                        result.save(path);
+                        saved++;
+                    } catch (e) {
+                        failures.push(`${entry.name}: ${e.message}`);
+                    }
+                }
+                this._export_progress.fraction = (result.index + 1) / n;
+            }
+        } catch (e) {
+            if (isCancelled(e))
+                cancelled = true;
+            else
+                failures.push(shortenPaths(e.message));
+        } finally {
+            this._exportCancellable = null;
+            this._exportBatch = null;
+            this._export_revealer.reveal_child = false;
+            this.notify('exporting');
+            this._syncActions();
+        }
+
+        const folderName = basename(folder);
+        const openFolder = () => Gtk.show_uri(this, Gio.File.new_for_path(folder).get_uri(), Gdk.CURRENT_TIME);
+        if (cancelled) {
+            this.toast(saved ? `Export cancelled after ${saved} of ${n} mockups` : 'Export cancelled');
+        } else if (saved > 0) {
+            this.toast(saved === 1 ? `Exported 1 mockup to “${folderName}”`
+                : `Exported ${saved} mockups to “${folderName}”`,
+            {button: 'Open Folder', onButton: openFolder});
+        }
+        if (failures.length > 0) {
+            const title = failures.length === 1 ? `Not exported: ${failures[0]}`
+                : `${failures.length} mockups were not exported. ${failures[0]}`;
+            this.toast(title, {timeout: 10});
+        }
+        this.emit('export-finished', saved, failures.length, folder, cancelled);
+    }
+
+    cancelExport() {
+        this._exportBatch?.cancel();
+        this._exportCancellable?.cancel();
+    }
+
+    // ---- file choosers and drag and drop ---------------------------------
+
+    /** Asks for an artwork file (Gtk.FileChooserNative) and opens it. */
+    chooseArtwork() {
+        const chooser = new Gtk.FileChooserNative({
+            title: 'Open Artwork',
+            action: Gtk.FileChooserAction.OPEN,
+            accept_label: '_Open',
+            modal: true,
+            transient_for: this,
+        });
+        const images = new Gtk.FileFilter({name: 'Images'});
+        images.add_pixbuf_formats();
+        chooser.add_filter(images);
+        const all = new Gtk.FileFilter({name: 'All Files'});
+        all.add_pattern('*');
+        chooser.add_filter(all);
+        if (this._artworkPath) {
+            try {
+                chooser.set_current_folder(Gio.File.new_for_path(GLib.path_get_dirname(this._artworkPath)));
+            } catch (e) {
+                // the folder is gone: the chooser's default will do
+            }
+        }
+        chooser.connect('response', (_c, response) => {
+            const file = response === Gtk.ResponseType.ACCEPT ? chooser.get_file() : null;
+            chooser.destroy();
+            this._chooser = null;
+            if (file?.get_path())
+                this.openArtwork(file.get_path());
+            else if (file)
+                this.toast('Only local files can be opened');
+        });
+        this._chooser = chooser; // keep it alive while it shows
+        chooser.show();
+    }
+
+    /**
+     * Asks for a folder and a format (Gtk.FileChooserNative), then exports.
+     *
+     * @param {number[]|null} indices - the templates, or null for all
+     * @param {string} formatName - the format offered first
+     * @param {Function} onFormat - told the format chosen
+     */
+    chooseExportFolder(indices, formatName, onFormat) {
+        const n = indices ? indices.length : this._entries.length;
+        const chooser = new Gtk.FileChooserNative({
+            title: n === 1 ? 'Export Mockup' : `Export ${n} Mockups`,
+            action: Gtk.FileChooserAction.SELECT_FOLDER,
+            accept_label: '_Export',
+            modal: true,
+            transient_for: this,
+        });
+        const names = Object.keys(FORMATS);
+        chooser.add_choice('format', 'Format', names, names.map(k => FORMATS[k].label));
+        chooser.set_choice('format', formatName);
+        chooser.connect('response', (_c, response) => {
+            const file = response === Gtk.ResponseType.ACCEPT ? chooser.get_file() : null;
+            const chosen = chooser.get_choice('format') || formatName;
+            chooser.destroy();
+            this._chooser = null;
+            if (!file)
+                return;
+            if (!file.get_path()) {
+                this.toast('Only local folders can be exported to');
+                return;
+            }
+            onFormat?.(chosen);
+            this.exportMockups(file.get_path(), chosen, indices);
+        });
+        this._chooser = chooser;
+        chooser.show();
+    }
+
+    /** The templates "Export Selected" exports, or null if none. */
+    selectedIndices() {
+        const index = this._exportIndex();
+        return index >= 0 ? [index] : null;
+    }
+
+    _setUpDrop() {
+        const target = Gtk.DropTarget.new(Gio.File.$gtype, Gdk.DragAction.COPY);
+        target.connect('drop', (_target, file) => {
+            const path = file?.get_path?.();
+            if (!path) {
+                this.toast('Only local files can be opened');
+                return false;
+            }
+            return this.openArtwork(path);
+        });
+        this.get_content().add_controller(target);
+    }
+});
