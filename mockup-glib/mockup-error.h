@@ -28,7 +28,8 @@ G_BEGIN_DECLS
  *   of its members is wrong; the message names the file and the member
  * @MOCKUP_ERROR_NOT_FOUND: a file named by a template or by the caller does
  *   not exist or cannot be opened
- * @MOCKUP_ERROR_INVALID_IMAGE: an image is truncated, corrupt or not an image
+ * @MOCKUP_ERROR_INVALID_IMAGE: an image is truncated, corrupt, or not an image
+ *   (GdkPixbuf cannot tell that from a format it has no loader for)
  * @MOCKUP_ERROR_UNSUPPORTED: an image format or a feature that this build
  *   cannot handle
  * @MOCKUP_ERROR_TOO_LARGE: an image, a canvas or a render exceeds a size or

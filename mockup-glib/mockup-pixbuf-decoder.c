@@ -71,10 +71,15 @@ load_pixbuf (const MockupImageSource  *image,
     {
       if (size[0] > 0 && header_only)
         return NULL;  /* the header was enough */
-      g_set_error (error, MOCKUP_ERROR,
-                   g_error_matches (local_error, GDK_PIXBUF_ERROR, GDK_PIXBUF_ERROR_UNKNOWN_TYPE)
-                     ? MOCKUP_ERROR_UNSUPPORTED : MOCKUP_ERROR_INVALID_IMAGE,
-                   "%s: %s", image->display_name, local_error->message);
+      /* GdkPixbuf cannot tell a text file from an image format it has no
+       * loader for: "not an image" is the likelier of the two */
+      if (g_error_matches (local_error, GDK_PIXBUF_ERROR, GDK_PIXBUF_ERROR_UNKNOWN_TYPE))
+        g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_INVALID_IMAGE,
+                     "\"%s\" is not an image, or in a format this system cannot read",
+                     image->display_name);
+      else
+        g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_INVALID_IMAGE,
+                     "%s: %s", image->display_name, local_error->message);
       return NULL;
     }
 
@@ -108,8 +113,9 @@ mockup_pixbuf_probe (const MockupImageSource  *image,
       if (local_error != NULL)
         g_propagate_error (error, g_steal_pointer (&local_error));
       else
-        g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_UNSUPPORTED,
-                     "%s: not an image format this system can read", image->display_name);
+        g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_INVALID_IMAGE,
+                     "\"%s\" is not an image, or in a format this system cannot read",
+                     image->display_name);
       return FALSE;
     }
 

@@ -312,6 +312,9 @@ resolve_path (Parser      *parser,
                  relative);
 
   joined = g_canonicalize_filename (relative, parser->base_dir);
+  if (g_str_equal (joined, parser->base_dir))
+    return fail (parser, MOCKUP_ERROR_NOT_FOUND, member,
+                 "\"%s\" is the template's folder, not a file", relative);
   base_len = strlen (parser->base_dir);
   if (strncmp (joined, parser->base_dir, base_len) != 0 ||
       (joined[base_len] != G_DIR_SEPARATOR && !G_IS_DIR_SEPARATOR (parser->base_dir[base_len - 1])))
@@ -967,6 +970,14 @@ mockup_template_parse (JsonNode            *root,
   if (!check_members (&parser, object, "(root)", allowed))
     goto out;
 
+  if ((child = json_object_get_member (object, "$schema")) != NULL)
+    {
+      const char *schema;
+
+      if (!read_string (&parser, child, "$schema", &schema))
+        goto out;
+    }
+
   if (!json_object_has_member (object, "format"))
     {
       fail (&parser, MOCKUP_ERROR_INVALID_TEMPLATE, "format",
@@ -1019,10 +1030,17 @@ mockup_template_parse (JsonNode            *root,
       JsonArray *size;
       double w, h;
 
-      if (!JSON_NODE_HOLDS_ARRAY (child) || json_array_get_length (json_node_get_array (child)) != 2)
+      if (!JSON_NODE_HOLDS_ARRAY (child))
         {
           fail (&parser, MOCKUP_ERROR_INVALID_TEMPLATE, "size",
                 "expected [width, height], got %s", node_type_name (child));
+          goto out;
+        }
+      if (json_array_get_length (json_node_get_array (child)) != 2)
+        {
+          fail (&parser, MOCKUP_ERROR_INVALID_TEMPLATE, "size",
+                "expected [width, height] of 2 numbers, got %u",
+                json_array_get_length (json_node_get_array (child)));
           goto out;
         }
       size = json_node_get_array (child);

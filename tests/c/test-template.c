@@ -177,7 +177,7 @@ test_template_bad_images (void)
   g_assert_true (g_file_set_contents (huge, (const char *) bomb, sizeof bomb, NULL));
 
   test_template_fails (dir, "{\"format\": 1, \"layers\": [{\"type\": \"image\", \"source\": \"notes.jpg\"}]}",
-                       MOCKUP_ERROR_UNSUPPORTED, "layers[0].source", "notes.jpg", NULL);
+                       MOCKUP_ERROR_INVALID_IMAGE, "layers[0].source", "notes.jpg", "not an image", NULL);
   test_template_fails (dir, "{\"format\": 1, \"layers\": [{\"type\": \"image\", \"source\": \"empty.png\"}]}",
                        MOCKUP_ERROR_INVALID_IMAGE, "layers[0].source", "empty", NULL);
   test_template_fails (dir, "{\"format\": 1, \"layers\": [{\"type\": \"image\", \"source\": \"bomb.png\"}]}",
@@ -243,6 +243,12 @@ test_template_member_errors (void)
   test_template_fails (dir, "{\"layers\": []}", MOCKUP_ERROR_INVALID_TEMPLATE, "format", "missing", NULL);
   test_template_fails (dir, "{\"format\": 2, \"layers\": []}", MOCKUP_ERROR_UNSUPPORTED, "format", NULL);
   test_template_fails (dir, "{\"format\": 1, \"layers\": []}", MOCKUP_ERROR_INVALID_TEMPLATE, "layers", NULL);
+  test_template_fails (dir, "{\"format\": 1, \"size\": [400], \"layers\": [{\"type\": \"color\", \"color\": \"#fff\"}]}",
+                       MOCKUP_ERROR_INVALID_TEMPLATE, "size", "2 numbers, got 1", NULL);
+  test_template_fails (dir, "{\"$schema\": 7, \"format\": 1, \"size\": [4, 4], \"layers\": [{\"type\": \"color\", \"color\": \"#fff\"}]}",
+                       MOCKUP_ERROR_INVALID_TEMPLATE, "$schema", "expected a string", NULL);
+  test_template_fails (dir, "{\"format\": 1, \"layers\": [{\"type\": \"image\", \"source\": \".\"}]}",
+                       MOCKUP_ERROR_NOT_FOUND, "layers[0].source", "the template's folder", NULL);
   test_template_fails (dir, "{\"format\": 1, \"layers\": [{\"type\": \"color\", \"color\": \"#fff\"}]}",
                        MOCKUP_ERROR_INVALID_TEMPLATE, "size", NULL);
   test_template_fails (dir, "{\"format\": 1, \"size\": [100000, 100], \"layers\": [{\"type\": \"color\", \"color\": \"#fff\"}]}",
