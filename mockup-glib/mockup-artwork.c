@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "mockup-artwork-private.h"
+#include "mockup-buffer-private.h"
 #include "mockup-error.h"
 #include "mockup-image-reader-private.h"
 
@@ -316,7 +317,7 @@ _mockup_artwork_get_texture (MockupArtwork  *self,
                              GError        **error)
 {
   g_autoptr(MockupImageReader) reader = NULL;
-  g_autofree guint32 *pixels = NULL;
+  guint32 *pixels = NULL;
   MockupTexture *texture;
   g_autoptr(GMutexLocker) locker = NULL;
 
@@ -335,11 +336,17 @@ _mockup_artwork_get_texture (MockupArtwork  *self,
   else
     height = MIN (self->info.height, (int) ceil ((double) width * self->info.height / self->info.width));
 
-  reader = mockup_image_reader_new (&self->source, &self->info, width, height, linear, error);
+  /* An artwork is decoded once, often from a large file, while nothing
+   * else can start: give the codec a thread of its own. */
+  reader = mockup_image_reader_new (&self->source, &self->info, width, height,
+                                    (linear ? MOCKUP_IMAGE_READER_LINEAR_LIGHT : 0) |
+                                    ((guint64) self->info.stored_width * self->info.stored_height >= 1000000
+                                       ? MOCKUP_IMAGE_READER_PREFETCH : 0),
+                                    error);
   if (reader == NULL)
     return NULL;
 
-  pixels = g_try_new (guint32, (gsize) width * height);
+  pixels = mockup_buffer_alloc ((gsize) width * height * 4);
   if (pixels == NULL)
     {
       g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_TOO_LARGE,
@@ -350,13 +357,15 @@ _mockup_artwork_get_texture (MockupArtwork  *self,
 
   for (int y = 0; y < height; y++)
     {
-      if ((y & 63) == 0 && g_cancellable_set_error_if_cancelled (cancellable, error))
-        return NULL;
-      if (!mockup_image_reader_read_row (reader, pixels + (gsize) y * width, error))
-        return NULL;
+      if (((y & 63) == 0 && g_cancellable_set_error_if_cancelled (cancellable, error)) ||
+          !mockup_image_reader_read_row (reader, pixels + (gsize) y * width, error))
+        {
+          mockup_buffer_free (pixels, (gsize) width * height * 4);
+          return NULL;
+        }
     }
 
-  texture = mockup_texture_new (g_steal_pointer (&pixels), width, height, linear);
+  texture = mockup_texture_new (pixels, width, height, linear);
   g_clear_pointer (&self->textures[linear], mockup_texture_unref);
   self->textures[linear] = mockup_texture_ref (texture);
   return texture;

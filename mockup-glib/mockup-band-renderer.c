@@ -19,6 +19,7 @@
 
 #include "mockup-artwork-private.h"
 #include "mockup-band-renderer-private.h"
+#include "mockup-buffer-private.h"
 #include "mockup-color-private.h"
 #include "mockup-coverage-private.h"
 #include "mockup-error.h"
@@ -79,6 +80,7 @@ typedef struct
   float *offsets;
   float *coverage;
   float *accumulator;
+  gsize band_size, mask_size, coverage_size, accumulator_size;   /* bytes */
   float *row_coverage;
   MockupSurfacePoint *points;
   guint8 *valid;
@@ -307,7 +309,9 @@ open_reader (Render                *render,
              GError               **error)
 {
   *reader = mockup_image_reader_new (&ref->source, &ref->info, render->width, render->height,
-                                     render->settings->linear_light, error);
+                                     render->settings->linear_light ? MOCKUP_IMAGE_READER_LINEAR_LIGHT
+                                                                    : MOCKUP_IMAGE_READER_NONE,
+                                     error);
   if (*reader == NULL)
     {
       g_prefix_error (error, "%s: %s: ", render->label, ref->member);
@@ -434,15 +438,15 @@ render_clear (Render *render)
   g_clear_pointer (&render->band_surface, cairo_surface_destroy);
   g_clear_pointer (&render->layer_surface, cairo_surface_destroy);
   g_clear_pointer (&render->mask_surface, cairo_surface_destroy);
-  g_free (render->band);
-  g_free (render->layer_band);
-  g_free (render->mask_band);
+  mockup_buffer_free (render->band, render->band_size);
+  mockup_buffer_free (render->layer_band, render->band_size);
+  mockup_buffer_free (render->mask_band, render->mask_size);
   g_free (render->row_scratch);
   g_free (render->map_row);
   g_free (render->offset_row);
   g_free (render->offsets);
-  g_free (render->coverage);
-  g_free (render->accumulator);
+  mockup_buffer_free (render->coverage, render->coverage_size);
+  mockup_buffer_free (render->accumulator, render->accumulator_size);
   g_free (render->points);
   g_free (render->valid);
   g_free (render->row_coverage);
@@ -745,16 +749,18 @@ render_band (Render      *render,
                               lrint (bg[1] * bg[3] * 255), lrint (bg[2] * bg[3] * 255));
 
   cairo_surface_flush (render->band_surface);
-  for (int r = 0; r < n_rows; r++)
-    {
-      guint32 *row = render->band + (gsize) r * render->stride;
+  /* an opaque photo at the bottom covers whatever was there */
+  if (!(render->n_layers > 0 && render->layers[0].replaces))
+    for (int r = 0; r < n_rows; r++)
+      {
+        guint32 *row = render->band + (gsize) r * render->stride;
 
-      if (fill == 0)
-        memset (row, 0, (gsize) render->width * 4);
-      else
-        for (int x = 0; x < render->width; x++)
-          row[x] = fill;
-    }
+        if (fill == 0)
+          memset (row, 0, (gsize) render->width * 4);
+        else
+          for (int x = 0; x < render->width; x++)
+            row[x] = fill;
+      }
   cairo_surface_mark_dirty (render->band_surface);
 
   for (guint i = 0; i < render->n_layers; i++)
@@ -831,10 +837,12 @@ render_init (Render                      *render,
   render->stride = (gsize) render->width;
   mockup_color_init ();
 
-  render->band = g_try_new0 (guint32, render->stride * BAND_ROWS);
-  render->layer_band = g_try_new0 (guint32, render->stride * BAND_ROWS);
+  render->band_size = render->stride * BAND_ROWS * 4;
+  render->band = mockup_buffer_alloc (render->band_size);
+  render->layer_band = mockup_buffer_alloc (render->band_size);
   render->mask_stride = cairo_format_stride_for_width (CAIRO_FORMAT_A8, render->width);
-  render->mask_band = g_try_new0 (guint8, (gsize) render->mask_stride * BAND_ROWS);
+  render->mask_size = (gsize) render->mask_stride * BAND_ROWS;
+  render->mask_band = mockup_buffer_alloc (render->mask_size);
   if (render->band == NULL || render->layer_band == NULL || render->mask_band == NULL)
     {
       g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_TOO_LARGE,
@@ -859,8 +867,16 @@ render_init (Render                      *render,
 
       cw = MAX (cw, m);
     }
-  render->coverage = g_new (float, (gsize) (render->width + 2 + 2 * cw) * (BAND_ROWS + 2 * cw));
-  render->accumulator = g_new (float, (gsize) (render->width + 4 + 2 * cw) * (BAND_ROWS + 2 * cw));
+  render->coverage_size = sizeof (float) * (gsize) (render->width + 2 + 2 * cw) * (BAND_ROWS + 2 * cw);
+  render->accumulator_size = sizeof (float) * (gsize) (render->width + 4 + 2 * cw) * (BAND_ROWS + 2 * cw);
+  render->coverage = mockup_buffer_alloc (render->coverage_size);
+  render->accumulator = mockup_buffer_alloc (render->accumulator_size);
+  if (render->coverage == NULL || render->accumulator == NULL)
+    {
+      g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_TOO_LARGE,
+                   "%s: no memory for a %d pixel wide band", render->label, render->width);
+      return FALSE;
+    }
 
   render->band_surface = cairo_image_surface_create_for_data ((unsigned char *) render->band,
                                                               CAIRO_FORMAT_ARGB32, render->width,

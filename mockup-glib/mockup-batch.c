@@ -107,6 +107,7 @@ struct _BatchCore
   guint n_taken;
   guint n_running;
   MockupResult **done;          /* finished, waiting for their turn */
+  guint64 *charged;             /* what each result not yet taken counts in the budget */
   GTask *pending_next;
   GCancellable *pending_cancellable;
   gulong pending_handler;
@@ -164,6 +165,34 @@ event_free (Event *event)
   g_free (event);
 }
 
+static guint64
+result_memory (MockupResult *result)
+{
+  GBytes *bytes = mockup_result_get_bytes (result);
+  GdkPixbuf *pixbuf;
+
+  if (bytes != NULL)
+    return g_bytes_get_size (bytes);
+  if (mockup_result_get_error (result) == NULL &&
+      (pixbuf = mockup_result_get_pixbuf (result)) != NULL)
+    return (guint64) gdk_pixbuf_get_rowstride (pixbuf) * gdk_pixbuf_get_height (pixbuf);
+  return 0;
+}
+
+/* A result leaves the library's hands: it no longer counts. */
+static void
+uncharge_locked (BatchCore    *core,
+                 MockupResult *result)
+{
+  guint i = mockup_result_get_index (result);
+
+  if (core->charged != NULL && core->charged[i] != 0)
+    {
+      mockup_memory_budget_release (core->budget, core->charged[i]);
+      core->charged[i] = 0;
+    }
+}
+
 static BatchCore *
 core_ref (BatchCore *core)
 {
@@ -204,6 +233,11 @@ core_unref (BatchCore *core)
     for (guint i = 0; i < core->n_items; i++)
       g_clear_object (&core->done[i]);
   g_free (core->done);
+  if (core->charged != NULL)
+    for (guint i = 0; i < core->n_items; i++)
+      if (core->charged[i] != 0)
+        mockup_memory_budget_release (core->budget, core->charged[i]);
+  g_free (core->charged);
 
   g_clear_object (&core->user_cancellable);
   g_clear_object (&core->pending_cancellable);
@@ -385,7 +419,10 @@ answer_pending_locked (BatchCore *core,
   if (item == END_OF_BATCH)
     g_async_queue_push_front (core->queue, END_OF_BATCH);
   else if (item != NULL)
-    core->n_taken++;
+    {
+      core->n_taken++;
+      uncharge_locked (core, item);
+    }
 
   answer->task = g_steal_pointer (&core->pending_next);
   answer->item = item;
@@ -451,20 +488,35 @@ core_run_job (gpointer data)
     mockup_memory_budget_release (core->budget, job->reservation);
   core->n_running--;
 
-  core->done[i] = result;
-  while (core->next_deliver < core->n_items && core->done[core->next_deliver] != NULL)
+  /* the render's estimate is given back; the result it left counts until
+   * it is taken, unless nobody will take it */
+  if (core->cancelled)
+    {
+      g_clear_object (&result);
+      core->next_deliver = core->n_items;
+    }
+  else
+    {
+      core->charged[i] = result_memory (result);
+      mockup_memory_budget_charge (core->budget, core->charged[i]);
+      core->done[i] = result;
+    }
+  while (!core->cancelled && core->next_deliver < core->n_items && core->done[core->next_deliver] != NULL)
     {
       g_async_queue_push (core->queue, g_steal_pointer (&core->done[core->next_deliver]));
       push_event_locked (core, EVENT_COMPLETED, core->next_deliver);
       core->next_deliver++;
     }
-  if (core->next_deliver == core->n_items)
+  if (core->cancelled)
+    {
+      if (core->n_running == 0)
+        release_base_locked (core);
+    }
+  else if (core->next_deliver == core->n_items)
     {
       g_async_queue_push (core->queue, END_OF_BATCH);
       release_base_locked (core);
     }
-  else if (core->cancelled && core->n_running == 0)
-    release_base_locked (core);
 
   answer_pending_locked (core, &answer);
   g_mutex_unlock (&core->lock);
@@ -480,6 +532,7 @@ static void
 core_cancel (BatchCore *core)
 {
   Answer answer;
+  gpointer item;
 
   g_cancellable_cancel (core->cancellable);
 
@@ -487,6 +540,22 @@ core_cancel (BatchCore *core)
   core->cancelled = TRUE;
   if (core->n_running == 0)
     release_base_locked (core);
+
+  /* results nobody will take: freed now, and no longer counted */
+  while ((item = g_async_queue_try_pop (core->queue)) != NULL)
+    {
+      if (item == END_OF_BATCH || item == WAKE_UP)
+        continue;
+      uncharge_locked (core, item);
+      g_object_unref (item);
+    }
+  if (core->done != NULL)
+    for (guint i = 0; i < core->n_items; i++)
+      if (core->done[i] != NULL)
+        {
+          uncharge_locked (core, core->done[i]);
+          g_clear_object (&core->done[i]);
+        }
   answer_pending_locked (core, &answer);
   g_mutex_unlock (&core->lock);
 
@@ -722,6 +791,7 @@ _mockup_batch_prepare (MockupBatch   *self,
   core->estimates = g_new0 (guint64, core->n_items);
   core->needs = g_array_new (FALSE, FALSE, sizeof (MockupArtworkNeed));
   core->done = g_new0 (MockupResult *, core->n_items);
+  core->charged = g_new0 (guint64, core->n_items);
 
   for (guint i = 0; i < core->n_items; i++)
     {
@@ -865,10 +935,12 @@ _mockup_batch_hand_over (MockupBatch *self)
 }
 
 static void
-took_result (BatchCore *core)
+took_result (BatchCore    *core,
+             MockupResult *result)
 {
   g_mutex_lock (&core->lock);
   core->n_taken++;
+  uncharge_locked (core, result);
   g_mutex_unlock (&core->lock);
   /* the window moved: maybe more work to hand out */
   mockup_worker_pool_add_source (core->pool, &core->source);
@@ -946,7 +1018,7 @@ mockup_batch_next (MockupBatch   *self,
           item = NULL;
         }
       else
-        took_result (core);
+        took_result (core, item);
       break;
     }
 

@@ -330,22 +330,30 @@ quad_map_row (MockupGeometry     *self,
               guint8             *valid)
 {
   const double *m = self->hinv;
-  double py = y + 0.5;
+  double py = y + 0.5, px0 = x0 + 0.5;
+  /* along a row U, V and W grow by m[0], m[3] and m[6] a pixel */
+  double U0 = m[0] * px0 + m[1] * py + m[2];
+  double V0 = m[3] * px0 + m[4] * py + m[5];
+  double W0 = m[6] * px0 + m[7] * py + m[8];
 
   for (int i = 0; i < n; i++)
     {
-      double px = x0 + i + 0.5, qy = py;
       double U, V, W, u, v;
 
       if (offsets != NULL)
         {
-          px += offsets[2 * i];
-          qy += offsets[2 * i + 1];
-        }
+          double dx = i + offsets[2 * i], dy = offsets[2 * i + 1];
 
-      U = m[0] * px + m[1] * qy + m[2];
-      V = m[3] * px + m[4] * qy + m[5];
-      W = m[6] * px + m[7] * qy + m[8];
+          U = U0 + m[0] * dx + m[1] * dy;
+          V = V0 + m[3] * dx + m[4] * dy;
+          W = W0 + m[6] * dx + m[7] * dy;
+        }
+      else
+        {
+          U = U0 + m[0] * i;
+          V = V0 + m[3] * i;
+          W = W0 + m[6] * i;
+        }
 
       if (W * self->w_sign <= 0.0)
         {
@@ -353,14 +361,18 @@ quad_map_row (MockupGeometry     *self,
           continue;
         }
 
-      u = U / W;
-      v = V / W;
-      points[i].u = (float) u;
-      points[i].v = (float) v;
-      points[i].dudx = (float) ((m[0] - u * m[6]) / W);
-      points[i].dudy = (float) ((m[1] - u * m[7]) / W);
-      points[i].dvdx = (float) ((m[3] - v * m[6]) / W);
-      points[i].dvdy = (float) ((m[4] - v * m[7]) / W);
+      {
+        double inv_w = 1.0 / W;
+
+        u = U * inv_w;
+        v = V * inv_w;
+        points[i].u = (float) u;
+        points[i].v = (float) v;
+        points[i].dudx = (float) ((m[0] - u * m[6]) * inv_w);
+        points[i].dudy = (float) ((m[1] - u * m[7]) * inv_w);
+        points[i].dvdx = (float) ((m[3] - v * m[6]) * inv_w);
+        points[i].dvdy = (float) ((m[4] - v * m[7]) * inv_w);
+      }
       valid[i] = 1;
     }
 }

@@ -60,11 +60,19 @@ gboolean           mockup_image_source_probe              (const MockupImageSour
 /* Opens @source to produce @width × @height rows of premultiplied ARGB32
  * (oriented as displayed), top to bottom, decoding only what those rows
  * need: JPEG DCT scaling, then area resampling as rows stream past. */
+typedef enum {
+  MOCKUP_IMAGE_READER_NONE = 0,
+  MOCKUP_IMAGE_READER_LINEAR_LIGHT = 1 << 0,
+  /* decode in a thread of its own, a few rows ahead of the conversion
+   * and resampling: for large images read once, such as an artwork */
+  MOCKUP_IMAGE_READER_PREFETCH = 1 << 1,
+} MockupImageReaderFlags;
+
 MockupImageReader *mockup_image_reader_new                (const MockupImageSource  *source,
                                                            const MockupImageInfo    *info,
                                                            int                       width,
                                                            int                       height,
-                                                           gboolean                  linear_light,
+                                                           MockupImageReaderFlags    flags,
                                                            GError                  **error);
 gboolean           mockup_image_reader_read_row           (MockupImageReader        *self,
                                                            guint32                  *row,
@@ -76,16 +84,25 @@ gsize              mockup_image_reader_estimate_memory    (const MockupImageInfo
                                                            int                       height);
 
 /* Backends: each produces rows of premultiplied ARGB32, oriented as stored,
- * at a size of its choosing no smaller than asked for. */
+ * at a size of its choosing no smaller than asked for, in two stages: the
+ * codec's own sequential work (inflating, unfiltering, inverse DCT), then
+ * the conversion to premultiplied ARGB32, which may run in another thread
+ * on rows already read. */
 typedef struct _MockupImageDecoder MockupImageDecoder;
 struct _MockupImageDecoder
 {
   int width;
   int height;
-  gboolean (*read_row) (MockupImageDecoder *self,
-                        guint32            *row,
-                        GError            **error);
-  void     (*free)     (MockupImageDecoder *self);
+  gsize raw_row_size;
+  /* The next row as the codec gives it, raw_row_size bytes. */
+  gboolean (*read_raw) (MockupImageDecoder  *self,
+                        guint8              *raw,
+                        GError             **error);
+  /* Raw to premultiplied ARGB32; NULL when raw rows are that already. */
+  void     (*convert)  (MockupImageDecoder  *self,
+                        const guint8        *raw,
+                        guint32             *row);
+  void     (*free)     (MockupImageDecoder  *self);
 };
 
 MockupImageDecoder *mockup_jpeg_decoder_new        (const MockupImageSource  *source,

@@ -14,12 +14,31 @@
 #include "mockup-resampler-private.h"
 
 #define MAX_HALVINGS 8
+#define PREFETCH_ROWS 32
+
+/* Raw rows decoded in a thread of their own, a ring of them ahead of the
+ * reader, which converts and resamples them: the codec's sequential work
+ * and ours then take a core each. */
+typedef struct
+{
+  GThread *thread;
+  GMutex lock;
+  GCond changed;
+  guint8 *ring;           /* PREFETCH_ROWS raw rows */
+  int produced;           /* rows in the ring so far, in all */
+  int consumed;
+  int total;
+  gboolean stop;
+  GError *error;
+} Prefetch;
 
 struct _MockupImageReader
 {
   MockupImageDecoder *decoder;
   MockupResampler *resampler;
   guint32 *decoded_row;
+  guint8 *raw_row;
+  Prefetch *prefetch;
 
   /* Shrinking by two or more is started by exact 2 × 2 box averages in
    * fixed point, as rows arrive: four times less for the float area
@@ -254,6 +273,106 @@ average4 (guint32 a,
   return ((rb >> 2) & 0x00ff00ffu) | ((ag << 6) & 0xff00ff00u);
 }
 
+static gpointer
+prefetch_thread (gpointer data)
+{
+  MockupImageReader *self = data;
+  Prefetch *p = self->prefetch;
+  gsize size = self->decoder->raw_row_size;
+
+  for (int y = 0; y < p->total; y++)
+    {
+      GError *error = NULL;
+      gboolean ok;
+
+      g_mutex_lock (&p->lock);
+      while (p->produced - p->consumed == PREFETCH_ROWS && !p->stop)
+        g_cond_wait (&p->changed, &p->lock);
+      if (p->stop)
+        {
+          g_mutex_unlock (&p->lock);
+          break;
+        }
+      g_mutex_unlock (&p->lock);
+
+      /* the slot is ours until produced moves past it */
+      ok = self->decoder->read_raw (self->decoder, p->ring + (gsize) (y % PREFETCH_ROWS) * size, &error);
+
+      g_mutex_lock (&p->lock);
+      if (ok)
+        p->produced++;
+      else
+        p->error = error;
+      g_cond_broadcast (&p->changed);
+      g_mutex_unlock (&p->lock);
+      if (!ok)
+        break;
+    }
+  return NULL;
+}
+
+static void
+prefetch_stop (MockupImageReader *self)
+{
+  Prefetch *p = self->prefetch;
+
+  if (p == NULL)
+    return;
+  g_mutex_lock (&p->lock);
+  p->stop = TRUE;
+  g_cond_broadcast (&p->changed);
+  g_mutex_unlock (&p->lock);
+  g_thread_join (p->thread);
+  g_clear_error (&p->error);
+  g_free (p->ring);
+  g_mutex_clear (&p->lock);
+  g_cond_clear (&p->changed);
+  g_clear_pointer (&self->prefetch, g_free);
+}
+
+static gboolean
+read_decoded_row (MockupImageReader  *self,
+                  guint32            *row,
+                  GError            **error)
+{
+  MockupImageDecoder *decoder = self->decoder;
+  Prefetch *p = self->prefetch;
+  const guint8 *raw;
+
+  if (p == NULL)
+    {
+      if (decoder->convert == NULL)
+        return decoder->read_raw (decoder, (guint8 *) row, error);
+      if (!decoder->read_raw (decoder, self->raw_row, error))
+        return FALSE;
+      decoder->convert (decoder, self->raw_row, row);
+      return TRUE;
+    }
+
+  g_mutex_lock (&p->lock);
+  while (p->produced == p->consumed && p->error == NULL)
+    g_cond_wait (&p->changed, &p->lock);
+  if (p->produced == p->consumed)
+    {
+      g_propagate_error (error, g_error_copy (p->error));
+      g_mutex_unlock (&p->lock);
+      return FALSE;
+    }
+  raw = p->ring + (gsize) (p->consumed % PREFETCH_ROWS) * decoder->raw_row_size;
+  g_mutex_unlock (&p->lock);
+
+  if (decoder->convert == NULL)
+    memcpy (row, raw, decoder->raw_row_size);
+  else
+    decoder->convert (decoder, raw, row);
+
+  g_mutex_lock (&p->lock);
+  p->consumed++;
+  g_cond_broadcast (&p->changed);
+  g_mutex_unlock (&p->lock);
+  return TRUE;
+}
+
 /* A row of level @level: the decoder's own for level 0, else two rows of
  * the level below, halved. */
 static gboolean
@@ -266,7 +385,7 @@ read_level_row (MockupImageReader  *self,
   int width;
 
   if (level == 0)
-    return self->decoder->read_row (self->decoder, row, error);
+    return read_decoded_row (self, row, error);
 
   width = self->half_width[level - 1];
   a = self->half_rows[level - 1];
@@ -285,6 +404,10 @@ read_stored_row (MockupImageReader  *self,
                  guint32            *row,
                  GError            **error)
 {
+  /* already the size wanted: straight through, no copy */
+  if (self->resampler == NULL)
+    return read_level_row (self, self->n_halvings, row, error);
+
   while (mockup_resampler_needs_input (self->resampler))
     {
       if (!read_level_row (self, self->n_halvings, self->decoded_row, error))
@@ -300,11 +423,12 @@ mockup_image_reader_new (const MockupImageSource  *source,
                          const MockupImageInfo    *info,
                          int                       width,
                          int                       height,
-                         gboolean                  linear_light,
+                         MockupImageReaderFlags    flags,
                          GError                  **error)
 {
   g_autoptr(MockupImageReader) self = g_new0 (MockupImageReader, 1);
   gboolean swap = info->orientation >= 5;
+  gboolean linear_light = (flags & MOCKUP_IMAGE_READER_LINEAR_LIGHT) != 0;
 
   g_return_val_if_fail (width > 0 && height > 0, NULL);
 
@@ -347,10 +471,25 @@ mockup_image_reader_new (const MockupImageSource  *source,
     }
 
   self->decoded_row = g_new (guint32, self->decoder->width);
-  self->resampler = mockup_resampler_new (self->half_width[self->n_halvings],
-                                          self->half_height[self->n_halvings],
-                                          self->stored_width, self->stored_height,
-                                          linear_light);
+  self->raw_row = g_malloc (self->decoder->raw_row_size);
+  if ((flags & MOCKUP_IMAGE_READER_PREFETCH) && g_get_num_processors () > 1)
+    {
+      Prefetch *p = g_new0 (Prefetch, 1);
+
+      g_mutex_init (&p->lock);
+      g_cond_init (&p->changed);
+      p->ring = g_malloc ((gsize) PREFETCH_ROWS * self->decoder->raw_row_size);
+      /* the rows the halvings and the resampler will ask for, no more */
+      p->total = self->half_height[self->n_halvings] << self->n_halvings;
+      self->prefetch = p;
+      p->thread = g_thread_new ("mockup-decode", prefetch_thread, self);
+    }
+  if (self->half_width[self->n_halvings] != self->stored_width ||
+      self->half_height[self->n_halvings] != self->stored_height)
+    self->resampler = mockup_resampler_new (self->half_width[self->n_halvings],
+                                            self->half_height[self->n_halvings],
+                                            self->stored_width, self->stored_height,
+                                            linear_light);
   return g_steal_pointer (&self);
 }
 
@@ -397,6 +536,8 @@ mockup_image_reader_free (MockupImageReader *self)
 {
   if (self == NULL)
     return;
+  prefetch_stop (self);
+  g_free (self->raw_row);
   if (self->decoder != NULL)
     self->decoder->free (self->decoder);
   g_clear_pointer (&self->resampler, mockup_resampler_free);
@@ -446,7 +587,7 @@ mockup_image_reader_estimate_memory (const MockupImageInfo *info,
       break;
     }
 
-  total += (gsize) dw * 4;
+  total += (gsize) dw * 4 * (3 + PREFETCH_ROWS);
   total += mockup_resampler_estimate_memory (dw, dh, sw, sh);
   if (info->orientation > 2)
     total += (gsize) width * height * 4 * 2;

@@ -11,10 +11,12 @@
 #include <string.h>
 
 #include <jpeglib.h>
+#include <jerror.h>
 #include <spng.h>
 #include <webp/encode.h>
 #include <webp/mux.h>
 
+#include "mockup-buffer-private.h"
 #include "mockup-color-private.h"
 #include "mockup-error.h"
 #include "mockup-image-writer-private.h"
@@ -28,10 +30,19 @@ typedef struct
   char message[JMSG_LENGTH_MAX];
 } ErrorManager;
 
+/* The encoded bytes, in a mapped buffer: reserving room for the worst case
+ * costs address space, not memory, until it is written. */
+typedef struct
+{
+  guint8 *data;
+  gsize length;
+  gsize size;
+} Output;
+
 typedef struct
 {
   struct jpeg_destination_mgr pub;
-  GByteArray *output;
+  Output *output;
 } Destination;
 
 struct _MockupImageWriter
@@ -42,7 +53,7 @@ struct _MockupImageWriter
   guint8 background[3];   /* 8-bit sRGB */
   int rows_written;
 
-  GByteArray *output;
+  Output output;
   guint32 *scratch;       /* one row, unpremultiplied or flattened */
 
   /* JPEG */
@@ -107,29 +118,49 @@ mockup_image_writer_estimate_memory (MockupFormat format,
     }
 }
 
-/* libjpeg destination: appends to a GByteArray in chunks. */
+/* Makes room for @n more bytes. */
+static gboolean
+output_reserve (Output *output,
+                gsize   n)
+{
+  gsize size;
+  guint8 *data;
+
+  if (output->length + n <= output->size)
+    return TRUE;
+  size = MAX (output->length + n, output->size + output->size / 2);
+  size = MAX (size, OUTPUT_CHUNK);
+  data = mockup_buffer_realloc (output->data, output->size, size);
+  if (data == NULL)
+    return FALSE;
+  output->data = data;
+  output->size = size;
+  return TRUE;
+}
+
+/* libjpeg destination: the whole free part of the buffer at a time. */
 static void
 init_destination (j_compress_ptr cinfo)
 {
   Destination *dest = (Destination *) cinfo->dest;
-  guint len = dest->output->len;
 
-  g_byte_array_set_size (dest->output, len + OUTPUT_CHUNK);
-  dest->pub.next_output_byte = dest->output->data + len;
-  dest->pub.free_in_buffer = OUTPUT_CHUNK;
+  if (!output_reserve (dest->output, OUTPUT_CHUNK))
+    ERREXIT1 (cinfo, JERR_OUT_OF_MEMORY, 0);
+  dest->pub.next_output_byte = dest->output->data + dest->output->length;
+  dest->pub.free_in_buffer = dest->output->size - dest->output->length;
 }
 
 static boolean
 empty_output_buffer (j_compress_ptr cinfo)
 {
   Destination *dest = (Destination *) cinfo->dest;
-  guint len = dest->output->len;
-  guint grow = MAX (OUTPUT_CHUNK, len / 2);
 
-  /* the whole buffer is full */
-  g_byte_array_set_size (dest->output, len + grow);
-  dest->pub.next_output_byte = dest->output->data + len;
-  dest->pub.free_in_buffer = grow;
+  /* all of it was filled */
+  dest->output->length = dest->output->size;
+  if (!output_reserve (dest->output, OUTPUT_CHUNK))
+    ERREXIT1 (cinfo, JERR_OUT_OF_MEMORY, 0);
+  dest->pub.next_output_byte = dest->output->data + dest->output->length;
+  dest->pub.free_in_buffer = dest->output->size - dest->output->length;
   return TRUE;
 }
 
@@ -138,7 +169,7 @@ term_destination (j_compress_ptr cinfo)
 {
   Destination *dest = (Destination *) cinfo->dest;
 
-  g_byte_array_set_size (dest->output, dest->output->len - (guint) dest->pub.free_in_buffer);
+  dest->output->length = dest->output->size - dest->pub.free_in_buffer;
 }
 
 static void
@@ -156,11 +187,12 @@ png_write (spng_ctx *ctx,
            void     *data,
            size_t    length)
 {
-  GByteArray *output = user;
+  Output *output = user;
 
-  if (length > G_MAXUINT - output->len)
+  if (!output_reserve (output, length))
     return SPNG_IO_ERROR;
-  g_byte_array_append (output, data, (guint) length);
+  memcpy (output->data + output->length, data, length);
+  output->length += length;
   return 0;
 }
 
@@ -184,7 +216,7 @@ start_jpeg (MockupImageWriter  *self,
   self->dest.pub.init_destination = init_destination;
   self->dest.pub.empty_output_buffer = empty_output_buffer;
   self->dest.pub.term_destination = term_destination;
-  self->dest.output = self->output;
+  self->dest.output = &self->output;
   self->cinfo.dest = &self->dest.pub;
 
   self->cinfo.image_width = (JDIMENSION) self->width;
@@ -224,7 +256,7 @@ start_png (MockupImageWriter  *self,
   int ret;
 
   self->png = spng_ctx_new (SPNG_CTX_ENCODER);
-  spng_set_png_stream (self->png, png_write, self->output);
+  spng_set_png_stream (self->png, png_write, &self->output);
   spng_set_ihdr (self->png, &ihdr);
   spng_set_srgb (self->png, 0);
   /* zlib dominates PNG time: a low level with the filters that suit
@@ -266,7 +298,13 @@ mockup_image_writer_new (MockupFormat   format,
   reserve = estimate_encoded_size (format, width, height, self->quality);
   if (format == MOCKUP_FORMAT_PNG)
     reserve /= 2;
-  self->output = g_byte_array_sized_new ((guint) MIN (reserve, G_MAXUINT / 2));
+  if ((format == MOCKUP_FORMAT_JPEG || format == MOCKUP_FORMAT_PNG) &&
+      !output_reserve (&self->output, reserve))
+    {
+      g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_TOO_LARGE,
+                   "no memory for a %d × %d output", width, height);
+      return NULL;
+    }
 
   switch (format)
     {
@@ -330,11 +368,12 @@ static const guint32 *
 flatten_row (MockupImageWriter *self,
              const guint32     *row)
 {
-  gboolean opaque = TRUE;
+  guint32 all = 0xffffffffu;
 
-  for (int x = 0; x < self->width && opaque; x++)
-    opaque = MOCKUP_A (row[x]) == 255;
-  if (opaque)
+  /* a plain AND over the row, which the compiler vectorises */
+  for (int x = 0; x < self->width; x++)
+    all &= row[x];
+  if (MOCKUP_A (all) == 255)
     return row;
 
   for (int x = 0; x < self->width; x++)
@@ -499,12 +538,14 @@ mockup_image_writer_finish (MockupImageWriter  *self,
           return FALSE;
         }
       jpeg_finish_compress (&self->cinfo);
-      *bytes = g_byte_array_free_to_bytes (g_steal_pointer (&self->output));
+      *bytes = mockup_buffer_to_bytes (g_steal_pointer (&self->output.data),
+                                       self->output.length, self->output.size);
       return TRUE;
 
     case MOCKUP_FORMAT_PNG:
       spng_ctx_free (g_steal_pointer (&self->png));
-      *bytes = g_byte_array_free_to_bytes (g_steal_pointer (&self->output));
+      *bytes = mockup_buffer_to_bytes (g_steal_pointer (&self->output.data),
+                                       self->output.length, self->output.size);
       return TRUE;
 
     case MOCKUP_FORMAT_WEBP:
@@ -527,8 +568,7 @@ mockup_image_writer_free (MockupImageWriter *self)
     jpeg_destroy_compress (&self->cinfo);
   if (self->png != NULL)
     spng_ctx_free (self->png);
-  if (self->output != NULL)
-    g_byte_array_unref (self->output);
+  mockup_buffer_free (self->output.data, self->output.size);
   g_clear_object (&self->frame);
   g_free (self->scratch);
   g_free (self);

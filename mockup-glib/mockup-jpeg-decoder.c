@@ -48,7 +48,6 @@ typedef struct
 
   MockupPixelLayout layout;
   MockupColorTransform *transform;
-  JSAMPLE *scanline;
   JOCTET *icc;    /* here, not on the stack: longjmp may land after it is set */
 } JpegDecoder;
 
@@ -249,16 +248,12 @@ mockup_jpeg_estimate_memory (const MockupImageInfo *info,
 }
 
 static gboolean
-jpeg_decoder_read_row (MockupImageDecoder  *decoder,
-                       guint32             *row,
+jpeg_decoder_read_raw (MockupImageDecoder  *decoder,
+                       guint8              *raw,
                        GError             **error)
 {
   JpegDecoder *self = (JpegDecoder *) decoder;
-  JSAMPROW rows[1] = { self->scanline };
-  gboolean native = self->layout == MOCKUP_PIXELS_ARGB32 && self->transform == NULL;
-
-  if (native)
-    rows[0] = (JSAMPLE *) row;
+  JSAMPROW rows[1] = { raw };
 
   if (setjmp (self->error.jump))
     {
@@ -273,15 +268,20 @@ jpeg_decoder_read_row (MockupImageDecoder  *decoder,
                    "%s: the JPEG data ends early", self->display_name);
       return FALSE;
     }
+  return TRUE;
+}
 
-  if (native)
-    return TRUE;
+static void
+jpeg_decoder_convert (MockupImageDecoder *decoder,
+                      const guint8       *raw,
+                      guint32            *row)
+{
+  JpegDecoder *self = (JpegDecoder *) decoder;
 
   if (self->transform != NULL)
-    mockup_color_transform_apply (self->transform, self->scanline, row, decoder->width);
+    mockup_color_transform_apply (self->transform, raw, row, decoder->width);
   else
-    mockup_color_convert_row (self->layout, self->scanline, row, decoder->width);
-  return TRUE;
+    mockup_color_convert_row (self->layout, raw, row, decoder->width);
 }
 
 static void
@@ -294,7 +294,6 @@ jpeg_decoder_free (MockupImageDecoder *decoder)
   jpeg_destroy_decompress (&self->cinfo);
   close_source (&self->source);
   g_clear_pointer (&self->transform, mockup_color_transform_free);
-  g_free (self->scanline);
   g_free (self->display_name);
   free (self->icc);
   g_free (self);
@@ -311,7 +310,7 @@ mockup_jpeg_decoder_new (const MockupImageSource  *image,
   unsigned int icc_length = 0;
   int num;
 
-  self->parent.read_row = jpeg_decoder_read_row;
+  self->parent.read_raw = jpeg_decoder_read_raw;
   self->parent.free = jpeg_decoder_free;
   self->display_name = g_strdup (image->display_name);
 
@@ -400,7 +399,17 @@ mockup_jpeg_decoder_new (const MockupImageSource  *image,
 
   self->parent.width = (int) self->cinfo.output_width;
   self->parent.height = (int) self->cinfo.output_height;
-  self->scanline = g_new (JSAMPLE, (gsize) self->cinfo.output_width * MAX (4, self->cinfo.output_components));
+  /* straight to Cairo's byte order when no colour conversion is needed */
+  if (self->layout == MOCKUP_PIXELS_ARGB32 && self->transform == NULL)
+    {
+      self->parent.raw_row_size = (gsize) self->cinfo.output_width * 4;
+      self->parent.convert = NULL;
+    }
+  else
+    {
+      self->parent.raw_row_size = (gsize) self->cinfo.output_width * self->cinfo.output_components;
+      self->parent.convert = jpeg_decoder_convert;
+    }
 
   return &self->parent;
 }

@@ -26,6 +26,11 @@ gboolean            mockup_memory_budget_acquire     (MockupMemoryBudget  *self,
                                                       GError             **error);
 gboolean            mockup_memory_budget_try_acquire (MockupMemoryBudget  *self,
                                                       guint64              size);
+/* Counts @size at once, over the limit if need be: for memory that is held
+ * already (a finished result waiting to be taken). Never waits, so it can
+ * never be part of a deadlock; it only makes others wait longer. */
+void                mockup_memory_budget_charge      (MockupMemoryBudget  *self,
+                                                      guint64              size);
 void                mockup_memory_budget_release     (MockupMemoryBudget  *self,
                                                       guint64              size);
 

@@ -155,6 +155,15 @@ mockup_memory_budget_try_acquire (MockupMemoryBudget *self,
 }
 
 void
+mockup_memory_budget_charge (MockupMemoryBudget *self,
+                             guint64             size)
+{
+  g_mutex_lock (&self->lock);
+  self->in_use += size;
+  g_mutex_unlock (&self->lock);
+}
+
+void
 mockup_memory_budget_release (MockupMemoryBudget *self,
                               guint64             size)
 {

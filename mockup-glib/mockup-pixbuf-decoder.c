@@ -128,24 +128,33 @@ mockup_pixbuf_probe (const MockupImageSource  *image,
 }
 
 static gboolean
-pixbuf_decoder_read_row (MockupImageDecoder  *decoder,
-                         guint32             *row,
+pixbuf_decoder_read_raw (MockupImageDecoder  *decoder,
+                         guint8              *raw,
                          GError             **error)
 {
   PixbufDecoder *self = (PixbufDecoder *) decoder;
   const guint8 *pixels = gdk_pixbuf_read_pixels (self->pixbuf);
   int stride = gdk_pixbuf_get_rowstride (self->pixbuf);
-  int channels = gdk_pixbuf_get_n_channels (self->pixbuf);
-  const guint8 *p = pixels + (gsize) stride * self->row;
 
-  if (channels == 4)
-    mockup_color_convert_row (MOCKUP_PIXELS_RGBA8, p, row, decoder->width);
-  else
-    for (int x = 0; x < decoder->width; x++, p += channels)
-      row[x] = MOCKUP_ARGB (255, p[0], p[1], p[2]);
-  mockup_color_premultiply_row (row, decoder->width);
+  memcpy (raw, pixels + (gsize) stride * self->row, decoder->raw_row_size);
   self->row++;
   return TRUE;
+}
+
+static void
+pixbuf_decoder_convert (MockupImageDecoder *decoder,
+                        const guint8       *raw,
+                        guint32            *row)
+{
+  PixbufDecoder *self = (PixbufDecoder *) decoder;
+  int channels = gdk_pixbuf_get_n_channels (self->pixbuf);
+
+  if (channels == 4)
+    mockup_color_convert_row (MOCKUP_PIXELS_RGBA8, raw, row, decoder->width);
+  else
+    for (int x = 0; x < decoder->width; x++, raw += channels)
+      row[x] = MOCKUP_ARGB (255, raw[0], raw[1], raw[2]);
+  mockup_color_premultiply_row (row, decoder->width);
 }
 
 static void
@@ -184,10 +193,12 @@ mockup_pixbuf_decoder_new (const MockupImageSource  *image,
     }
 
   self = g_new0 (PixbufDecoder, 1);
-  self->parent.read_row = pixbuf_decoder_read_row;
+  self->parent.read_raw = pixbuf_decoder_read_raw;
+  self->parent.convert = pixbuf_decoder_convert;
   self->parent.free = pixbuf_decoder_free;
   self->parent.width = gdk_pixbuf_get_width (pixbuf);
   self->parent.height = gdk_pixbuf_get_height (pixbuf);
+  self->parent.raw_row_size = (gsize) self->parent.width * gdk_pixbuf_get_n_channels (pixbuf);
   self->pixbuf = pixbuf;
   return &self->parent;
 }

@@ -30,7 +30,6 @@ typedef struct
   char *display_name;
 
   MockupColorTransform *transform;
-  guint8 *rgba;           /* one decoded row */
   gsize row_bytes;
   guint8 *frame;          /* interlaced files only: the whole image */
   int row;
@@ -161,16 +160,15 @@ mockup_png_probe (const MockupImageSource  *image,
 }
 
 static gboolean
-png_decoder_read_row (MockupImageDecoder  *decoder,
-                      guint32             *row,
+png_decoder_read_raw (MockupImageDecoder  *decoder,
+                      guint8              *raw,
                       GError             **error)
 {
   PngDecoder *self = (PngDecoder *) decoder;
-  const guint8 *rgba;
 
   if (self->frame != NULL)
     {
-      rgba = self->frame + self->row_bytes * self->row;
+      memcpy (raw, self->frame + self->row_bytes * self->row, self->row_bytes);
     }
   else
     {
@@ -182,7 +180,7 @@ png_decoder_read_row (MockupImageDecoder  *decoder,
                        "%s: the PNG data ends early", self->display_name);
           return FALSE;
         }
-      ret = spng_decode_row (self->ctx, self->rgba, self->row_bytes);
+      ret = spng_decode_row (self->ctx, raw, self->row_bytes);
       if (ret == SPNG_EOI)
         self->done = TRUE;
       else if (ret != 0)
@@ -190,16 +188,23 @@ png_decoder_read_row (MockupImageDecoder  *decoder,
           set_spng_error (error, self->display_name, ret);
           return FALSE;
         }
-      rgba = self->rgba;
     }
-
-  if (self->transform != NULL)
-    mockup_color_transform_apply (self->transform, rgba, row, decoder->width);
-  else
-    mockup_color_convert_row (MOCKUP_PIXELS_RGBA8, rgba, row, decoder->width);
-  mockup_color_premultiply_row (row, decoder->width);
   self->row++;
   return TRUE;
+}
+
+static void
+png_decoder_convert (MockupImageDecoder *decoder,
+                     const guint8       *raw,
+                     guint32            *row)
+{
+  PngDecoder *self = (PngDecoder *) decoder;
+
+  if (self->transform != NULL)
+    mockup_color_transform_apply (self->transform, raw, row, decoder->width);
+  else
+    mockup_color_convert_row (MOCKUP_PIXELS_RGBA8, raw, row, decoder->width);
+  mockup_color_premultiply_row (row, decoder->width);
 }
 
 static void
@@ -213,7 +218,6 @@ png_decoder_free (MockupImageDecoder *decoder)
     fclose (self->file);
   g_clear_pointer (&self->bytes, g_bytes_unref);
   g_clear_pointer (&self->transform, mockup_color_transform_free);
-  g_free (self->rgba);
   g_free (self->frame);
   g_free (self->display_name);
   g_free (self);
@@ -229,7 +233,8 @@ mockup_png_decoder_new (const MockupImageSource  *image,
   guint8 srgb_intent;
   int ret;
 
-  self->parent.read_row = png_decoder_read_row;
+  self->parent.read_raw = png_decoder_read_raw;
+  self->parent.convert = png_decoder_convert;
   self->parent.free = png_decoder_free;
   self->display_name = g_strdup (image->display_name);
   if (image->bytes != NULL)
@@ -258,7 +263,7 @@ mockup_png_decoder_new (const MockupImageSource  *image,
   self->parent.width = (int) ihdr.width;
   self->parent.height = (int) ihdr.height;
   self->row_bytes = (gsize) ihdr.width * 4;
-  self->rgba = g_malloc (self->row_bytes);
+  self->parent.raw_row_size = self->row_bytes;
 
   if (spng_get_srgb (self->ctx, &srgb_intent) != 0 &&
       spng_get_iccp (self->ctx, &iccp) == 0)

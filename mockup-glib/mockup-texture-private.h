@@ -39,7 +39,8 @@ typedef struct
   float x, y, width, height;
 } MockupCrop;
 
-/* Takes @argb (premultiplied sRGB, tightly packed) and builds the pyramid
+/* Takes @argb (premultiplied sRGB, tightly packed, from
+ * mockup_buffer_alloc ()) and builds the pyramid
  * with area filtering, averaging in linear light if @linear. */
 MockupTexture *mockup_texture_new             (guint32              *argb,
                                                int                   width,

@@ -8,6 +8,11 @@
 #include <math.h>
 #include <string.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+#include "mockup-buffer-private.h"
 #include "mockup-color-private.h"
 #include "mockup-resampler-private.h"
 #include "mockup-texture-private.h"
@@ -40,7 +45,9 @@ mockup_texture_new (guint32  *argb,
         break;
       next->width = MAX (1, prev->width / 2);
       next->height = MAX (1, prev->height / 2);
-      next->argb = g_new (guint32, (gsize) next->width * next->height);
+      next->argb = mockup_buffer_alloc ((gsize) next->width * next->height * 4);
+      if (next->argb == NULL)
+        g_error ("%s: out of memory", G_STRLOC);
       mockup_resample_image (prev->argb, prev->width, prev->height, prev->width,
                              next->argb, next->width, next->height, next->width,
                              linear);
@@ -54,7 +61,9 @@ mockup_texture_new (guint32  *argb,
 
       if (linear)
         {
-          level->rgba = g_new (guint16, n * 4);
+          level->rgba = mockup_buffer_alloc (n * 8);
+          if (level->rgba == NULL)
+            g_error ("%s: out of memory", G_STRLOC);
           for (gsize i = 0; i < n; i++)
             {
               guint32 p = level->argb[i];
@@ -65,7 +74,8 @@ mockup_texture_new (guint32  *argb,
               level->rgba[4 * i + 2] = (guint16) lrintf (mockup_color_premul_to_linear (MOCKUP_B (p), a) * 65535.0f);
               level->rgba[4 * i + 3] = (guint16) (a * 257);
             }
-          g_clear_pointer (&level->argb, g_free);
+          mockup_buffer_free (level->argb, n * 4);
+          level->argb = NULL;
           self->memory += n * 8;
         }
       else
@@ -89,8 +99,10 @@ mockup_texture_unref (MockupTexture *self)
     return;
   for (int l = 0; l < self->n_levels; l++)
     {
-      g_free (self->levels[l].argb);
-      g_free (self->levels[l].rgba);
+      gsize n = (gsize) self->levels[l].width * self->levels[l].height;
+
+      mockup_buffer_free (self->levels[l].argb, n * 4);
+      mockup_buffer_free (self->levels[l].rgba, n * 8);
     }
   g_free (self);
 }
@@ -242,6 +254,15 @@ footprint_setup (const MockupTexture *self,
 }
 
 static inline void
+footprint_position (const FootprintSetup     *setup,
+                    const MockupSurfacePoint *point,
+                    Footprint                *f)
+{
+  f->s = setup->crop_x + CLAMP (point->u, 0.0f, 1.0f) * setup->crop_w;
+  f->t = setup->crop_y + CLAMP (point->v, 0.0f, 1.0f) * setup->crop_h;
+}
+
+static inline void
 footprint (const FootprintSetup     *setup,
            const MockupSurfacePoint *point,
            Footprint                *f)
@@ -252,8 +273,7 @@ footprint (const FootprintSetup     *setup,
   float major2, minor2, mx, my, per_tap2, ratio, inv_n;
   int n;
 
-  f->s = setup->crop_x + CLAMP (point->u, 0.0f, 1.0f) * setup->crop_w;
-  f->t = setup->crop_y + CLAMP (point->v, 0.0f, 1.0f) * setup->crop_h;
+  footprint_position (setup, point, f);
 
   if (la >= lb)
     {
@@ -363,7 +383,28 @@ bilinear_argb (const MockupTextureLevel *level,
     {
       r0 = level->argb + (gsize) y0 * level->width + x0;
       r1 = r0 + level->width;
+#ifdef __SSE2__
+      {
+        /* both pairs of neighbours widened to 16 bits a channel: the
+         * vertical blend in one go, then the horizontal one */
+        const __m128i zero = _mm_setzero_si128 ();
+        const __m128i half = _mm_set1_epi16 (128);
+        __m128i top = _mm_unpacklo_epi8 (_mm_loadl_epi64 ((const __m128i *) r0), zero);
+        __m128i bottom = _mm_unpacklo_epi8 (_mm_loadl_epi64 ((const __m128i *) r1), zero);
+        __m128i v = _mm_add_epi16 (_mm_mullo_epi16 (top, _mm_set1_epi16 ((short) (256 - wy))),
+                                   _mm_mullo_epi16 (bottom, _mm_set1_epi16 ((short) wy)));
+        __m128i right, h;
+
+        v = _mm_srli_epi16 (_mm_add_epi16 (v, half), 8);
+        right = _mm_unpackhi_epi64 (v, v);
+        h = _mm_add_epi16 (_mm_mullo_epi16 (v, _mm_set1_epi16 ((short) (256 - wx))),
+                           _mm_mullo_epi16 (right, _mm_set1_epi16 ((short) wx)));
+        h = _mm_srli_epi16 (_mm_add_epi16 (h, half), 8);
+        return (guint32) _mm_cvtsi128_si32 (_mm_packus_epi16 (h, h));
+      }
+#else
       return lerp_argb (lerp_argb (r0[0], r0[1], wx), lerp_argb (r1[0], r1[1], wx), wy);
+#endif
     }
 
   x0 = CLAMP (x0, 0, level->width - 1);
@@ -417,18 +458,16 @@ widen (guint32 p)
   return (v | (v << 8)) & G_GUINT64_CONSTANT (0x00ff00ff00ff00ff);
 }
 
+/* Samples at the footprint @f, whose position is already set. */
 static inline guint32
-sample_argb (const MockupTexture      *self,
-             const FootprintSetup     *setup,
-             const MockupSurfacePoint *point)
+sample_footprint (const MockupTexture *self,
+                  const Footprint     *fp)
 {
   const MockupTextureLevel *base = &self->levels[0];
-  Footprint f;
+  Footprint f = *fp;
   guint64 sum = 0;
   float start;
   guint half, a, r, g, b;
-
-  footprint (setup, point, &f);
 
   if (f.n == 0)
     return bilinear_argb (base, f.s * base->width, f.t * base->height);
@@ -454,10 +493,17 @@ mockup_texture_sample_argb (const MockupTexture      *self,
                             const MockupSurfacePoint *point)
 {
   FootprintSetup setup;
+  Footprint f;
 
   footprint_setup (self, crop, &setup);
-  return sample_argb (self, &setup, point);
+  footprint (&setup, point, &f);
+  return sample_footprint (self, &f);
 }
+
+/* The footprint's shape (level of detail, taps) changes by far less than a
+ * percent from one pixel to the next: work it out every few pixels, and
+ * only the position for each. */
+#define FOOTPRINT_STRIDE 4
 
 void
 mockup_texture_sample_row_argb (const MockupTexture      *self,
@@ -468,8 +514,26 @@ mockup_texture_sample_row_argb (const MockupTexture      *self,
                                 guint32                  *out)
 {
   FootprintSetup setup;
+  Footprint f;
+  int since = FOOTPRINT_STRIDE;
 
   footprint_setup (self, crop, &setup);
   for (int i = 0; i < n; i++)
-    out[i] = wanted[i] ? sample_argb (self, &setup, &points[i]) : 0;
+    {
+      if (!wanted[i])
+        {
+          out[i] = 0;
+          since = FOOTPRINT_STRIDE;
+          continue;
+        }
+      if (since >= FOOTPRINT_STRIDE)
+        {
+          footprint (&setup, &points[i], &f);
+          since = 0;
+        }
+      else
+        footprint_position (&setup, &points[i], &f);
+      since++;
+      out[i] = sample_footprint (self, &f);
+    }
 }
