@@ -5,7 +5,6 @@
 
 #include "config.h"
 
-#define _GNU_SOURCE
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>

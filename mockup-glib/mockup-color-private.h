@@ -65,6 +65,10 @@ void                   mockup_color_convert_row          (MockupPixelLayout   in
                                                           const guint8       *in,
                                                           guint32            *out,
                                                           int                 n);
+/* Straight RGBA bytes to premultiplied ARGB32, in one pass. */
+void                   mockup_color_rgba_to_premul_row   (const guint8       *in,
+                                                          guint32            *out,
+                                                          int                 n);
 /* Premultiplies straight-alpha ARGB32 in place. */
 void                   mockup_color_premultiply_row      (guint32            *row,
                                                           int                 n);

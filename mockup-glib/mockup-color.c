@@ -266,6 +266,25 @@ mockup_color_convert_row (MockupPixelLayout  input,
 }
 
 void
+mockup_color_rgba_to_premul_row (const guint8 *in,
+                                 guint32      *out,
+                                 int           n)
+{
+  for (int i = 0; i < n; i++, in += 4)
+    {
+      guint8 a = in[3];
+
+      if (a == 255)
+        out[i] = MOCKUP_ARGB (255, in[0], in[1], in[2]);
+      else if (a == 0)
+        out[i] = 0;
+      else
+        out[i] = MOCKUP_ARGB (a, mockup_mul_un8 (in[0], a), mockup_mul_un8 (in[1], a),
+                              mockup_mul_un8 (in[2], a));
+    }
+}
+
+void
 mockup_color_premultiply_row (guint32 *row,
                               int      n)
 {

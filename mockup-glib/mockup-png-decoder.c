@@ -16,6 +16,7 @@
 #include "mockup-error.h"
 #include "mockup-exif-private.h"
 #include "mockup-image-reader-private.h"
+#include "mockup-png-decoder-private.h"
 
 #define CHUNK_SIZE_LIMIT  (16 * 1024 * 1024)
 #define CHUNK_CACHE_LIMIT (64 * 1024 * 1024)
@@ -201,10 +202,12 @@ png_decoder_convert (MockupImageDecoder *decoder,
   PngDecoder *self = (PngDecoder *) decoder;
 
   if (self->transform != NULL)
-    mockup_color_transform_apply (self->transform, raw, row, decoder->width);
+    {
+      mockup_color_transform_apply (self->transform, raw, row, decoder->width);
+      mockup_color_premultiply_row (row, decoder->width);
+    }
   else
-    mockup_color_convert_row (MOCKUP_PIXELS_RGBA8, raw, row, decoder->width);
-  mockup_color_premultiply_row (row, decoder->width);
+    mockup_color_rgba_to_premul_row (raw, row, decoder->width);
 }
 
 static void
@@ -275,6 +278,28 @@ mockup_png_decoder_new (const MockupImageSource  *image,
       if (icc_error != NULL)
         g_debug ("%s: %s; treating it as sRGB", image->display_name, icc_error->message);
     }
+
+#ifdef HAVE_ISAL
+  /* the common case, inflated faster than libspng's zlib can: see
+   * mockup-png-isal-decoder.c */
+  {
+    struct spng_trns trns;
+
+    if (ihdr.bit_depth == 8 && ihdr.interlace_method == SPNG_INTERLACE_NONE &&
+        (ihdr.color_type == SPNG_COLOR_TYPE_TRUECOLOR_ALPHA ||
+         (ihdr.color_type == SPNG_COLOR_TYPE_TRUECOLOR && spng_get_trns (self->ctx, &trns) != 0)) &&
+        (self->transform == NULL || ihdr.color_type == SPNG_COLOR_TYPE_TRUECOLOR_ALPHA))
+      {
+        MockupImageDecoder *fast;
+
+        fast = mockup_png_isal_decoder_new (image, (int) ihdr.width, (int) ihdr.height,
+                                            ihdr.color_type == SPNG_COLOR_TYPE_TRUECOLOR_ALPHA,
+                                            g_steal_pointer (&self->transform), error);
+        png_decoder_free (&self->parent);
+        return fast;
+      }
+  }
+#endif
 
   if (ihdr.interlace_method != SPNG_INTERLACE_NONE)
     {

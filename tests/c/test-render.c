@@ -269,15 +269,17 @@ test_render_formats (void)
 static void
 test_render_max_size (void)
 {
-  g_autofree char *bg = test_write_jpeg (dir, "big.jpg", 1600, 1000, 0x336699);
-  g_autoptr(MockupTemplate) template = test_template (dir,
-    "{\"format\": 1, \"layers\": [{\"type\": \"image\", \"source\": \"big.jpg\"},"
-    "{\"type\": \"artwork\", \"quad\": [[400, 200], [1200, 200], [1200, 800], [400, 800]]}]}");
+  g_autoptr(MockupTemplate) template = NULL;
   g_autoptr(MockupArtwork) artwork = mockup_artwork_new_from_file (halves_path, NULL);
   g_autoptr(MockupRenderer) renderer = mockup_renderer_new ();
   g_autoptr(MockupResult) result = NULL;
   g_autoptr(GError) error = NULL;
   GdkPixbuf *pixbuf;
+
+  g_free (test_write_jpeg (dir, "big.jpg", 1600, 1000, 0x336699));
+  template = test_template (dir,
+    "{\"format\": 1, \"layers\": [{\"type\": \"image\", \"source\": \"big.jpg\"},"
+    "{\"type\": \"artwork\", \"quad\": [[400, 200], [1200, 200], [1200, 800], [400, 800]]}]}");
 
   mockup_renderer_set_max_size (renderer, 400);
   mockup_renderer_set_format (renderer, MOCKUP_FORMAT_PNG);
@@ -370,6 +372,95 @@ test_render_artwork_errors (void)
   g_assert_null (result);
   g_assert_error (error, MOCKUP_ERROR, MOCKUP_ERROR_INVALID_IMAGE);
   g_assert_nonnull (strstr (error->message, "truncated.png"));
+  g_assert_cmpuint (mockup_renderer_get_memory_in_use (renderer), ==, 0);
+}
+
+static gpointer
+cancel_soon (gpointer data)
+{
+  g_usleep (2000);
+  g_cancellable_cancel (data);
+  return NULL;
+}
+
+/* Over a megapixel: decoded by a thread of its own, a few rows ahead. */
+static char *
+write_large_artwork (const char *name)
+{
+  char *path = g_build_filename (dir, name, NULL);
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 1400, 1000);
+  cairo_t *cr = cairo_create (surface);
+
+  for (int i = 0; i < 14; i++)
+    {
+      cairo_set_source_rgb (cr, i % 2, 0.2, 1 - i % 2);
+      cairo_rectangle (cr, i * 100, 0, 100, 1000);
+      cairo_fill (cr);
+    }
+  cairo_destroy (cr);
+  g_assert_cmpint (cairo_surface_write_to_png (surface, path), ==, CAIRO_STATUS_SUCCESS);
+  cairo_surface_destroy (surface);
+  return path;
+}
+
+static void
+test_render_large_artwork (void)
+{
+  g_autofree char *path = write_large_artwork ("large.png");
+  g_autofree char *cut = g_build_filename (dir, "large-cut.png", NULL);
+  g_autofree char *contents = NULL;
+  gsize length;
+  g_autoptr(MockupTemplate) template = test_template (dir,
+    "{\"format\": 1, \"size\": [1400, 1000], \"layers\": [{\"type\": \"artwork\", \"fit\": \"stretch\","
+    " \"quad\": [[0, 0], [1400, 0], [1400, 1000], [0, 1000]]}]}");
+  g_autoptr(MockupRenderer) renderer = mockup_renderer_new ();
+  g_autoptr(GError) error = NULL;
+
+  mockup_renderer_set_format (renderer, MOCKUP_FORMAT_PIXBUF);
+
+  /* decoded whole and in order: stripes where they belong */
+  {
+    g_autoptr(MockupArtwork) artwork = mockup_artwork_new_from_file (path, &error);
+    g_autoptr(MockupResult) result = mockup_renderer_render (renderer, artwork, template, NULL, &error);
+
+    g_assert_no_error (error);
+    assert_rgb (mockup_result_get_pixbuf (result), 50, 500, 0x0033ff);
+    assert_rgb (mockup_result_get_pixbuf (result), 150, 20, 0xff3300);
+    assert_rgb (mockup_result_get_pixbuf (result), 1350, 990, 0xff3300);
+  }
+
+  /* cut short: the decoding thread's error reaches the caller */
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  g_assert_true (g_file_set_contents (cut, contents, length * 2 / 3, NULL));
+  {
+    g_autoptr(MockupArtwork) artwork = mockup_artwork_new_from_file (cut, &error);
+    g_autoptr(MockupResult) result = NULL;
+
+    g_assert_no_error (error);
+    result = mockup_renderer_render (renderer, artwork, template, NULL, &error);
+    g_assert_null (result);
+    g_assert_error (error, MOCKUP_ERROR, MOCKUP_ERROR_INVALID_IMAGE);
+    g_assert_nonnull (strstr (error->message, "large-cut.png"));
+    g_clear_error (&error);
+  }
+
+  /* cancelled from another thread while decoding: the decoding thread is
+   * stopped and joined, nothing is held (valgrind and ThreadSanitizer
+   * watch this one) */
+  {
+    g_autoptr(MockupArtwork) artwork = mockup_artwork_new_from_file (path, &error);
+    g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+    g_autoptr(MockupResult) result = NULL;
+    GThread *canceller = g_thread_new ("canceller", cancel_soon, cancellable);
+
+    result = mockup_renderer_render (renderer, artwork, template, cancellable, &error);
+    g_thread_join (canceller);
+    if (result == NULL)
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    else
+      g_test_message ("the render finished before it was cancelled");
+    g_clear_error (&error);
+  }
   g_assert_cmpuint (mockup_renderer_get_memory_in_use (renderer), ==, 0);
 }
 
@@ -541,6 +632,7 @@ main (int    argc,
   g_test_add_func ("/render/artwork-sources", test_render_artwork_sources);
   g_test_add_func ("/render/artwork-errors", test_render_artwork_errors);
   g_test_add_func ("/render/template-image-truncated", test_render_template_image_truncated);
+  g_test_add_func ("/render/large-artwork", test_render_large_artwork);
   g_test_add_func ("/render/one-artwork-all-slots", test_render_missing_slot_is_filled);
   g_test_add_func ("/render/cancelled", test_render_cancelled);
   g_test_add_func ("/render/memory-limit", test_render_memory_limit);

@@ -163,8 +163,6 @@ test_template_missing_file (void)
 static void
 test_template_bad_images (void)
 {
-  g_autofree char *text = test_write_file (dir, "notes.jpg", "this is not a picture at all");
-  g_autofree char *empty = test_write_file (dir, "empty.png", "");
   g_autofree char *huge = NULL;
   /* a PNG header announcing 60000 × 60000 pixels: refused before decoding */
   static const guint8 bomb[] = {
@@ -173,6 +171,8 @@ test_template_bad_images (void)
     0x00, 0x00, 0x00, 0x00,
   };
 
+  g_free (test_write_file (dir, "notes.jpg", "this is not a picture at all"));
+  g_free (test_write_file (dir, "empty.png", ""));
   huge = g_build_filename (dir, "bomb.png", NULL);
   g_assert_true (g_file_set_contents (huge, (const char *) bomb, sizeof bomb, NULL));
 
