@@ -41,8 +41,8 @@ def _template_model(templates):
 
 
 def _size(n):
-    for unit in ('B', 'KB', 'MB', 'GB'):
-        if n < 1024 or unit == 'GB':
+    for unit in ('B', 'KiB', 'MiB', 'GiB'):
+        if n < 1024 or unit == 'GiB':
             return ('%d %s' % (n, unit)) if unit == 'B' else ('%.1f %s' % (n, unit))
         n /= 1024.0
 
