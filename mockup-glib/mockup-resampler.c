@@ -17,14 +17,23 @@ typedef struct
   int first;
   int count;
   float *weights;
+  gint32 *fixed;        /* the same in Q15, summing to exactly 1 << 15 */
 } Taps;
 
 typedef struct
 {
   Taps *taps;
   float *weights;
+  gint32 *fixed;
   int max_count;
 } Axis;
+
+/* sRGB-encoded values are averaged in fixed point: weights in Q15, the
+ * rows between the passes with 8 fractional bits. Linear light needs the
+ * float path. */
+#define WEIGHT_BITS 15
+#define MOCKUP_RESAMPLER_MAX_TAPS 64
+#define WEIGHT_ONE (1 << WEIGHT_BITS)
 
 struct _MockupResampler
 {
@@ -36,9 +45,11 @@ struct _MockupResampler
   Axis horizontal;
   Axis vertical;
 
-  /* Horizontally resampled source rows, four floats a pixel, in a ring
-   * indexed by source row modulo ring_size. */
+  /* Horizontally resampled source rows, four channels a pixel (floats in
+   * linear light, else 8.8 fixed point), in a ring indexed by source row
+   * modulo ring_size. */
   float *ring;
+  guint16 *fixed_ring;
   int ring_size;
   int rows_in;    /* source rows pushed so far */
   int rows_out;   /* destination rows pulled so far */
@@ -59,6 +70,7 @@ axis_init (Axis *axis,
   max_count = scale > 1.0 ? (int) ceil (scale) + 1 : 2;
   axis->taps = g_new (Taps, dst);
   axis->weights = w = g_new0 (float, (gsize) dst * max_count);
+  axis->fixed = g_new0 (gint32, (gsize) dst * max_count);
   axis->max_count = 0;
 
   for (int o = 0; o < dst; o++)
@@ -66,6 +78,7 @@ axis_init (Axis *axis,
       Taps *t = &axis->taps[o];
 
       t->weights = w + (gsize) o * max_count;
+      t->fixed = axis->fixed + (gsize) o * max_count;
       if (scale > 1.0)
         {
           double lo = o * scale, hi = (o + 1) * scale;
@@ -106,6 +119,21 @@ axis_init (Axis *axis,
           if (t->count == 2)
             t->weights[1] = (float) frac;
         }
+      /* rounded, then the remainder given to the heaviest tap so that a
+       * flat image stays exactly flat */
+      {
+        gint32 sum = 0;
+        int heaviest = 0;
+
+        for (int i = 0; i < t->count; i++)
+          {
+            t->fixed[i] = (gint32) lrintf (t->weights[i] * WEIGHT_ONE);
+            sum += t->fixed[i];
+            if (t->fixed[i] > t->fixed[heaviest])
+              heaviest = i;
+          }
+        t->fixed[heaviest] += WEIGHT_ONE - sum;
+      }
       axis->max_count = MAX (axis->max_count, t->count);
     }
 }
@@ -115,6 +143,7 @@ axis_clear (Axis *axis)
 {
   g_clear_pointer (&axis->taps, g_free);
   g_clear_pointer (&axis->weights, g_free);
+  g_clear_pointer (&axis->fixed, g_free);
 }
 
 MockupResampler *
@@ -148,7 +177,10 @@ mockup_resampler_new (int      src_width,
   axis_init (&self->horizontal, src_width, dst_width);
   axis_init (&self->vertical, src_height, dst_height);
   self->ring_size = self->vertical.max_count + 1;
-  self->ring = g_new0 (float, (gsize) self->ring_size * dst_width * 4);
+  if (linear_light || self->vertical.max_count > MOCKUP_RESAMPLER_MAX_TAPS)
+    self->ring = g_new0 (float, (gsize) self->ring_size * dst_width * 4);
+  else
+    self->fixed_ring = g_new0 (guint16, (gsize) self->ring_size * dst_width * 4);
   return self;
 }
 
@@ -160,6 +192,7 @@ mockup_resampler_free (MockupResampler *self)
   axis_clear (&self->horizontal);
   axis_clear (&self->vertical);
   g_free (self->ring);
+  g_free (self->fixed_ring);
   g_free (self->pending_copy);
   g_free (self);
 }
@@ -258,6 +291,35 @@ mockup_resampler_push_row (MockupResampler *self,
       return;
     }
 
+  if (self->fixed_ring != NULL)
+    {
+      guint16 *out = self->fixed_ring + (gsize) (self->rows_in % self->ring_size) * self->dst_width * 4;
+
+      for (int x = 0; x < self->dst_width; x++, out += 4)
+        {
+          const Taps *t = &self->horizontal.taps[x];
+          const guint32 *p = row + t->first;
+          gint32 a = 0, r = 0, g = 0, b = 0;
+
+          for (int i = 0; i < t->count; i++)
+            {
+              gint32 w = t->fixed[i];
+
+              a += w * MOCKUP_A (p[i]);
+              r += w * MOCKUP_R (p[i]);
+              g += w * MOCKUP_G (p[i]);
+              b += w * MOCKUP_B (p[i]);
+            }
+          /* Q15 to 8.8 */
+          out[0] = (guint16) ((a + (1 << 6)) >> 7);
+          out[1] = (guint16) ((r + (1 << 6)) >> 7);
+          out[2] = (guint16) ((g + (1 << 6)) >> 7);
+          out[3] = (guint16) ((b + (1 << 6)) >> 7);
+        }
+      self->rows_in++;
+      return;
+    }
+
   dst = self->ring + (gsize) (self->rows_in % self->ring_size) * self->dst_width * 4;
 
   if (self->src_width == self->dst_width)
@@ -306,6 +368,41 @@ mockup_resampler_pull_row (MockupResampler *self,
     }
 
   t = &self->vertical.taps[self->rows_out];
+
+  if (self->fixed_ring != NULL)
+    {
+      const guint16 *rows[MOCKUP_RESAMPLER_MAX_TAPS];
+      int count = MIN (t->count, MOCKUP_RESAMPLER_MAX_TAPS);
+
+      for (int i = 0; i < count; i++)
+        rows[i] = self->fixed_ring + (gsize) ((t->first + i) % self->ring_size) * self->dst_width * 4;
+
+      for (int x = 0; x < self->dst_width; x++)
+        {
+          guint32 acc[4] = { 0, 0, 0, 0 };
+          guint a, r, g, b;
+
+          /* at most 1 << 15 times 65280: fits in 32 bits */
+          for (int i = 0; i < count; i++)
+            {
+              const guint16 *p = rows[i] + x * 4;
+              guint32 w = (guint32) t->fixed[i];
+
+              acc[0] += w * p[0];
+              acc[1] += w * p[1];
+              acc[2] += w * p[2];
+              acc[3] += w * p[3];
+            }
+          a = (acc[0] + (1u << 22)) >> 23;
+          r = (acc[1] + (1u << 22)) >> 23;
+          g = (acc[2] + (1u << 22)) >> 23;
+          b = (acc[3] + (1u << 22)) >> 23;
+          row[x] = MOCKUP_ARGB (a, MIN (r, a), MIN (g, a), MIN (b, a));
+        }
+      self->rows_out++;
+      return;
+    }
+
   for (int x = 0; x < self->dst_width; x++)
     {
       float acc[4] = { 0, 0, 0, 0 };
