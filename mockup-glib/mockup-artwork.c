@@ -366,6 +366,13 @@ _mockup_artwork_get_texture (MockupArtwork  *self,
     }
 
   texture = mockup_texture_new (pixels, width, height, linear);
+  if (texture == NULL)
+    {
+      g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_TOO_LARGE,
+                   "%s: no memory for the artwork's filtered levels at %d × %d",
+                   self->source.display_name, width, height);
+      return NULL;
+    }
   g_clear_pointer (&self->textures[linear], mockup_texture_unref);
   self->textures[linear] = mockup_texture_ref (texture);
   return texture;

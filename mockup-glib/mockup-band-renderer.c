@@ -27,6 +27,7 @@
 #include "mockup-image-reader-private.h"
 #include "mockup-image-writer-private.h"
 #include "mockup-memory.h"
+#include "mockup-mesh-private.h"
 #include "mockup-result-private.h"
 #include "mockup-template-private.h"
 #include "mockup-texture-private.h"
@@ -291,8 +292,7 @@ mockup_band_renderer_estimate_memory (const MockupRenderSettings *settings,
 
           total += (gsize) (width + 2 + 2 * margin) * (BAND_ROWS + 2 * margin) * 2 * sizeof (float);
           if (layer->shape.kind == MOCKUP_SHAPE_MESH)
-            /* the tessellation: up to 512 × 512 sub-quads and their index */
-            total += (gsize) 513 * 513 * 16 + (gsize) 512 * 512 * 4 * 4;
+            total += mockup_mesh_estimate_memory ();
           else if (layer->shape.kind == MOCKUP_SHAPE_CYLINDER)
             total += 4096 * 2 * 2 * sizeof (double);
         }

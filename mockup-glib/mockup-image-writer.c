@@ -65,7 +65,6 @@ struct _MockupImageWriter
   struct jpeg_compress_struct cinfo;
   ErrorManager error;
   Destination dest;
-  gboolean jpeg_started;
 
   /* PNG */
   spng_ctx *png;
@@ -203,14 +202,14 @@ start_jpeg (MockupImageWriter  *self,
 
   self->cinfo.err = jpeg_std_error (&self->error.pub);
   self->error.pub.error_exit = jpeg_error_exit;
-  jpeg_create_compress (&self->cinfo);
-
+  /* before jpeg_create_compress (), which can fail too */
   if (setjmp (self->error.jump))
     {
       g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_FAILED,
                    "JPEG encoder: %s", self->error.message);
       return FALSE;
     }
+  jpeg_create_compress (&self->cinfo);
 
   self->dest.pub.init_destination = init_destination;
   self->dest.pub.empty_output_buffer = empty_output_buffer;
@@ -238,7 +237,6 @@ start_jpeg (MockupImageWriter  *self,
   if (icc != NULL)
     jpeg_write_icc_profile (&self->cinfo, g_bytes_get_data (icc, NULL),
                             (unsigned int) g_bytes_get_size (icc));
-  self->jpeg_started = TRUE;
   return TRUE;
 }
 

@@ -37,5 +37,7 @@ gboolean    mockup_mesh_forward        (MockupMesh          *self,
 void        mockup_mesh_append_outline (MockupMesh          *self,
                                         GArray              *points);
 gsize       mockup_mesh_get_memory     (MockupMesh          *self);
+/* an upper bound of mockup_mesh_get_memory () for any mesh */
+gsize       mockup_mesh_estimate_memory (void);
 
 G_END_DECLS

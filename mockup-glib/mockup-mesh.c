@@ -20,16 +20,24 @@
 #define SUB_QUAD_PIXELS 4.0
 #define MAX_SUBDIVISIONS 512
 #define EDGE_SLACK 1.5
+/* Bucket grid at most about 1024 × 1024, its entries at most 1 << 20:
+ * the index stays within mockup_mesh_estimate_memory (). */
+#define MAX_BUCKETS_ACROSS 1024.0
+#define MAX_BUCKET_ITEMS (1u << 20)
 
 struct _MockupMesh
 {
   int nu, nv;             /* sub-quads across and down */
   double *grid;           /* (nv + 1) × (nu + 1) points, output pixels */
 
+  double extent[4];       /* bounding box of the grid: x0, y0, x1, y1 */
+
+  /* built on the first lookup: computing the artwork's needs only wants
+   * the grid */
   double origin[2];
   double cell;            /* bucket size in pixels */
   int bw, bh;
-  guint32 *bucket_start;  /* bw × bh + 1 offsets into bucket_items */
+  guint32 *bucket_end;    /* bucket b holds bucket_items[bucket_end[b - 1] … bucket_end[b]) */
   guint32 *bucket_items;  /* sub-quad indices */
   int last_hit;
 };
@@ -169,7 +177,6 @@ mockup_mesh_new (const MockupShape *shape,
   MockupMesh *self = g_new0 (MockupMesh, 1);
   double longest_u = 0.0, longest_v = 0.0;
   double x0 = G_MAXDOUBLE, y0 = G_MAXDOUBLE, x1 = -G_MAXDOUBLE, y1 = -G_MAXDOUBLE;
-  guint32 *counts;
   int cells_u = (int) shape->mesh_columns - 1, cells_v = (int) shape->mesh_rows - 1;
 
   /* Longest cell edge decides how finely to tessellate. */
@@ -207,57 +214,108 @@ mockup_mesh_new (const MockupShape *shape,
         x1 = MAX (x1, p[0]); y1 = MAX (y1, p[1]);
       }
 
-  /* Buckets about two sub-quads wide. */
-  self->cell = MAX (2.0 * SUB_QUAD_PIXELS, MAX (x1 - x0, y1 - y0) / 1024.0);
-  self->origin[0] = x0 - EDGE_SLACK - 1.0;
-  self->origin[1] = y0 - EDGE_SLACK - 1.0;
-  self->bw = (int) ceil ((x1 - x0 + 2 * EDGE_SLACK + 2.0) / self->cell) + 1;
-  self->bh = (int) ceil ((y1 - y0 + 2 * EDGE_SLACK + 2.0) / self->cell) + 1;
-
-  counts = g_new0 (guint32, (gsize) self->bw * self->bh + 1);
-  for (int pass = 0; pass < 2; pass++)
-    {
-      for (int j = 0; j < self->nv; j++)
-        for (int i = 0; i < self->nu; i++)
-          {
-            const double *p[4] = { grid_point (self, i, j), grid_point (self, i + 1, j),
-                                   grid_point (self, i + 1, j + 1), grid_point (self, i, j + 1) };
-            double bx0 = G_MAXDOUBLE, by0 = G_MAXDOUBLE, bx1 = -G_MAXDOUBLE, by1 = -G_MAXDOUBLE;
-            int cx0, cy0, cx1, cy1;
-
-            for (int k = 0; k < 4; k++)
-              {
-                bx0 = MIN (bx0, p[k][0]); by0 = MIN (by0, p[k][1]);
-                bx1 = MAX (bx1, p[k][0]); by1 = MAX (by1, p[k][1]);
-              }
-            cx0 = (int) floor ((bx0 - EDGE_SLACK - self->origin[0]) / self->cell);
-            cy0 = (int) floor ((by0 - EDGE_SLACK - self->origin[1]) / self->cell);
-            cx1 = (int) floor ((bx1 + EDGE_SLACK - self->origin[0]) / self->cell);
-            cy1 = (int) floor ((by1 + EDGE_SLACK - self->origin[1]) / self->cell);
-
-            for (int by = MAX (cy0, 0); by <= MIN (cy1, self->bh - 1); by++)
-              for (int bx = MAX (cx0, 0); bx <= MIN (cx1, self->bw - 1); bx++)
-                {
-                  gsize b = (gsize) by * self->bw + bx;
-
-                  if (pass == 0)
-                    counts[b + 1]++;
-                  else
-                    self->bucket_items[counts[b]++] = (guint32) (j * self->nu + i);
-                }
-          }
-
-      if (pass == 0)
-        {
-          for (gsize b = 0; b < (gsize) self->bw * self->bh; b++)
-            counts[b + 1] += counts[b];
-          self->bucket_items = g_new (guint32, MAX (1u, counts[(gsize) self->bw * self->bh]));
-          self->bucket_start = g_memdup2 (counts, sizeof (guint32) * ((gsize) self->bw * self->bh + 1));
-        }
-    }
-  g_free (counts);
+  self->extent[0] = x0;
+  self->extent[1] = y0;
+  self->extent[2] = x1;
+  self->extent[3] = y1;
 
   return self;
+}
+
+/* Counts (@items == NULL) or files the sub-quads into the buckets their
+ * bounding boxes touch; returns the number of entries. */
+static gsize
+fill_buckets (MockupMesh *self,
+              guint32    *slots,
+              guint32    *items)
+{
+  gsize total = 0;
+
+  for (int j = 0; j < self->nv; j++)
+    for (int i = 0; i < self->nu; i++)
+      {
+        const double *p[4] = { grid_point (self, i, j), grid_point (self, i + 1, j),
+                               grid_point (self, i + 1, j + 1), grid_point (self, i, j + 1) };
+        double bx0 = G_MAXDOUBLE, by0 = G_MAXDOUBLE, bx1 = -G_MAXDOUBLE, by1 = -G_MAXDOUBLE;
+        int cx0, cy0, cx1, cy1;
+
+        for (int k = 0; k < 4; k++)
+          {
+            bx0 = MIN (bx0, p[k][0]); by0 = MIN (by0, p[k][1]);
+            bx1 = MAX (bx1, p[k][0]); by1 = MAX (by1, p[k][1]);
+          }
+        cx0 = MAX (0, (int) floor ((bx0 - EDGE_SLACK - self->origin[0]) / self->cell));
+        cy0 = MAX (0, (int) floor ((by0 - EDGE_SLACK - self->origin[1]) / self->cell));
+        cx1 = MIN (self->bw - 1, (int) floor ((bx1 + EDGE_SLACK - self->origin[0]) / self->cell));
+        cy1 = MIN (self->bh - 1, (int) floor ((by1 + EDGE_SLACK - self->origin[1]) / self->cell));
+
+        for (int by = cy0; by <= cy1; by++)
+          for (int bx = cx0; bx <= cx1; bx++)
+            {
+              gsize b = (gsize) by * self->bw + bx;
+
+              if (items == NULL)
+                slots[b + 1]++;
+              else
+                items[slots[b]++] = (guint32) (j * self->nu + i);
+            }
+        if (cx1 >= cx0 && cy1 >= cy0)
+          total += (gsize) (cx1 - cx0 + 1) * (cy1 - cy0 + 1);
+      }
+
+  return total;
+}
+
+static void
+set_cell (MockupMesh *self,
+          double      cell)
+{
+  double width = self->extent[2] - self->extent[0], height = self->extent[3] - self->extent[1];
+
+  self->cell = cell;
+  self->origin[0] = self->extent[0] - EDGE_SLACK - 1.0;
+  self->origin[1] = self->extent[1] - EDGE_SLACK - 1.0;
+  self->bw = (int) ceil ((width + 2 * EDGE_SLACK + 2.0) / cell) + 1;
+  self->bh = (int) ceil ((height + 2 * EDGE_SLACK + 2.0) / cell) + 1;
+}
+
+static void
+build_index (MockupMesh *self)
+{
+  double extent = MAX (self->extent[2] - self->extent[0], self->extent[3] - self->extent[1]);
+  g_autofree guint32 *slots = NULL;
+  gsize n_buckets, total;
+
+  /* Buckets about two sub-quads wide; coarser when a folded or skewed
+   * mesh would file too many sub-quads in several buckets each. */
+  set_cell (self, MAX (2.0 * SUB_QUAD_PIXELS, extent / MAX_BUCKETS_ACROSS));
+  for (;;)
+    {
+      n_buckets = (gsize) self->bw * self->bh;
+      slots = g_new0 (guint32, n_buckets + 1);
+      total = fill_buckets (self, slots, NULL);
+      if (total <= MAX_BUCKET_ITEMS || n_buckets <= 4)
+        break;
+      g_clear_pointer (&slots, g_free);
+      set_cell (self, self->cell * 2.0);
+    }
+
+  /* slots[b] becomes where bucket b starts; filing moves it to where b
+   * ends */
+  for (gsize b = 0; b < n_buckets; b++)
+    slots[b + 1] += slots[b];
+  self->bucket_items = g_new (guint32, MAX (total, 1));
+  fill_buckets (self, slots, self->bucket_items);
+  self->bucket_end = g_steal_pointer (&slots);
+}
+
+gsize
+mockup_mesh_estimate_memory (void)
+{
+  gsize grid = sizeof (double) * 2 * (MAX_SUBDIVISIONS + 1) * (MAX_SUBDIVISIONS + 1);
+  gsize buckets = (gsize) (MAX_BUCKETS_ACROSS + 8) * (MAX_BUCKETS_ACROSS + 8) + 1;
+
+  return sizeof (MockupMesh) + grid + sizeof (guint32) * (buckets + MAX_BUCKET_ITEMS);
 }
 
 void
@@ -266,7 +324,7 @@ mockup_mesh_free (MockupMesh *self)
   if (self == NULL)
     return;
   g_free (self->grid);
-  g_free (self->bucket_start);
+  g_free (self->bucket_end);
   g_free (self->bucket_items);
   g_free (self);
 }
@@ -377,12 +435,16 @@ mockup_mesh_lookup (MockupMesh         *self,
                     double              y,
                     MockupSurfacePoint *point)
 {
-  int bx = (int) floor ((x - self->origin[0]) / self->cell);
-  int by = (int) floor ((y - self->origin[1]) / self->cell);
   double best = G_MAXDOUBLE, outside;
   MockupSurfacePoint candidate;
   gsize bucket;
+  int bx, by;
 
+  if (self->bucket_end == NULL)
+    build_index (self);
+
+  bx = (int) floor ((x - self->origin[0]) / self->cell);
+  by = (int) floor ((y - self->origin[1]) / self->cell);
   if (bx < 0 || by < 0 || bx >= self->bw || by >= self->bh)
     return FALSE;
 
@@ -394,7 +456,7 @@ mockup_mesh_lookup (MockupMesh         *self,
     }
 
   bucket = (gsize) by * self->bw + bx;
-  for (guint32 k = self->bucket_start[bucket]; k < self->bucket_start[bucket + 1]; k++)
+  for (guint32 k = bucket > 0 ? self->bucket_end[bucket - 1] : 0; k < self->bucket_end[bucket]; k++)
     {
       int index = (int) self->bucket_items[k];
 
@@ -453,7 +515,10 @@ mockup_mesh_append_outline (MockupMesh *self,
 gsize
 mockup_mesh_get_memory (MockupMesh *self)
 {
-  return sizeof *self + sizeof (double) * 2 * (gsize) (self->nu + 1) * (self->nv + 1) +
-         sizeof (guint32) * ((gsize) self->bw * self->bh + 1) +
-         sizeof (guint32) * self->bucket_start[(gsize) self->bw * self->bh];
+  gsize memory = sizeof *self + sizeof (double) * 2 * (gsize) (self->nu + 1) * (self->nv + 1);
+  gsize n_buckets = (gsize) self->bw * self->bh;
+
+  if (self->bucket_end != NULL)
+    memory += sizeof (guint32) * (n_buckets + 1 + self->bucket_end[n_buckets]);
+  return memory;
 }

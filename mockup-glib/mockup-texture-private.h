@@ -29,7 +29,6 @@ typedef struct
   gboolean linear;
   int n_levels;
   MockupTextureLevel levels[MOCKUP_TEXTURE_MAX_LEVELS];
-  gsize memory;
 } MockupTexture;
 
 /* The part of the texture the slot shows, in normalised texture
@@ -41,7 +40,8 @@ typedef struct
 
 /* Takes @argb (premultiplied sRGB, tightly packed, from
  * mockup_buffer_alloc ()) and builds the pyramid
- * with area filtering, averaging in linear light if @linear. */
+ * with area filtering, averaging in linear light if @linear. Returns %NULL,
+ * having freed @argb, when there is no memory for the pyramid. */
 MockupTexture *mockup_texture_new             (guint32              *argb,
                                                int                   width,
                                                int                   height,

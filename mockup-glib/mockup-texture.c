@@ -47,7 +47,10 @@ mockup_texture_new (guint32  *argb,
       next->height = MAX (1, prev->height / 2);
       next->argb = mockup_buffer_alloc ((gsize) next->width * next->height * 4);
       if (next->argb == NULL)
-        g_error ("%s: out of memory", G_STRLOC);
+        {
+          mockup_texture_unref (self);
+          return NULL;
+        }
       mockup_resample_image (prev->argb, prev->width, prev->height, prev->width,
                              next->argb, next->width, next->height, next->width,
                              linear);
@@ -63,7 +66,10 @@ mockup_texture_new (guint32  *argb,
         {
           level->rgba = mockup_buffer_alloc (n * 8);
           if (level->rgba == NULL)
-            g_error ("%s: out of memory", G_STRLOC);
+            {
+              mockup_texture_unref (self);
+              return NULL;
+            }
           for (gsize i = 0; i < n; i++)
             {
               guint32 p = level->argb[i];
@@ -76,10 +82,7 @@ mockup_texture_new (guint32  *argb,
             }
           mockup_buffer_free (level->argb, n * 4);
           level->argb = NULL;
-          self->memory += n * 8;
         }
-      else
-        self->memory += n * 4;
     }
 
   return self;
@@ -305,7 +308,9 @@ footprint (const FootprintSetup     *setup,
       return;
     }
 
-  ratio = sqrtf (major2 / minor2) - 0.3f;
+  /* Clamped before the cast: an infinite ratio would make it undefined. */
+  ratio = MIN (sqrtf (major2 / minor2) - 0.3f,
+               (float) MOCKUP_TEXTURE_MAX_ANISOTROPY);
   n = (int) ratio;
   n += (float) n < ratio;
   n = CLAMP (n, 1, MOCKUP_TEXTURE_MAX_ANISOTROPY);

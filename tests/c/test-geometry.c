@@ -299,6 +299,38 @@ test_mesh_inverse_no_gaps (void)
       }
 }
 
+/* A mesh so large that its tessellation reaches the subdivision limit:
+ * the bucket index must stay within the estimate that the renderer
+ * reserves for it, and still find every pixel. */
+static void
+test_mesh_memory_bounded (void)
+{
+  MockupShape shape = mesh_shape ();
+  double points[12 * 2];
+  MockupMesh *mesh;
+  MockupSurfacePoint point;
+
+  for (guint i = 0; i < G_N_ELEMENTS (points); i++)
+    points[i] = shape.mesh[i] * 25.0;
+  shape.mesh = points;
+  mesh = mockup_mesh_new (&shape, 1.0, full_region);
+
+  for (double v = 0.05; v < 1.0; v += 0.1)
+    for (double u = 0.05; u < 1.0; u += 0.1)
+      {
+        double x, y;
+
+        mockup_mesh_eval (&shape, u, v, &x, &y);
+        g_assert_true (mockup_mesh_lookup (mesh, x, y, &point));
+        g_assert_cmpfloat_with_epsilon (point.u, u, 1e-3);
+        g_assert_cmpfloat_with_epsilon (point.v, v, 1e-3);
+      }
+  g_test_message ("mesh index: %" G_GSIZE_FORMAT " bytes, estimate %" G_GSIZE_FORMAT,
+                  mockup_mesh_get_memory (mesh), mockup_mesh_estimate_memory ());
+  g_assert_cmpuint (mockup_mesh_get_memory (mesh), <=, mockup_mesh_estimate_memory ());
+  mockup_mesh_free (mesh);
+}
+
 static void
 test_cylinder (void)
 {
@@ -416,6 +448,7 @@ main (int    argc,
   g_test_add_func ("/geometry/coverage/exact", test_coverage_exact);
   g_test_add_func ("/geometry/mesh/smooth", test_mesh_smooth);
   g_test_add_func ("/geometry/mesh/inverse-no-gaps", test_mesh_inverse_no_gaps);
+  g_test_add_func ("/geometry/mesh/memory-bounded", test_mesh_memory_bounded);
   g_test_add_func ("/geometry/cylinder", test_cylinder);
   g_test_add_func ("/engine/resampler", test_resampler);
   g_test_add_func ("/engine/exif-orientation", test_exif_orientation);
