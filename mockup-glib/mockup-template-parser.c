@@ -350,6 +350,7 @@ image_ref_free (MockupImageRef *ref)
   if (ref == NULL)
     return;
   mockup_image_source_clear (&ref->source);
+  mockup_template_file_clear (&ref->file);
   g_free (ref->member);
   g_free (ref);
 }
@@ -376,6 +377,15 @@ read_image (Parser     *parser,
   mockup_image_source_init_path (&ref->source, path);
   g_free (ref->source.display_name);
   ref->source.display_name = g_strdup (relative);
+
+  /* Before the probe, so that a change after it shows in a later stamp. */
+  if (!mockup_template_file_stamp (&ref->file, path))
+    {
+      int saved_errno = errno;
+
+      fail (parser, MOCKUP_ERROR_NOT_FOUND, member, "\"%s\": %s", relative, g_strerror (saved_errno));
+      return NULL;
+    }
 
   if (!mockup_image_source_probe (&ref->source, &ref->info, &local_error))
     {

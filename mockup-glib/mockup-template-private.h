@@ -58,12 +58,26 @@ typedef enum {
   MOCKUP_MASK_ALPHA,
 } MockupMaskMode;
 
+/* What tells that a file changed: a rewrite changes its times or size
+ * (the change time even when the modification time is put back), a
+ * replacement its inode. */
+typedef struct
+{
+  char *path;             /* absolute, symbolic links resolved */
+  gint64 mtime_ns;
+  gint64 ctime_ns;
+  gint64 size;
+  guint64 inode;
+  guint64 device;
+} MockupTemplateFile;
+
 /* An image file a template names, checked at load time. */
 typedef struct
 {
   MockupImageSource source;
   char *member;           /* where the manifest names it, for errors */
   MockupImageInfo info;
+  MockupTemplateFile file; /* stamped just before the check */
 } MockupImageRef;
 
 typedef struct
@@ -116,6 +130,9 @@ gboolean            mockup_template_parse                (JsonNode             *
                                                           MockupTemplateData   *data,
                                                           GError              **error);
 void                mockup_template_data_clear           (MockupTemplateData   *data);
+gboolean            mockup_template_file_stamp           (MockupTemplateFile   *file,
+                                                          const char           *path);
+void                mockup_template_file_clear           (MockupTemplateFile   *file);
 
 /* For the renderer. */
 const char         *_mockup_template_get_label           (MockupTemplate       *self);
@@ -123,5 +140,14 @@ guint               _mockup_template_get_n_layers        (MockupTemplate       *
 const MockupLayer  *_mockup_template_get_layer           (MockupTemplate       *self,
                                                           guint                 index);
 const double       *_mockup_template_get_background      (MockupTemplate       *self);
+
+/* For mockup-render's template cache, which must notice an image changed
+ * under a template it keeps: the image files the template reads, each
+ * once, as they were when it was loaded. Exported, not public. */
+_MOCKUP_EXTERN
+const MockupTemplateFile *_mockup_template_get_files     (MockupTemplate       *self,
+                                                          guint                *n_files);
+_MOCKUP_EXTERN
+gboolean            _mockup_template_file_is_unchanged   (const MockupTemplateFile *file);
 
 G_END_DECLS

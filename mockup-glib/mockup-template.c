@@ -7,6 +7,8 @@
 
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "mockup-error.h"
 #include "mockup-template-private.h"
 
@@ -37,6 +39,7 @@ struct _MockupTemplate
   char *label;
   MockupTemplateData data;
   char **slots;
+  GArray *files;          /* MockupTemplateFile, borrowed from the layers */
 };
 
 enum {
@@ -62,6 +65,7 @@ mockup_template_finalize (GObject *object)
   g_free (self->path);
   g_free (self->label);
   g_strfreev (self->slots);
+  g_clear_pointer (&self->files, g_array_unref);
   mockup_template_data_clear (&self->data);
 
   G_OBJECT_CLASS (mockup_template_parent_class)->finalize (object);
@@ -172,6 +176,19 @@ mockup_template_init (MockupTemplate *self)
 {
 }
 
+static void
+add_file (GArray               *files,
+          const MockupImageRef *ref)
+{
+  if (ref == NULL)
+    return;
+  /* The same image may be named twice: keep its first, earliest stamp. */
+  for (guint i = 0; i < files->len; i++)
+    if (g_str_equal (g_array_index (files, MockupTemplateFile, i).path, ref->file.path))
+      return;
+  g_array_append_val (files, ref->file);
+}
+
 static MockupTemplate *
 template_new_from_node (JsonNode    *root,
                         const char  *path,
@@ -188,11 +205,17 @@ template_new_from_node (JsonNode    *root,
 
   self->path = g_strdup (path);
   self->label = g_strdup (label);
+  self->files = g_array_new (FALSE, FALSE, sizeof (MockupTemplateFile));
 
   for (guint i = 0; i < self->data.layers->len; i++)
     {
       const MockupLayer *layer = g_ptr_array_index (self->data.layers, i);
       gboolean seen = FALSE;
+
+      add_file (self->files, layer->source);
+      add_file (self->files, layer->mask);
+      add_file (self->files, layer->shading);
+      add_file (self->files, layer->displacement);
 
       if (layer->kind != MOCKUP_LAYER_ARTWORK)
         continue;
@@ -572,4 +595,64 @@ const double *
 _mockup_template_get_background (MockupTemplate *self)
 {
   return self->data.background;
+}
+
+gboolean
+mockup_template_file_stamp (MockupTemplateFile *file,
+                            const char         *path)
+{
+  GStatBuf info;
+
+  if (g_stat (path, &info) != 0)
+    return FALSE;
+  g_free (file->path);
+  file->path = g_strdup (path);
+  file->mtime_ns = (gint64) info.st_mtim.tv_sec * G_GINT64_CONSTANT (1000000000) + info.st_mtim.tv_nsec;
+  file->ctime_ns = (gint64) info.st_ctim.tv_sec * G_GINT64_CONSTANT (1000000000) + info.st_ctim.tv_nsec;
+  file->size = info.st_size;
+  file->inode = info.st_ino;
+  file->device = info.st_dev;
+  return TRUE;
+}
+
+void
+mockup_template_file_clear (MockupTemplateFile *file)
+{
+  g_clear_pointer (&file->path, g_free);
+}
+
+/*
+ * _mockup_template_get_files:
+ * @n_files: (out): the number of files
+ *
+ * The image files @self reads when it renders, each once, stamped as they
+ * were just before loading checked them. The array belongs to @self.
+ */
+const MockupTemplateFile *
+_mockup_template_get_files (MockupTemplate *self,
+                            guint          *n_files)
+{
+  g_return_val_if_fail (MOCKUP_IS_TEMPLATE (self), NULL);
+  g_return_val_if_fail (n_files != NULL, NULL);
+
+  *n_files = self->files->len;
+  return (const MockupTemplateFile *) (gpointer) self->files->data;
+}
+
+/* Whether @file is still what it was when stamped; a file that is gone or
+ * cannot be looked at has changed. */
+gboolean
+_mockup_template_file_is_unchanged (const MockupTemplateFile *file)
+{
+  MockupTemplateFile now = { NULL, };
+  gboolean unchanged;
+
+  g_return_val_if_fail (file != NULL && file->path != NULL, FALSE);
+
+  if (!mockup_template_file_stamp (&now, file->path))
+    return FALSE;
+  unchanged = now.mtime_ns == file->mtime_ns && now.ctime_ns == file->ctime_ns &&
+              now.size == file->size && now.inode == file->inode && now.device == file->device;
+  mockup_template_file_clear (&now);
+  return unchanged;
 }

@@ -14,7 +14,8 @@
  * parallel on every core, within the renderer's one memory budget, so
  * running jobs side by side would not render faster; it would only make
  * the output interleave. Templates stay loaded between jobs, in a cache
- * keyed by manifest path and modification time.
+ * keyed by manifest path and checked against the manifest's and its
+ * images' modification times, sizes and inodes.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */

@@ -4,8 +4,11 @@
  * Loading one parses its manifest and opens every image it names to check
  * it; the cache keeps loaded templates between jobs so that this happens
  * once. An entry is valid while its manifest keeps the same path, size,
- * inode and modification time; the images themselves are decoded afresh
- * by every render, so only the manifest's identity matters.
+ * inode and modification time, and every image it names is unchanged
+ * too: the images are decoded afresh by every render, but the template
+ * keeps their headers (size, format) from load time, and a photo of
+ * another size would give the canvas the wrong size. The library stamps
+ * each image just before checking it, so a change while loading shows.
  *
  * Entries are estimated and the least recently used are dropped when the
  * estimates exceed the limit. A template is small next to a render (its
@@ -19,6 +22,7 @@
 #include <glib/gstdio.h>
 
 #include "mockup-render-template-cache.h"
+#include "mockup-glib/mockup-template-private.h"
 
 typedef struct
 {
@@ -77,6 +81,19 @@ remove_entry (MrTemplateCache *self,
   g_hash_table_remove (self->entries, entry->path);
 }
 
+static gboolean
+images_unchanged (MockupTemplate *template)
+{
+  const MockupTemplateFile *files;
+  guint n_files;
+
+  files = _mockup_template_get_files (template, &n_files);
+  for (guint i = 0; i < n_files; i++)
+    if (!_mockup_template_file_is_unchanged (&files[i]))
+      return FALSE;
+  return TRUE;
+}
+
 static guint64
 estimate (MockupTemplate *template,
           goffset         manifest_size)
@@ -112,7 +129,8 @@ mr_template_cache_load (MrTemplateCache  *self,
   if (entry != NULL)
     {
       if (entry->mtime_ns == (gint64) info.st_mtim.tv_sec * G_GINT64_CONSTANT (1000000000) + info.st_mtim.tv_nsec &&
-          entry->size == info.st_size && entry->inode == info.st_ino && entry->device == info.st_dev)
+          entry->size == info.st_size && entry->inode == info.st_ino && entry->device == info.st_dev &&
+          images_unchanged (entry->template))
         {
           g_queue_unlink (&self->lru, &entry->link);
           g_queue_push_head_link (&self->lru, &entry->link);

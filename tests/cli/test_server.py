@@ -190,6 +190,63 @@ def test_templates_are_cached(run, artwork, templates, tmp_path):
     assert process.wait(timeout=60) == 0
 
 
+def test_cache_notices_changed_images(run, artwork, tmp_path):
+    # The manifest stays as it is; the photo it names, which gives the
+    # canvas its size, is replaced (a new inode), then rewritten in place.
+    folder = tmp_path / "t"
+    manifest = write_template(folder, size=(320, 240))
+    photo = folder / "photo.jpg"
+    job = {"artwork": str(artwork), "templates": [str(manifest)], "output_dir": str(tmp_path / "o"),
+           "format": "png"}
+    process = run.popen("--server", "-q", stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    lines = queue.Queue()
+    reader = threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True)
+    reader.start()
+
+    def ask(job_id):
+        process.stdin.write(json.dumps({**job, "id": job_id}) + "\n")
+        process.stdin.flush()
+        answer = []
+        while not answer or not closing(answer[-1]):
+            answer.append(json.loads(lines.get(timeout=60)))
+        assert answer[-1].get("rendered") == 1, answer
+        return answer
+
+    def corner(path):
+        with Image.open(path) as image:
+            return image.convert("RGB").getpixel((2, 2))
+
+    manifest_stamp = manifest.stat()
+    first = ask("first")
+    assert (first[0]["width"], first[0]["height"]) == (320, 240)
+
+    replacement = folder / "new.jpg"
+    Image.new("RGB", (200, 300), RED).save(replacement, quality=92)
+    os.replace(replacement, photo)
+    second = ask("second")
+    assert second[-1]["cached"] == 0
+    assert (second[0]["width"], second[0]["height"]) == (200, 300)
+    assert all(abs(a - b) < 8 for a, b in zip(corner(second[0]["path"]), RED))
+    assert ask("unchanged")[-1]["cached"] == 1
+
+    # same inode, and the old modification time put back
+    stamp = photo.stat()
+    with open(photo, "r+b") as f:
+        Image.new("RGB", (240, 120), BLUE).save(f, format="JPEG", quality=92)
+        f.truncate()
+    os.utime(photo, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    assert photo.stat().st_ino == stamp.st_ino
+    third = ask("third")
+    assert third[-1]["cached"] == 0
+    assert (third[0]["width"], third[0]["height"]) == (240, 120)
+    assert all(abs(a - b) < 8 for a, b in zip(corner(third[0]["path"]), BLUE))
+
+    assert manifest.stat().st_mtime_ns == manifest_stamp.st_mtime_ns
+    assert manifest.stat().st_ino == manifest_stamp.st_ino
+    process.stdin.close()
+    assert process.wait(timeout=60) == 0
+
+
 def test_defaults_from_the_command_line(run, artwork, templates, tmp_path):
     stdin = jobs({"id": "d", "artwork": str(artwork), "templates": [str(templates / "c.json")]})
     result = run("--server", "-o", tmp_path / "default-out", "--format", "png", "--max-size", "50",
