@@ -230,6 +230,87 @@ template_new_from_node (JsonNode    *root,
   return g_steal_pointer (&self);
 }
 
+/* json-glib keeps the last of two members of one name without a word,
+ * where other readers keep the first: the manifest would mean different
+ * things to the library and to an editor or a validator. Counting the
+ * members parsed into each object shows it: the object has fewer. (An
+ * object is freed during the parse only when a duplicate replaces it,
+ * which is caught first, so no address in the table is reused before.) */
+typedef struct
+{
+  GHashTable *counts;     /* JsonObject → members parsed into it */
+  JsonObject *object;     /* the first holding a duplicate, and its name */
+  char *name;
+} DuplicateCheck;
+
+static void
+duplicate_check_clear (DuplicateCheck *check)
+{
+  g_clear_pointer (&check->counts, g_hash_table_unref);
+  g_clear_pointer (&check->object, json_object_unref);
+  g_clear_pointer (&check->name, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (DuplicateCheck, duplicate_check_clear)
+
+static void
+on_object_member (JsonParser     *parser,
+                  JsonObject     *object,
+                  const char     *name,
+                  DuplicateCheck *check)
+{
+  guint parsed = GPOINTER_TO_UINT (g_hash_table_lookup (check->counts, object)) + 1;
+
+  g_hash_table_insert (check->counts, object, GUINT_TO_POINTER (parsed));
+  if (parsed > json_object_get_size (object) && check->object == NULL)
+    {
+      check->object = json_object_ref (object);
+      check->name = g_strdup (name);
+    }
+}
+
+/* Appends the member path of @target inside @node to @path, as the
+ * template parser names members: "layers[1].mask". */
+static gboolean
+find_object (JsonNode   *node,
+             JsonObject *target,
+             GString    *path)
+{
+  gsize length = path->len;
+
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObject *object = json_node_get_object (node);
+      JsonObjectIter iter;
+      const char *name;
+      JsonNode *child;
+
+      if (object == target)
+        return TRUE;
+      json_object_iter_init (&iter, object);
+      while (json_object_iter_next (&iter, &name, &child))
+        {
+          g_string_append_printf (path, "%s%s", length > 0 ? "." : "", name);
+          if (find_object (child, target, path))
+            return TRUE;
+          g_string_truncate (path, length);
+        }
+    }
+  else if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          g_string_append_printf (path, "[%u]", i);
+          if (find_object (json_array_get_element (array, i), target, path))
+            return TRUE;
+          g_string_truncate (path, length);
+        }
+    }
+  return FALSE;
+}
+
 static JsonNode *
 parse_json (const char  *data,
             gssize       length,
@@ -238,6 +319,7 @@ parse_json (const char  *data,
 {
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GError) local_error = NULL;
+  g_auto(DuplicateCheck) duplicates = { NULL, };
 
   if (length < 0)
     length = (gssize) strlen (data);
@@ -257,6 +339,9 @@ parse_json (const char  *data,
       return NULL;
     }
 
+  duplicates.counts = g_hash_table_new (NULL, NULL);
+  g_signal_connect (parser, "object-member", G_CALLBACK (on_object_member), &duplicates);
+
   if (!json_parser_load_from_data (parser, data, length, &local_error))
     {
       /* json-glib says "<data>:LINE:COL: Parse error: …"; keep the
@@ -274,6 +359,17 @@ parse_json (const char  *data,
     {
       g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_INVALID_TEMPLATE,
                    "%s: (root): malformed JSON: the manifest is empty", label);
+      return NULL;
+    }
+
+  if (duplicates.object != NULL)
+    {
+      g_autoptr(GString) path = g_string_new (NULL);
+
+      find_object (json_parser_get_root (parser), duplicates.object, path);
+      g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_INVALID_TEMPLATE,
+                   "%s: %s: duplicate member \"%s\" (a member may be given once)",
+                   label, path->len > 0 ? path->str : "(root)", duplicates.name);
       return NULL;
     }
 

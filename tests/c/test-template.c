@@ -302,6 +302,47 @@ test_template_mesh_and_cylinder_errors (void)
                        MOCKUP_ERROR_INVALID_TEMPLATE, "layers[1].cylinder.wrap", NULL);
 }
 
+static void
+test_template_duplicate_members (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(MockupTemplate) template = NULL;
+
+  /* json-glib would keep the last one silently; other JSON readers keep
+   * the first, so the manifest would mean different things to them */
+  test_template_fails (dir, MINIMAL ("{\"type\": \"artwork\", \"quad\": [[10, 10], [90, 12], [88, 60], [12, 58]], "
+                                     "\"fit\": \"cover\", \"fit\": \"contain\"}"),
+                       MOCKUP_ERROR_INVALID_TEMPLATE, "template data: layers[1]: ", "duplicate member \"fit\"", NULL);
+  test_template_fails (dir, "{\"format\": 1, \"format\": 1, \"size\": [10, 10], "
+                       "\"layers\": [{\"type\": \"color\", \"color\": \"#fff\"}]}",
+                       MOCKUP_ERROR_INVALID_TEMPLATE, "template data: (root): ", "duplicate member \"format\"", NULL);
+  /* escapes do not hide one: "\u0066it" is "fit" */
+  test_template_fails (dir, "{\"format\": 1, \"size\": [10, 10], \"layers\": [{\"type\": \"color\", \"color\": \"#fff\"}, "
+                       "{\"type\": \"color\", \"color\": \"#fff\", \"mask\": {\"source\": \"room.jpg\", "
+                       "\"invert\": true, \"inv\\u0065rt\": false}}]}",
+                       MOCKUP_ERROR_INVALID_TEMPLATE, "layers[1].mask: ", "duplicate member \"invert\"", NULL);
+  /* comments too */
+  test_template_fails (dir, MINIMAL ("{\"type\": \"artwork\", \"quad\": [[10, 10], [90, 12], [88, 60], [12, 58]], "
+                                     "\"_note\": 1, \"_note\": 2}"),
+                       MOCKUP_ERROR_INVALID_TEMPLATE, "layers[1]: ", "duplicate member \"_note\"", NULL);
+
+  /* the same name in different objects is fine */
+  g_clear_object (&template);
+  template = test_template (dir, "{\"format\": 1, \"name\": \"n\", \"size\": [10, 10], \"layers\": ["
+                                 "{\"type\": \"color\", \"name\": \"a\", \"color\": \"#fff\"}, "
+                                 "{\"type\": \"color\", \"name\": \"b\", \"color\": \"#000\"}]}");
+
+  /* and the file is named */
+  path = test_write_file (dir, "twice.json", "{\"format\": 1, \"size\": [10, 10], \"size\": [20, 20], "
+                                             "\"layers\": [{\"type\": \"color\", \"color\": \"#fff\"}]}");
+  g_clear_object (&template);
+  template = mockup_template_new_from_file (path, &error);
+  g_assert_null (template);
+  g_assert_error (error, MOCKUP_ERROR, MOCKUP_ERROR_INVALID_TEMPLATE);
+  g_assert_nonnull (strstr (error->message, "twice.json: (root): duplicate member \"size\""));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -323,6 +364,7 @@ main (int    argc,
   g_test_add_func ("/template/paths-outside", test_template_paths_outside);
   g_test_add_func ("/template/member-errors", test_template_member_errors);
   g_test_add_func ("/template/mesh-and-cylinder-errors", test_template_mesh_and_cylinder_errors);
+  g_test_add_func ("/template/duplicate-members", test_template_duplicate_members);
 
   return g_test_run ();
 }
