@@ -311,6 +311,136 @@ find_object (JsonNode   *node,
   return FALSE;
 }
 
+typedef struct
+{
+  gboolean is_object;
+  gboolean want_name;     /* an object's next string is a member name */
+  guint index;            /* an array's current element */
+  const char *name;       /* an object's current member, as written */
+  gsize name_length;
+} Frame;
+
+static char *
+frames_to_member (GArray *frames,
+                  guint   n_frames)
+{
+  GString *member = g_string_new (NULL);
+
+  for (guint i = 0; i < n_frames; i++)
+    {
+      const Frame *frame = &g_array_index (frames, Frame, i);
+
+      if (!frame->is_object)
+        g_string_append_printf (member, "[%u]", frame->index);
+      else
+        {
+          if (member->len > 0)
+            g_string_append_c (member, '.');
+          g_string_append_len (member, frame->name, frame->name_length);
+        }
+    }
+  if (member->len == 0)
+    g_string_append (member, "(root)");
+  return g_string_free (member, FALSE);
+}
+
+/* json-glib decodes "\u0000" into a nul that ends the string early, so
+ * "opacity\u0000x" would read as "opacity". This walks text that has
+ * parsed, so valid JSON plus what json-glib also takes (comments,
+ * single-quoted strings, which keep escapes as written), to the first
+ * string holding that escape, and fails naming its member. */
+static gboolean
+check_nul_escapes (const char  *data,
+                   gsize        length,
+                   const char  *label,
+                   GError     **error)
+{
+  g_autoptr(GArray) frames = NULL;
+  gsize i = 0;
+
+  if (memmem (data, length, "\\u0000", 6) == NULL)
+    return TRUE;
+
+  frames = g_array_new (FALSE, TRUE, sizeof (Frame));
+  while (i < length)
+    {
+      Frame *top = frames->len > 0 ? &g_array_index (frames, Frame, frames->len - 1) : NULL;
+      char c = data[i];
+
+      if (c == '{' || c == '[')
+        {
+          Frame frame = { c == '{', c == '{', 0, NULL, 0 };
+
+          g_array_append_val (frames, frame);
+          i++;
+        }
+      else if ((c == '}' || c == ']') && top != NULL)
+        {
+          g_array_set_size (frames, frames->len - 1);
+          i++;
+        }
+      else if (c == ',' && top != NULL)
+        {
+          if (top->is_object)
+            top->want_name = TRUE;
+          else
+            top->index++;
+          i++;
+        }
+      else if (c == ':' && top != NULL)
+        {
+          top->want_name = FALSE;
+          i++;
+        }
+      else if (c == '/' && i + 1 < length && data[i + 1] == '*')
+        {
+          const char *end = memmem (data + i + 2, length - i - 2, "*/", 2);
+
+          i = end != NULL ? (gsize) (end - data) + 2 : length;
+        }
+      else if (c == '"' || c == '\'')
+        {
+          gboolean is_name = top != NULL && top->is_object && top->want_name;
+          gboolean nul = FALSE;
+          gsize start = ++i;
+
+          while (i < length && data[i] != c)
+            {
+              if (c == '"' && data[i] == '\\')
+                {
+                  nul = nul || (i + 5 < length && memcmp (data + i + 1, "u0000", 5) == 0);
+                  i += 2;
+                }
+              else
+                i++;
+            }
+          if (is_name)
+            {
+              top->name = data + start;
+              top->name_length = MIN (i, length) - start;
+            }
+          i++;
+
+          if (nul)
+            {
+              g_autofree char *member = frames_to_member (frames, frames->len - (is_name ? 1 : 0));
+
+              if (is_name)
+                g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_INVALID_TEMPLATE,
+                             "%s: %s: the member name \"%.*s\" holds \\u0000, which is not allowed",
+                             label, member, (int) top->name_length, top->name);
+              else
+                g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_INVALID_TEMPLATE,
+                             "%s: %s: the string holds \\u0000, which is not allowed", label, member);
+              return FALSE;
+            }
+        }
+      else
+        i++;
+    }
+  return TRUE;
+}
+
 static JsonNode *
 parse_json (const char  *data,
             gssize       length,
@@ -361,6 +491,9 @@ parse_json (const char  *data,
                    "%s: (root): malformed JSON: the manifest is empty", label);
       return NULL;
     }
+
+  if (!check_nul_escapes (data, length, label, error))
+    return NULL;
 
   if (duplicates.object != NULL)
     {

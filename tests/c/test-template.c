@@ -343,6 +343,39 @@ test_template_duplicate_members (void)
   g_assert_nonnull (strstr (error->message, "twice.json: (root): duplicate member \"size\""));
 }
 
+static void
+test_template_nul_escapes (void)
+{
+  g_autoptr(MockupTemplate) template = NULL;
+
+  /* json-glib decodes \u0000 into a nul that ends the string: "a\u0000b"
+   * would read as "a" */
+  test_template_fails (dir, "{\"format\": 1, \"name\": \"Poster\\u0000 (draft)\", \"size\": [10, 10], "
+                       "\"layers\": [{\"type\": \"color\", \"color\": \"#fff\"}]}",
+                       MOCKUP_ERROR_INVALID_TEMPLATE, "template data: name: ", "\\u0000", NULL);
+  test_template_fails (dir, MINIMAL ("{\"type\": \"artwork\", \"slot\": \"left\\u0000right\", "
+                                     "\"quad\": [[10, 10], [90, 12], [88, 60], [12, 58]]}"),
+                       MOCKUP_ERROR_INVALID_TEMPLATE, "template data: layers[1].slot: ", "\\u0000", NULL);
+  test_template_fails (dir, "{\"format\": 1, \"size\": [10, 10], \"layers\": [{\"type\": \"color\", "
+                       "\"color\": \"#fff\", \"mask\": {\"source\": \"room.jpg\\u0000.png\"}}]}",
+                       MOCKUP_ERROR_INVALID_TEMPLATE, "layers[0].mask.source: ", "\\u0000", NULL);
+  /* in a member's name: "opacity\u0000x" would read as "opacity" */
+  test_template_fails (dir, "{\"format\": 1, \"size\": [10, 10], \"layers\": [{\"type\": \"color\", "
+                       "\"color\": \"#fff\", \"opacity\\u0000x\": 0.5}]}",
+                       MOCKUP_ERROR_INVALID_TEMPLATE, "layers[0]: ", "opacity\\u0000x", NULL);
+  /* comments are strings too */
+  test_template_fails (dir, "{\"format\": 1, \"size\": [10, 10], \"_note\": [\"a\", \"\\u0000\"], "
+                       "\"layers\": [{\"type\": \"color\", \"color\": \"#fff\"}]}",
+                       MOCKUP_ERROR_INVALID_TEMPLATE, "_note[1]: ", NULL);
+
+  /* an escaped backslash before "u0000" is no nul, nor is one in a
+   * comment or in a string json-glib leaves as it is */
+  template = test_template (dir, "{\"format\": 1, \"name\": \"C:\\\\u0000\", /* \"\\u0000\" */ "
+                                 "\"_note\": '\\u0000', \"size\": [10, 10], "
+                                 "\"layers\": [{\"type\": \"color\", \"color\": \"#fff\"}]}");
+  g_assert_cmpstr (mockup_template_get_name (template), ==, "C:\\u0000");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -365,6 +398,7 @@ main (int    argc,
   g_test_add_func ("/template/member-errors", test_template_member_errors);
   g_test_add_func ("/template/mesh-and-cylinder-errors", test_template_mesh_and_cylinder_errors);
   g_test_add_func ("/template/duplicate-members", test_template_duplicate_members);
+  g_test_add_func ("/template/nul-escapes", test_template_nul_escapes);
 
   return g_test_run ();
 }
