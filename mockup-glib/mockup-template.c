@@ -5,7 +5,11 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 
@@ -509,6 +513,114 @@ parse_json (const char  *data,
   return json_parser_steal_root (parser);
 }
 
+static const char *
+file_type_name (mode_t mode)
+{
+  if (S_ISFIFO (mode))
+    return "a FIFO";
+  if (S_ISCHR (mode) || S_ISBLK (mode))
+    return "a device";
+  if (S_ISSOCK (mode))
+    return "a socket";
+  return "a special file";
+}
+
+/* Reads a manifest, refusing anything but a regular file and never more
+ * than one byte past the limit: a FIFO, /dev/zero or a file that grows
+ * while it is read must not stall the caller or fill its memory. The file
+ * is opened without blocking, so that a FIFO with no writer fails at once,
+ * and checked once open, so that it cannot be swapped in between. */
+static char *
+read_manifest (const char  *path,
+               const char  *label,
+               gsize       *length,
+               GError     **error)
+{
+  g_autofree char *contents = NULL;
+  gsize size = 0;
+  gsize allocated;
+  struct stat info;
+  int fd;
+
+  fd = g_open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC, 0);
+  if (fd < 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, MOCKUP_ERROR,
+                   saved_errno == ENOENT || saved_errno == ENOTDIR ? MOCKUP_ERROR_NOT_FOUND
+                                                                  : MOCKUP_ERROR_INVALID_TEMPLATE,
+                   "%s: (root): cannot open the manifest: %s", label, g_strerror (saved_errno));
+      return NULL;
+    }
+
+  if (fstat (fd, &info) != 0)
+    {
+      int saved_errno = errno;
+
+      close (fd);
+      g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_INVALID_TEMPLATE,
+                   "%s: (root): cannot read the manifest: %s", label, g_strerror (saved_errno));
+      return NULL;
+    }
+  if (S_ISDIR (info.st_mode))
+    {
+      close (fd);
+      g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_NOT_FOUND,
+                   "%s: (root): this is a folder; give its template.json", label);
+      return NULL;
+    }
+  if (!S_ISREG (info.st_mode))
+    {
+      close (fd);
+      g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_NOT_FOUND,
+                   "%s: (root): not a regular file but %s", label, file_type_name (info.st_mode));
+      return NULL;
+    }
+
+  /* the size is a hint: the file may change while it is read */
+  allocated = (gsize) CLAMP (info.st_size, 0, MOCKUP_MAX_MANIFEST_SIZE) + 2;
+  contents = g_malloc (allocated);
+  while (size <= MOCKUP_MAX_MANIFEST_SIZE)
+    {
+      gssize n;
+
+      if (size + 1 == allocated)
+        {
+          allocated = MIN (2 * allocated, (gsize) MOCKUP_MAX_MANIFEST_SIZE + 2);
+          contents = g_realloc (contents, allocated);
+        }
+      n = read (fd, contents + size, allocated - 1 - size);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          int saved_errno = errno;
+
+          close (fd);
+          g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_INVALID_TEMPLATE,
+                       "%s: (root): cannot read the manifest: %s", label, g_strerror (saved_errno));
+          return NULL;
+        }
+      if (n == 0)
+        break;
+      size += (gsize) n;
+    }
+  close (fd);
+
+  if (size > MOCKUP_MAX_MANIFEST_SIZE)
+    {
+      g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_TOO_LARGE,
+                   "%s: (root): the manifest is larger than the %d bytes allowed",
+                   label, MOCKUP_MAX_MANIFEST_SIZE);
+      return NULL;
+    }
+
+  contents[size] = '\0';
+  *length = size;
+  return g_steal_pointer (&contents);
+}
+
 /**
  * mockup_template_new_from_file:
  * @path: (type filename): a template manifest, such as
@@ -517,6 +629,10 @@ parse_json (const char  *data,
  *
  * Loads and checks a template manifest. Relative paths in it are resolved
  * against the manifest's folder, and none may lead outside it.
+ *
+ * The manifest must be a regular file of at most 4 MiB; a folder, a FIFO
+ * or a device is refused without being read, and a larger file without
+ * being read through.
  *
  * Errors name the file, the JSON member and the problem, as in
  * `poster/template.json: layers[1].quad: expected 4 points (…), got 3`.
@@ -534,7 +650,6 @@ mockup_template_new_from_file (const char  *path,
   g_autofree char *default_id = NULL;
   g_autofree char *label = NULL;
   g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GError) local_error = NULL;
   gsize length;
 
   g_return_val_if_fail (path != NULL, NULL);
@@ -542,21 +657,9 @@ mockup_template_new_from_file (const char  *path,
 
   label = g_filename_display_name (path);
 
-  if (g_file_test (path, G_FILE_TEST_IS_DIR))
-    {
-      g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_NOT_FOUND,
-                   "%s: (root): this is a folder; give its template.json", label);
-      return NULL;
-    }
-
-  if (!g_file_get_contents (path, &contents, &length, &local_error))
-    {
-      g_set_error (error, MOCKUP_ERROR,
-                   g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT)
-                     ? MOCKUP_ERROR_NOT_FOUND : MOCKUP_ERROR_INVALID_TEMPLATE,
-                   "%s: (root): %s", label, local_error->message);
-      return NULL;
-    }
+  contents = read_manifest (path, label, &length, error);
+  if (contents == NULL)
+    return NULL;
 
   root = parse_json (contents, (gssize) length, label, error);
   if (root == NULL)

@@ -4,6 +4,7 @@
  */
 
 #include <glib/gstdio.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "test-util.h"
@@ -376,6 +377,57 @@ test_template_nul_escapes (void)
   g_assert_cmpstr (mockup_template_get_name (template), ==, "C:\\u0000");
 }
 
+static void
+expect_file_error (const char *path,
+                   int         code,
+                   const char *part)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MockupTemplate) template = NULL;
+  gint64 start = g_get_monotonic_time ();
+
+  /* reading a FIFO without a writer, or /dev/zero, would never end: the
+   * alarm's default action fails the test rather than letting it hang */
+  alarm (20);
+  template = mockup_template_new_from_file (path, &error);
+  alarm (0);
+
+  g_assert_null (template);
+  g_assert_error (error, MOCKUP_ERROR, code);
+  g_assert_nonnull (strstr (error->message, path));
+  g_assert_nonnull (strstr (error->message, part));
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
+}
+
+static void
+test_template_not_regular_files (void)
+{
+  g_autofree char *fifo = g_build_filename (dir, "fifo.json", NULL);
+  g_autofree char *big = g_build_filename (dir, "big.json", NULL);
+  g_autofree char *padding = NULL;
+  g_autofree char *folder = g_build_filename (dir, "folder.json", NULL);
+  g_autoptr(GError) error = NULL;
+  gsize size = 4 * 1024 * 1024 + 1;
+
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  expect_file_error (fifo, MOCKUP_ERROR_NOT_FOUND, "(root): not a regular file but a FIFO");
+
+  if (g_file_test ("/dev/zero", G_FILE_TEST_EXISTS))
+    expect_file_error ("/dev/zero", MOCKUP_ERROR_NOT_FOUND, "(root): not a regular file but a device");
+
+  g_mkdir (folder, 0755);
+  expect_file_error (folder, MOCKUP_ERROR_NOT_FOUND, "(root): this is a folder");
+
+  /* a manifest over 4 MiB fails without being read through */
+  padding = g_malloc (size);
+  memset (padding, ' ', size);
+  padding[0] = '{';
+  padding[size - 1] = '}';
+  g_file_set_contents (big, padding, size, &error);
+  g_assert_no_error (error);
+  expect_file_error (big, MOCKUP_ERROR_TOO_LARGE, "(root): the manifest is larger than the 4194304 bytes allowed");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -399,6 +451,7 @@ main (int    argc,
   g_test_add_func ("/template/mesh-and-cylinder-errors", test_template_mesh_and_cylinder_errors);
   g_test_add_func ("/template/duplicate-members", test_template_duplicate_members);
   g_test_add_func ("/template/nul-escapes", test_template_nul_escapes);
+  g_test_add_func ("/template/not-regular-files", test_template_not_regular_files);
 
   return g_test_run ();
 }
