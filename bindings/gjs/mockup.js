@@ -12,7 +12,9 @@
 // Importing this module promisifies the async calls (call them without a
 // callback to get a Promise), makes batches async-iterable (and iterable,
 // blocking, for scripts), and lets template lists be plain arrays of
-// Mockup.Template, Gio.File or paths.
+// Mockup.Template, Gio.File or paths, or one of these alone. Leaving a
+// `for await` (or `for`) loop over a batch early, by `break`, `return` or
+// an exception, cancels the batch.
 
 import GObject from 'gi://GObject';
 import Gio from 'gi://Gio';
@@ -22,21 +24,31 @@ Gio._promisify(Mockup.Renderer.prototype, 'render_async', 'render_finish');
 Gio._promisify(Mockup.Renderer.prototype, 'render_batch_async', 'render_batch_finish');
 Gio._promisify(Mockup.Batch.prototype, 'next_async', 'next_finish');
 
+function isTemplateItem(item) {
+    return typeof item === 'string' || item instanceof Mockup.Template || item instanceof Gio.File;
+}
+
 /**
- * A Gio.ListModel of templates from an array of Mockup.Template, Gio.File
- * or path strings (a list model is returned as it is).
+ * A Gio.ListModel of templates from an array (or any iterable) of
+ * Mockup.Template, Gio.File or path strings, or from one of these alone
+ * (a list model is returned as it is).
  *
- * @param {Array|Gio.ListModel} templates
+ * @param {Array|Gio.ListModel|Mockup.Template|Gio.File|string} templates
  * @returns {Gio.ListModel}
  */
 export function templateList(templates) {
     if (templates instanceof Gio.ListModel)
         return templates;
+    // A string is iterable too, by characters: one path is a list of one.
+    if (isTemplateItem(templates))
+        templates = [templates];
+    else if (typeof templates?.[Symbol.iterator] !== 'function')
+        throw new TypeError(`templates must be a list, an array, a Mockup.Template, a Gio.File or a path, not ${templates}`);
     const store = new Gio.ListStore({item_type: GObject.Object.$gtype});
     for (const item of templates) {
         if (typeof item === 'string')
             store.append(Gio.File.new_for_path(item));
-        else if (item instanceof Mockup.Template || item instanceof Gio.File)
+        else if (isTemplateItem(item))
             store.append(item);
         else
             throw new TypeError(`templates must be Mockup.Template, Gio.File or paths, not ${item}`);
@@ -53,16 +65,33 @@ function withList(method) {
 Mockup.Renderer.prototype.render_batch_async = withList(Mockup.Renderer.prototype.render_batch_async);
 Mockup.Renderer.prototype.render_batch = withList(Mockup.Renderer.prototype.render_batch);
 
+// A loop left early ends the generator through `finally`: cancel, so that
+// the renders still queued or running stop and free their memory instead
+// of rendering on for nobody.
 Mockup.Batch.prototype[Symbol.asyncIterator] = async function* () {
-    let result;
-    while ((result = await this.next_async(null)) !== null)
-        yield result;
+    let finished = false;
+    try {
+        let result;
+        while ((result = await this.next_async(null)) !== null)
+            yield result;
+        finished = true;
+    } finally {
+        if (!finished)
+            this.cancel();
+    }
 };
 
 Mockup.Batch.prototype[Symbol.iterator] = function* () {
-    let result;
-    while ((result = this.next(null)) !== null)
-        yield result;
+    let finished = false;
+    try {
+        let result;
+        while ((result = this.next(null)) !== null)
+            yield result;
+        finished = true;
+    } finally {
+        if (!finished)
+            this.cancel();
+    }
 };
 
 Mockup.Result.prototype.toString = function () {
