@@ -97,9 +97,44 @@ def test_main_loop_callbacks(templates, artwork):
         assert (pixbuf.get_width(), pixbuf.get_height()) == (120, 80)
         # the red artwork is in the middle
         assert pixbuf_array(pixbuf)[40, 60, 0] > 200
-    # signals arrive in this thread's main loop, for templates that started
-    # after we connected
-    assert all(n == 8 and 0 <= i < 8 for i, n, _ in progress)
+    # signals arrive in this thread's main loop; let it run dry
+    while GLib.MainContext.default().iteration(False):
+        pass
+    # none is missed (events wait until the batch is handed over), and
+    # templates start in order, the broken ones included
+    assert [i for i, _, _ in progress] == list(range(8))
+    assert all(n == 8 for _, n, _ in progress)
+    assert progress[0][2] == 'Template 0'
+
+
+def test_render_batch_async_defaults(templates, artwork):
+    # slot_artworks and cancellable default to None, as for render_batch
+    renderer = Mockup.Renderer(format=Mockup.Format.PIXBUF, max_size=60)
+    loop = GLib.MainLoop()
+    started = []
+
+    def on_started(renderer, res, *user_data):
+        started.append((renderer.render_batch_finish(res), user_data))
+        loop.quit()
+
+    timeout = GLib.timeout_add_seconds(60, loop.quit)
+    renderer.render_batch_async(artwork, templates[:2], callback=on_started)
+    loop.run()
+    # positionally, with user data, as before
+    renderer.render_batch_async(artwork, templates[2], None, None, on_started, 'data')
+    loop.run()
+    GLib.source_remove(timeout)
+
+    [(first, first_data), (second, second_data)] = started
+    assert [r.props.index for r in first] == [0, 1]
+    assert first_data == ()
+    assert [r.props.template_id for r in second] == ['t2']
+    assert second_data == ('data',)
+
+    with pytest.raises(TypeError, match='callback'):
+        renderer.render_batch_async(artwork, templates)
+    with pytest.raises(TypeError, match='callback'):
+        renderer.render_batch_async(artwork, templates, on_started)
 
 
 def test_slots_dict(make_template, tmp_path):

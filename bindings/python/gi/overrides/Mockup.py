@@ -59,8 +59,16 @@ class Renderer(Mockup.Renderer):
         return Mockup.Renderer.render_batch(self, artwork, _template_model(templates),
                                             slot_artworks, cancellable)
 
-    def render_batch_async(self, artwork, templates, slot_artworks, cancellable,
-                           callback, *user_data):
+    def render_batch_async(self, artwork, templates, slot_artworks=None, cancellable=None,
+                           callback=None, *user_data):
+        """Like ``render_batch``, calling ``callback(renderer, res, *user_data)``
+        once the batch has started: ``render_batch_async(artwork, templates,
+        callback=on_started)``."""
+        # Without a callback nobody could ever take the batch; and with the
+        # defaults, a callback given third would land in slot_artworks.
+        if not callable(callback):
+            raise TypeError('render_batch_async() needs a callback: '
+                            'render_batch_async(artwork, templates, callback=on_started)')
         return Mockup.Renderer.render_batch_async(self, artwork, _template_model(templates),
                                                   slot_artworks, cancellable, callback,
                                                   *user_data)
