@@ -10,40 +10,20 @@
 static char *dir;
 static char *artwork_path;
 
-/* Writes @n templates into their own folders under @root, 320 × 240,
- * each with a different quad; every @bad_every-th one is broken in a way
- * only loading reveals. Returns a list of GFiles. */
+/* @n templates of 320 × 240, each with a different quad; every
+ * @bad_every-th one is broken in a way only loading reveals. */
 static GListModel *
 make_templates (const char *root,
                 guint       n,
                 guint       bad_every)
 {
-  GListStore *store = g_list_store_new (G_TYPE_FILE);
+  const TestTemplates spec = {
+    .width = 320, .height = 240,
+    .quad = { { 20, 20 }, { 200, 30 }, { 210, 200 }, { 30, 190 } }, .shift = 1,
+    .bad_every = bad_every,
+  };
 
-  g_mkdir_with_parents (root, 0755);
-  for (guint i = 0; i < n; i++)
-    {
-      g_autofree char *name = g_strdup_printf ("t%02u", i);
-      g_autofree char *folder = g_build_filename (root, name, NULL);
-      g_autofree char *photo = NULL;
-      g_autofree char *manifest = NULL;
-      g_autofree char *json = NULL;
-      g_autoptr(GFile) file = NULL;
-
-      g_mkdir (folder, 0755);
-      photo = test_write_jpeg (folder, "photo.jpg", 320, 240, 0x404040 + i * 0x0a0a0a);
-      if (bad_every != 0 && i % bad_every == bad_every - 1)
-        json = g_strdup ("{\"format\": 1, \"layers\": [{\"type\": \"image\", \"source\": \"photo.jpg\"}, ");
-      else
-        json = g_strdup_printf ("{\"format\": 1, \"name\": \"Template %u\", \"layers\": ["
-                                "{\"type\": \"image\", \"source\": \"photo.jpg\"},"
-                                "{\"type\": \"artwork\", \"quad\": [[%u, 20], [200, 30], [210, 200], [30, 190]]}]}",
-                                i, 20 + i);
-      manifest = test_write_file (folder, "template.json", json);
-      file = g_file_new_for_path (manifest);
-      g_list_store_append (store, file);
-    }
-  return G_LIST_MODEL (store);
+  return test_make_templates (root, n, &spec);
 }
 
 static void

@@ -9,8 +9,6 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
-#include <math.h>
-
 #include "test-util.h"
 
 #define N_USERS 8
@@ -25,60 +23,17 @@
 static char *dir;
 static char *artwork_path;
 
-static char *
-write_photo (const char *folder,
-             int         width,
-             int         height,
-             guint       seed)
-{
-  /* a photo-like image, so that JPEG sizes are realistic */
-  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, width, height);
-  guint8 *pixels = gdk_pixbuf_get_pixels (pixbuf);
-  int stride = gdk_pixbuf_get_rowstride (pixbuf);
-  char *path = g_build_filename (folder, "photo.jpg", NULL);
-  g_autoptr(GError) error = NULL;
-  GRand *rand = g_rand_new_with_seed (seed);
-
-  for (int y = 0; y < height; y++)
-    for (int x = 0; x < width; x++)
-      {
-        guint8 *p = pixels + (gsize) y * stride + x * 3;
-        double shade = 0.6 + 0.4 * sin (x * 0.004 + seed) * cos (y * 0.003);
-
-        p[0] = (guint8) CLAMP (180 * shade + g_rand_int_range (rand, -12, 12), 0, 255);
-        p[1] = (guint8) CLAMP (160 * shade + g_rand_int_range (rand, -12, 12), 0, 255);
-        p[2] = (guint8) CLAMP (140 * shade + g_rand_int_range (rand, -12, 12), 0, 255);
-      }
-  g_rand_free (rand);
-  gdk_pixbuf_save (pixbuf, path, "jpeg", &error, "quality", "90", NULL);
-  g_assert_no_error (error);
-  return path;
-}
-
+/* Photo-like 2000 × 1500 JPEGs, so that the budget's estimates are
+ * realistic. */
 static GListModel *
 make_templates (void)
 {
-  GListStore *store = g_list_store_new (G_TYPE_FILE);
+  const TestTemplates spec = {
+    .width = 2000, .height = 1500, .textured = TRUE,
+    .quad = { { 400, 300 }, { 1300, 320 }, { 1280, 1250 }, { 420, 1200 } }, .shift = 20,
+  };
 
-  for (guint i = 0; i < N_TEMPLATES; i++)
-    {
-      g_autofree char *name = g_strdup_printf ("t%02u", i);
-      g_autofree char *folder = g_build_filename (dir, name, NULL);
-      g_autofree char *photo = NULL;
-      g_autofree char *json = NULL;
-      g_autofree char *manifest = NULL;
-      g_autoptr(GFile) file = NULL;
-
-      g_mkdir_with_parents (folder, 0755);
-      photo = write_photo (folder, 2000, 1500, i);
-      json = g_strdup_printf ("{\"format\": 1, \"layers\": [{\"type\": \"image\", \"source\": \"photo.jpg\"},"
-                              "{\"type\": \"artwork\", \"quad\": [[%u, 300], [1300, 320], [1280, 1250], [420, 1200]]}]}",
-                              400 + 20 * i);
-      manifest = test_write_file (folder, "template.json", json);
-      file = g_file_new_for_path (manifest);
-      g_list_store_append (store, file);
-    }
-  return G_LIST_MODEL (store);
+  return test_make_templates (dir, N_TEMPLATES, &spec);
 }
 
 static char *

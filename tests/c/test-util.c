@@ -4,6 +4,7 @@
  */
 
 #include <glib/gstdio.h>
+#include <math.h>
 #include <string.h>
 
 #include "test-util.h"
@@ -140,6 +141,74 @@ test_template_fails (const char *dir,
         g_error ("error message \"%s\" lacks \"%s\"", error->message, part);
     }
   va_end (args);
+}
+
+char *
+test_write_photo (const char *dir,
+                  const char *name,
+                  int         width,
+                  int         height,
+                  guint       seed)
+{
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, width, height);
+  guint8 *pixels = gdk_pixbuf_get_pixels (pixbuf);
+  int stride = gdk_pixbuf_get_rowstride (pixbuf);
+  char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+  GRand *rand = g_rand_new_with_seed (seed);
+
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      {
+        guint8 *p = pixels + (gsize) y * stride + x * 3;
+        double shade = 0.6 + 0.4 * sin (x * 0.004 + seed) * cos (y * 0.003);
+
+        p[0] = (guint8) CLAMP (180 * shade + g_rand_int_range (rand, -12, 12), 0, 255);
+        p[1] = (guint8) CLAMP (160 * shade + g_rand_int_range (rand, -12, 12), 0, 255);
+        p[2] = (guint8) CLAMP (140 * shade + g_rand_int_range (rand, -12, 12), 0, 255);
+      }
+  g_rand_free (rand);
+  gdk_pixbuf_save (pixbuf, path, "jpeg", &error, "quality", "90", NULL);
+  g_assert_no_error (error);
+  return path;
+}
+
+GListModel *
+test_make_templates (const char          *root,
+                     guint                n,
+                     const TestTemplates *spec)
+{
+  GListStore *store = g_list_store_new (G_TYPE_FILE);
+  const double (*q)[2] = spec->quad;
+
+  g_mkdir_with_parents (root, 0755);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("t%02u", i);
+      g_autofree char *folder = g_build_filename (root, name, NULL);
+      g_autofree char *photo = NULL;
+      g_autofree char *manifest = NULL;
+      g_autofree char *json = NULL;
+      g_autoptr(GFile) file = NULL;
+
+      g_mkdir (folder, 0755);
+      if (spec->textured)
+        photo = test_write_photo (folder, "photo.jpg", spec->width, spec->height, i);
+      else
+        photo = test_write_jpeg (folder, "photo.jpg", spec->width, spec->height, 0x404040 + i * 0x0a0a0a);
+      if (spec->bad_every != 0 && i % spec->bad_every == spec->bad_every - 1)
+        json = g_strdup ("{\"format\": 1, \"layers\": [{\"type\": \"image\", \"source\": \"photo.jpg\"}, ");
+      else
+        json = g_strdup_printf ("{\"format\": 1, \"name\": \"Template %u\", \"layers\": ["
+                                "{\"type\": \"image\", \"source\": \"photo.jpg\"},"
+                                "{\"type\": \"artwork\", \"quad\": [[%g, %g], [%g, %g], [%g, %g], [%g, %g]]}]}",
+                                i, q[0][0] + i * spec->shift, q[0][1], q[1][0], q[1][1],
+                                q[2][0], q[2][1], q[3][0], q[3][1]);
+      manifest = test_write_file (folder, "template.json", json);
+      file = g_file_new_for_path (manifest);
+      g_list_store_append (store, file);
+    }
+  return G_LIST_MODEL (store);
 }
 
 guint32

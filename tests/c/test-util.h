@@ -36,6 +36,33 @@ void        test_template_fails     (const char  *dir,
                                      const char  *json,
                                      int          code,
                                      ...) G_GNUC_NULL_TERMINATED;
+/* Writes a photo-like JPEG (shades and noise from @seed, quality 90), so
+ * that file sizes are realistic; returns its path. */
+char       *test_write_photo        (const char  *dir,
+                                     const char  *name,
+                                     int          width,
+                                     int          height,
+                                     guint        seed);
+
+/* What test_make_templates () writes. */
+typedef struct
+{
+  int width;                /* each template's photo.jpg */
+  int height;
+  gboolean textured;        /* test_write_photo () rather than one colour */
+  double quad[4][2];        /* the artwork's corners in the first template */
+  double shift;             /* how much further right the first corner is
+                             * in each next template */
+  guint bad_every;          /* every bad_every-th manifest is cut short, an
+                             * error only loading reveals; 0: none */
+} TestTemplates;
+
+/* Writes @n templates, "Template 0" to "Template n-1", into folders t00,
+ * t01… under @root, each a photo and an artwork layer. Returns a list of
+ * their manifests as GFiles. */
+GListModel *test_make_templates     (const char          *root,
+                                     guint                n,
+                                     const TestTemplates *spec);
 /* Reads pixel (x, y) of a pixbuf as 0xAARRGGBB, straight alpha. */
 guint32     test_pixel              (GdkPixbuf   *pixbuf,
                                      int          x,

@@ -21,8 +21,12 @@ GREY = (128, 128, 128)
 
 @pytest.fixture(scope="session")
 def binary():
-    if not BINARY or not os.path.exists(BINARY):
-        pytest.skip("MOCKUP_RENDER does not name the built mockup-render")
+    # Unset: pytest was run by hand, outside meson. Set but wrong: the build
+    # is broken, which must not pass as a skip.
+    if not BINARY:
+        pytest.skip("MOCKUP_RENDER is not set: run these tests with meson test")
+    if not os.access(BINARY, os.X_OK) or not os.path.isfile(BINARY):
+        pytest.fail("MOCKUP_RENDER is %s, which is not an executable file" % BINARY)
     return BINARY
 
 
