@@ -43,6 +43,8 @@ struct _MrJob
 
   GPtrArray *items;             /* Item, in reporting order */
   GListStore *batch_items;      /* MockupTemplate or GFile */
+  GHashTable *template_slots;   /* the slots of the MockupTemplates */
+  gboolean slots_unknown;       /* some batch item is a GFile */
   GArray *positions;            /* batch index → item position */
   guint n_cached;
 
@@ -106,6 +108,7 @@ mr_job_finalize (GObject *object)
   g_free (self->output_dir);
   g_ptr_array_unref (self->items);
   g_object_unref (self->batch_items);
+  g_hash_table_unref (self->template_slots);
   g_array_unref (self->positions);
   g_clear_pointer (&self->started, g_array_unref);
   g_hash_table_unref (self->names);
@@ -127,6 +130,7 @@ mr_job_init (MrJob *self)
 {
   self->items = g_ptr_array_new_with_free_func ((GDestroyNotify) item_free);
   self->batch_items = g_list_store_new (G_TYPE_OBJECT);
+  self->template_slots = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->positions = g_array_new (FALSE, FALSE, sizeof (guint));
   self->names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->output_dir = g_get_current_dir ();
@@ -210,6 +214,16 @@ add_to_batch (MrJob    *self,
   g_ptr_array_add (self->items, g_new0 (Item, 1));
   g_array_append_val (self->positions, position);
   g_list_store_append (self->batch_items, object);
+
+  if (MOCKUP_IS_TEMPLATE (object))
+    {
+      g_auto(GStrv) slots = mockup_template_dup_slots (object);
+
+      for (guint i = 0; slots[i] != NULL; i++)
+        g_hash_table_add (self->template_slots, g_steal_pointer (&slots[i]));
+    }
+  else
+    self->slots_unknown = TRUE;
 }
 
 static void
@@ -228,6 +242,19 @@ add_manifest (MrJob           *self,
       if (template != NULL)
         {
           self->n_cached += hit ? 1 : 0;
+          add_to_batch (self, template);
+          return;
+        }
+    }
+
+  /* With slot artworks, load it here to learn its slots, so that a slot
+   * name no template has can be pointed out (warn_unused_slots ()). */
+  if (cache == NULL && self->slot_artworks != NULL)
+    {
+      g_autoptr(MockupTemplate) template = mockup_template_new_from_file (path, NULL);
+
+      if (template != NULL)
+        {
           add_to_batch (self, template);
           return;
         }
@@ -594,6 +621,45 @@ on_cancelled (GCancellable *cancellable,
  * template that fails is reported as a failed item and counted in
  * mr_job_get_n_failed().
  */
+static int
+compare_names (const void *a,
+               const void *b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* A slot artwork that no template has a slot for is most likely
+ * misspelt: it would go nowhere, and the default artwork would fill the
+ * slot meant, without a word. Only said when every template is known:
+ * one that failed to load might have had the slot. */
+static void
+warn_unused_slots (MrJob *self)
+{
+  g_autofree const char **names = NULL;
+  g_autofree const char **known = NULL;
+  g_autofree char *list = NULL;
+  guint n_names;
+
+  if (self->slot_artworks == NULL || self->slots_unknown ||
+      g_list_model_get_n_items (G_LIST_MODEL (self->batch_items)) == 0)
+    return;
+
+  names = (const char **) g_hash_table_get_keys_as_array (self->slot_artworks, &n_names);
+  qsort (names, n_names, sizeof (char *), compare_names);
+  known = (const char **) g_hash_table_get_keys_as_array (self->template_slots, NULL);
+  qsort (known, g_hash_table_size (self->template_slots), sizeof (char *), compare_names);
+  list = known[0] != NULL ? g_strjoinv (", ", (char **) known) : g_strdup ("none");
+
+  for (guint i = 0; i < n_names; i++)
+    {
+      if (g_hash_table_contains (self->template_slots, names[i]))
+        continue;
+      mr_progress_warning (self->progress,
+                           "%s%s: no template has a slot “%s” (they have: %s); its artwork is not used",
+                           self->server ? "slots." : "--slot ", names[i], names[i], list);
+    }
+}
+
 void
 mr_job_run_async (MrJob               *self,
                   GCancellable        *cancellable,
@@ -616,6 +682,7 @@ mr_job_run_async (MrJob               *self,
     }
 
   mr_progress_begin (self->progress, self->label, self->items->len);
+  warn_unused_slots (self);
   self->started = g_array_sized_new (FALSE, TRUE, sizeof (gboolean), self->items->len);
   g_array_set_size (self->started, self->items->len);
 

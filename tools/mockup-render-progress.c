@@ -252,3 +252,21 @@ mr_progress_error (MrProgress *self,
   if (self->terminal && !self->quiet && self->timer != 0)
     draw_bar (self);
 }
+
+/* Something most likely wrong on the command line or in the job, though
+ * the run goes on: shown even with --quiet, like errors, and with the
+ * job's prefix in server mode. */
+void
+mr_progress_warning (MrProgress *self,
+                     const char *format,
+                     ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  mr_progress_error (self, "%swarning: %s", self->prefix, message);
+}

@@ -32,6 +32,9 @@ void        mr_progress_stop     (MrProgress  *self);
 void        mr_progress_error    (MrProgress  *self,
                                   const char  *format,
                                   ...) G_GNUC_PRINTF (2, 3);
+void        mr_progress_warning  (MrProgress  *self,
+                                  const char  *format,
+                                  ...) G_GNUC_PRINTF (2, 3);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MrProgress, mr_progress_free)
 

@@ -5,6 +5,7 @@
 
 import json
 import os
+import shutil
 
 import pytest
 from PIL import Image
@@ -255,6 +256,34 @@ def test_slot_missing(run, tmp_path):
     [line] = json_lines(result.stdout)
     assert line["error_code"] == "missing-slot"
     assert "right" in line["error"]
+
+
+def test_slot_no_template_has(run, tmp_path):
+    # a misspelt slot would leave its artwork unused and the default
+    # artwork in the slot meant: warned about, even with -q; still rendered
+    manifest = gallery(tmp_path)
+    red = write_artwork(tmp_path / "red.png", RED)
+    blue = write_artwork(tmp_path / "blue.png", BLUE)
+    out = tmp_path / "out"
+    result = run("-q", "--slot", f"lfet={red}", "--slot", f"right={red}", "-o", out, blue, manifest)
+    assert result.returncode == 0, result.stderr
+    assert ("warning: --slot lfet: no template has a slot “lfet” (they have: left, right)"
+            in result.stderr), result.stderr
+    assert result.stderr.count("warning") == 1, result.stderr
+    assert close(colour_at(out / "gallery.jpg", (100, 100)), BLUE)
+
+    # a slot that only some templates have is what --slot is for
+    write_template(tmp_path / "single" / "plain")
+    shutil.copytree(manifest.parent, tmp_path / "single" / "gallery")
+    result = run("--slot", f"left={red}", "-o", out, blue, tmp_path / "single")
+    assert result.returncode == 0, result.stderr
+    assert "warning" not in result.stderr
+
+    # and a template that does not load might have had the slot: no warning
+    (tmp_path / "single" / "broken.json").write_text("{")
+    result = run("--slot", f"lfet={red}", "-o", out, blue, tmp_path / "single")
+    assert result.returncode == 1
+    assert "warning" not in result.stderr
 
 
 def test_slot_artwork_missing(run, tmp_path):

@@ -152,6 +152,17 @@ def test_slots_in_a_job(run, tmp_path):
         assert all(abs(a - b) < 8 for a, b in zip(image.getpixel((300, 100)), BLUE))
 
 
+def test_slot_no_template_has(run, artwork, templates, tmp_path):
+    red = write_artwork(tmp_path / "red.png", RED)
+    stdin = jobs({"id": "s", "artwork": str(artwork), "slots": {"artwrok": str(red)},
+                  "templates": [str(templates / "a")], "output_dir": str(tmp_path / "o")})
+    result = run("--server", "-q", input=stdin)
+    [[line, done]] = answers(result.stdout)
+    assert done["rendered"] == 1
+    assert ("[s] warning: slots.artwrok: no template has a slot “artwrok” (they have: artwork)"
+            in result.stderr), result.stderr
+
+
 def test_templates_are_cached(run, artwork, templates, tmp_path):
     job = {"artwork": str(artwork), "templates": [str(templates)], "output_dir": str(tmp_path / "o"),
            "max_size": 100}
