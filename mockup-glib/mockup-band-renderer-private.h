@@ -54,12 +54,31 @@ gboolean      mockup_band_renderer_add_needs         (const MockupRenderSettings
 /* The most memory a render of @template holds, the artwork textures aside. */
 gsize         mockup_band_renderer_estimate_memory   (const MockupRenderSettings  *settings,
                                                       MockupTemplate              *template);
+
+/* A template's images (its photos, masks and maps) decoded ahead of its
+ * render, at the render's size: what a batch does while its artwork is
+ * still being decoded and the workers would otherwise wait. */
+typedef struct _MockupPreload MockupPreload;
+
+/* The bytes a preload of @template holds; 0 when it has no images. */
+gsize          mockup_band_renderer_preload_size     (const MockupRenderSettings  *settings,
+                                                      MockupTemplate              *template);
+MockupPreload *mockup_band_renderer_preload          (const MockupRenderSettings  *settings,
+                                                      MockupTemplate              *template,
+                                                      GCancellable                *cancellable,
+                                                      GError                     **error);
+void           mockup_preload_free                   (MockupPreload               *preload);
+
+/* @preload (transfer full, nullable): images of @template decoded ahead. */
 MockupResult *mockup_band_renderer_render            (const MockupRenderSettings  *settings,
                                                       MockupTemplate              *template,
                                                       const MockupArtworkSet      *artworks,
                                                       const GArray                *needs,
+                                                      MockupPreload               *preload,
                                                       guint                        index,
                                                       GCancellable                *cancellable,
                                                       GError                     **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MockupPreload, mockup_preload_free)
 
 G_END_DECLS

@@ -302,22 +302,141 @@ mockup_band_renderer_estimate_memory (const MockupRenderSettings *settings,
   return total;
 }
 
+/* The images a layer can have, in the order a preload keeps them. */
+enum {
+  LAYER_SOURCE,
+  LAYER_MASK,
+  LAYER_SHADING,
+  LAYER_DISPLACEMENT,
+  N_LAYER_IMAGES
+};
+
+struct _MockupPreload
+{
+  guint n_layers;
+  MockupImageReader **readers;    /* n_layers × N_LAYER_IMAGES, or NULL */
+};
+
+static void
+layer_images (const MockupLayer     *layer,
+              const MockupImageRef  *refs[N_LAYER_IMAGES])
+{
+  refs[LAYER_SOURCE] = layer->source;
+  refs[LAYER_MASK] = layer->mask;
+  refs[LAYER_SHADING] = layer->kind == MOCKUP_LAYER_ARTWORK ? layer->shading : NULL;
+  refs[LAYER_DISPLACEMENT] = layer->kind == MOCKUP_LAYER_ARTWORK ? layer->displacement : NULL;
+}
+
+static MockupImageReader *
+new_reader (const MockupRenderSettings  *settings,
+            const MockupImageRef        *ref,
+            const char                  *label,
+            int                          width,
+            int                          height,
+            GError                     **error)
+{
+  MockupImageReader *reader;
+
+  reader = mockup_image_reader_new (&ref->source, &ref->info, width, height,
+                                    settings->linear_light ? MOCKUP_IMAGE_READER_LINEAR_LIGHT
+                                                           : MOCKUP_IMAGE_READER_NONE,
+                                    error);
+  if (reader == NULL)
+    g_prefix_error (error, "%s: %s: ", label, ref->member);
+  return reader;
+}
+
+/* The reader of image @which of layer @layer_index: the preloaded one if
+ * there is one, else a fresh one. */
 static gboolean
 open_reader (Render                *render,
+             MockupPreload         *preload,
+             guint                  layer_index,
+             guint                  which,
              const MockupImageRef  *ref,
              MockupImageReader    **reader,
              GError               **error)
 {
-  *reader = mockup_image_reader_new (&ref->source, &ref->info, render->width, render->height,
-                                     render->settings->linear_light ? MOCKUP_IMAGE_READER_LINEAR_LIGHT
-                                                                    : MOCKUP_IMAGE_READER_NONE,
-                                     error);
-  if (*reader == NULL)
+  if (preload != NULL && layer_index < preload->n_layers)
     {
-      g_prefix_error (error, "%s: %s: ", render->label, ref->member);
-      return FALSE;
+      *reader = g_steal_pointer (&preload->readers[layer_index * N_LAYER_IMAGES + which]);
+      if (*reader != NULL)
+        return TRUE;
     }
-  return TRUE;
+  *reader = new_reader (render->settings, ref, render->label, render->width, render->height, error);
+  return *reader != NULL;
+}
+
+gsize
+mockup_band_renderer_preload_size (const MockupRenderSettings *settings,
+                                   MockupTemplate             *template)
+{
+  int width, height;
+  gsize total = 0;
+
+  mockup_band_renderer_get_size (settings, template, &width, &height);
+  for (guint i = 0; i < _mockup_template_get_n_layers (template); i++)
+    {
+      const MockupImageRef *refs[N_LAYER_IMAGES];
+
+      layer_images (_mockup_template_get_layer (template, i), refs);
+      for (guint k = 0; k < N_LAYER_IMAGES; k++)
+        if (refs[k] != NULL)
+          total += mockup_image_reader_preload_size (width, height);
+    }
+  return total;
+}
+
+MockupPreload *
+mockup_band_renderer_preload (const MockupRenderSettings  *settings,
+                              MockupTemplate              *template,
+                              GCancellable                *cancellable,
+                              GError                     **error)
+{
+  g_autoptr(MockupPreload) preload = g_new0 (MockupPreload, 1);
+  const char *label = _mockup_template_get_label (template);
+  int width, height;
+
+  mockup_band_renderer_get_size (settings, template, &width, &height);
+  preload->n_layers = _mockup_template_get_n_layers (template);
+  preload->readers = g_new0 (MockupImageReader *, (gsize) preload->n_layers * N_LAYER_IMAGES);
+
+  for (guint i = 0; i < preload->n_layers; i++)
+    {
+      const MockupImageRef *refs[N_LAYER_IMAGES];
+
+      layer_images (_mockup_template_get_layer (template, i), refs);
+      for (guint k = 0; k < N_LAYER_IMAGES; k++)
+        {
+          MockupImageReader *reader;
+
+          if (refs[k] == NULL)
+            continue;
+          if (g_cancellable_set_error_if_cancelled (cancellable, error))
+            return NULL;
+          reader = new_reader (settings, refs[k], label, width, height, error);
+          if (reader == NULL)
+            return NULL;
+          preload->readers[i * N_LAYER_IMAGES + k] = reader;
+          if (!mockup_image_reader_preload (reader, error))
+            {
+              g_prefix_error (error, "%s: %s: ", label, refs[k]->member);
+              return NULL;
+            }
+        }
+    }
+  return g_steal_pointer (&preload);
+}
+
+void
+mockup_preload_free (MockupPreload *preload)
+{
+  if (preload == NULL)
+    return;
+  for (guint i = 0; i < preload->n_layers * N_LAYER_IMAGES; i++)
+    g_clear_pointer (&preload->readers[i], mockup_image_reader_free);
+  g_free (preload->readers);
+  g_free (preload);
 }
 
 static gboolean
@@ -355,6 +474,7 @@ get_texture (Render                  *render,
 
 static gboolean
 prepare_layers (Render                  *render,
+                MockupPreload           *preload,
                 const MockupArtworkSet  *artworks,
                 const GArray            *needs,
                 GCancellable            *cancellable,
@@ -371,9 +491,11 @@ prepare_layers (Render                  *render,
       state->layer = layer;
       state->op = blend_operators[layer->blend];
 
-      if (layer->source != NULL && !open_reader (render, layer->source, &state->source, error))
+      if (layer->source != NULL &&
+          !open_reader (render, preload, i, LAYER_SOURCE, layer->source, &state->source, error))
         return FALSE;
-      if (layer->mask != NULL && !open_reader (render, layer->mask, &state->mask, error))
+      if (layer->mask != NULL &&
+          !open_reader (render, preload, i, LAYER_MASK, layer->mask, &state->mask, error))
         return FALSE;
 
       state->replaces = layer->kind == MOCKUP_LAYER_IMAGE && layer->blend == MOCKUP_BLEND_NORMAL &&
@@ -387,10 +509,12 @@ prepare_layers (Render                  *render,
 
           if (artwork == NULL)
             return FALSE;
-          if (layer->shading != NULL && !open_reader (render, layer->shading, &state->shading, error))
+          if (layer->shading != NULL &&
+              !open_reader (render, preload, i, LAYER_SHADING, layer->shading, &state->shading, error))
             return FALSE;
           if (layer->displacement != NULL &&
-              !open_reader (render, layer->displacement, &state->displacement, error))
+              !open_reader (render, preload, i, LAYER_DISPLACEMENT, layer->displacement,
+                            &state->displacement, error))
             return FALSE;
 
           state->texture = get_texture (render, artwork, needs, cancellable, error);
@@ -903,10 +1027,12 @@ mockup_band_renderer_render (const MockupRenderSettings  *settings,
                              MockupTemplate              *template,
                              const MockupArtworkSet      *artworks,
                              const GArray                *needs,
+                             MockupPreload               *preload,
                              guint                        index,
                              GCancellable                *cancellable,
                              GError                     **error)
 {
+  g_autoptr(MockupPreload) own_preload = preload;
   Render render;
   g_autoptr(GArray) own_needs = NULL;
   g_autoptr(GBytes) bytes = NULL;
@@ -924,7 +1050,7 @@ mockup_band_renderer_render (const MockupRenderSettings  *settings,
       needs = own_needs;
     }
 
-  if (!prepare_layers (&render, artworks, needs, cancellable, error))
+  if (!prepare_layers (&render, own_preload, artworks, needs, cancellable, error))
     goto out;
 
   render.writer = mockup_image_writer_new (settings->format, render.width, render.height,

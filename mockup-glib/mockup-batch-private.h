@@ -24,5 +24,11 @@ gboolean     _mockup_batch_prepare (MockupBatch     *self,
                                     GError         **error);
 void         _mockup_batch_start   (MockupBatch     *self);
 void         _mockup_batch_hand_over (MockupBatch   *self);
+/* How many templates had their images decoded ahead, while the artworks
+ * decoded: for tests. */
+guint        _mockup_batch_get_n_preloaded (MockupBatch *self);
+/* Tests: the artworks' decode waits until the workers have decoded ahead
+ * all they can, so that they always do. */
+void         _mockup_batch_set_wait_for_preloads (gboolean wait);
 
 G_END_DECLS

@@ -69,9 +69,16 @@ typedef struct
 {
   BatchCore *core;
   guint index;
+  gboolean preload;       /* decode the template's images ahead, not render */
   guint64 reservation;    /* 0: the batch's base reservation */
   gint64 queued_at;
+  MockupPreload *images;  /* a render's images, decoded ahead */
+  guint64 images_charge;
 } Job;
+
+/* Images decoded ahead take a template's output size in memory, whole:
+ * worth it for previews, not for full-size photos, which stream. */
+#define PRELOAD_MAX_BYTES (8 << 20)
 
 struct _BatchCore
 {
@@ -112,6 +119,18 @@ struct _BatchCore
   GCancellable *pending_cancellable;
   gulong pending_handler;
   GQueue events;
+
+  /* While the artworks decode, the workers decode the first templates'
+   * images (when small: previews), so that the renders after it need not
+   * wait for their photos. */
+  gboolean preloading;
+  guint next_preload;
+  MockupPreload **preloads;     /* ready for their render */
+  guint64 *preload_charged;     /* what each holds in the budget */
+  gboolean *preload_busy;       /* being decoded */
+  guint n_preloading;
+  guint n_preloaded;            /* in all: for tests */
+  GCond preload_done;           /* for tests */
 
   GAsyncQueue *queue;           /* results in order, then END_OF_BATCH */
   GCancellable *cancellable;    /* the batch's own: cancels every render */
@@ -214,6 +233,18 @@ release_base_locked (BatchCore *core)
 }
 
 static void
+drop_preloads_locked (BatchCore *core)
+{
+  for (guint i = 0; core->preloads != NULL && i < core->n_items; i++)
+    {
+      g_clear_pointer (&core->preloads[i], mockup_preload_free);
+      if (core->preload_charged[i] != 0)
+        mockup_memory_budget_release (core->budget, core->preload_charged[i]);
+      core->preload_charged[i] = 0;
+    }
+}
+
+static void
 core_unref (BatchCore *core)
 {
   gpointer item;
@@ -238,6 +269,10 @@ core_unref (BatchCore *core)
       if (core->charged[i] != 0)
         mockup_memory_budget_release (core->budget, core->charged[i]);
   g_free (core->charged);
+  drop_preloads_locked (core);
+  g_free (core->preloads);
+  g_free (core->preload_charged);
+  g_free (core->preload_busy);
 
   g_clear_object (&core->user_cancellable);
   g_clear_object (&core->pending_cancellable);
@@ -257,6 +292,7 @@ core_unref (BatchCore *core)
   g_clear_pointer (&core->artworks.slots, g_hash_table_unref);
   mockup_memory_budget_unref (core->budget);
   mockup_worker_pool_unref (core->pool);
+  g_cond_clear (&core->preload_done);
   g_mutex_clear (&core->lock);
   g_free (core);
 }
@@ -342,6 +378,43 @@ push_event_locked (BatchCore  *core,
     g_source_set_ready_time (core->event_source, 0);
 }
 
+/* The next template whose images can be decoded ahead, within the window
+ * and the budget. */
+static Job *
+take_preload_job_locked (BatchCore *core)
+{
+  while (core->next_preload < MIN (core->n_items, core->window))
+    {
+      guint i = core->next_preload;
+      MockupTemplate *template = core->templates->pdata[i];
+      guint64 size;
+      Job *job;
+
+      size = template != NULL ? mockup_band_renderer_preload_size (&core->settings, template) : 0;
+      if (size == 0 || size > PRELOAD_MAX_BYTES)
+        {
+          core->next_preload++;
+          continue;
+        }
+      /* the decoders need the render's estimate for a while, the images
+       * their size until the render is done */
+      if (!mockup_memory_budget_try_acquire (core->budget, size + core->estimates[i]))
+        return NULL;
+      core->preload_charged[i] = size;
+      core->preload_busy[i] = TRUE;
+      core->n_preloading++;
+      core->next_preload++;
+
+      job = g_new0 (Job, 1);
+      job->core = core_ref (core);
+      job->index = i;
+      job->preload = TRUE;
+      job->reservation = core->estimates[i];
+      return job;
+    }
+  return NULL;
+}
+
 static gpointer
 core_take_job (MockupWorkSource *source)
 {
@@ -353,8 +426,20 @@ core_take_job (MockupWorkSource *source)
   g_mutex_lock (&core->lock);
   i = core->next_start;
 
+  if (!core->started && core->preloading && !core->cancelled)
+    {
+      job = take_preload_job_locked (core);
+      g_mutex_unlock (&core->lock);
+      return job;
+    }
+
   if (!core->started || core->cancelled || i >= core->n_items ||
       i >= core->n_taken + core->window)
+    goto none;
+
+  /* its images are still being decoded ahead: that job adds the batch
+   * back when it is done */
+  if (core->preload_busy[i])
     goto none;
 
   /* One render at a time always fits the batch's base reservation; more
@@ -373,6 +458,9 @@ core_take_job (MockupWorkSource *source)
   job->index = i;
   job->reservation = core->templates->pdata[i] == NULL ? G_MAXUINT64 : reservation;
   job->queued_at = g_get_monotonic_time ();
+  job->images = g_steal_pointer (&core->preloads[i]);
+  job->images_charge = core->preload_charged[i];
+  core->preload_charged[i] = 0;
   core->next_start++;
   core->n_running++;
   push_event_locked (core, EVENT_STARTED, i);
@@ -456,6 +544,42 @@ give_answer (Answer *answer)
 }
 
 static void
+core_run_preload_job (Job *job)
+{
+  BatchCore *core = job->core;
+  guint i = job->index;
+  g_autoptr(GError) error = NULL;
+  MockupPreload *preload;
+
+  /* A failure is left for the render, which meets it again and reports it
+   * in the template's result. */
+  preload = mockup_band_renderer_preload (&core->settings, core->templates->pdata[i],
+                                          core->cancellable, &error);
+
+  g_mutex_lock (&core->lock);
+  mockup_memory_budget_release (core->budget, job->reservation);
+  core->preload_busy[i] = FALSE;
+  core->n_preloading--;
+  g_cond_broadcast (&core->preload_done);
+  if (preload != NULL && !core->cancelled)
+    {
+      core->preloads[i] = preload;
+      core->n_preloaded++;
+    }
+  else
+    {
+      g_clear_pointer (&preload, mockup_preload_free);
+      mockup_memory_budget_release (core->budget, core->preload_charged[i]);
+      core->preload_charged[i] = 0;
+    }
+  g_mutex_unlock (&core->lock);
+
+  mockup_worker_pool_add_source (core->pool, &core->source);
+  core_unref (core);
+  g_free (job);
+}
+
+static void
 core_run_job (gpointer data)
 {
   Job *job = data;
@@ -467,11 +591,19 @@ core_run_job (gpointer data)
   gint64 started = g_get_monotonic_time ();
   Answer answer;
 
+  if (job->preload)
+    {
+      core_run_preload_job (job);
+      return;
+    }
+
   if (template == NULL)
     error = g_error_copy (core->errors->pdata[i]);
   else
     result = mockup_band_renderer_render (&core->settings, template, &core->artworks,
-                                          core->needs, i, core->cancellable, &error);
+                                          core->needs, g_steal_pointer (&job->images), i,
+                                          core->cancellable, &error);
+  g_clear_pointer (&job->images, mockup_preload_free);
 
   if (result == NULL)
     result = _mockup_result_new_for_error (i, core->ids[i], core->names[i],
@@ -486,6 +618,8 @@ core_run_job (gpointer data)
     core->base_in_use = FALSE;
   else if (job->reservation != G_MAXUINT64)
     mockup_memory_budget_release (core->budget, job->reservation);
+  if (job->images_charge != 0)
+    mockup_memory_budget_release (core->budget, job->images_charge);
   core->n_running--;
 
   /* the render's estimate is given back; the result it left counts until
@@ -540,6 +674,7 @@ core_cancel (BatchCore *core)
   core->cancelled = TRUE;
   if (core->n_running == 0)
     release_base_locked (core);
+  drop_preloads_locked (core);
 
   /* results nobody will take: freed now, and no longer counted */
   while ((item = g_async_queue_try_pop (core->queue)) != NULL)
@@ -723,6 +858,7 @@ _mockup_batch_new (MockupRenderer *renderer,
 
   g_atomic_ref_count_init (&core->ref_count);
   g_mutex_init (&core->lock);
+  g_cond_init (&core->preload_done);
   g_queue_init (&core->events);
   g_weak_ref_init (&core->batch, self);
   core->source.take_job = core_take_job;
@@ -773,6 +909,27 @@ _mockup_batch_new (MockupRenderer *renderer,
   return self;
 }
 
+static gboolean wait_for_preloads;
+
+void
+_mockup_batch_set_wait_for_preloads (gboolean wait)
+{
+  wait_for_preloads = wait;
+}
+
+/* Tests: until the workers have decoded ahead all they can. */
+static void
+wait_for_preloads_to_finish (BatchCore *core)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;
+
+  g_mutex_lock (&core->lock);
+  while (core->next_preload < MIN (core->n_items, core->window) || core->n_preloading > 0)
+    if (!g_cond_wait_until (&core->preload_done, &core->lock, deadline))
+      break;
+  g_mutex_unlock (&core->lock);
+}
+
 gboolean
 _mockup_batch_prepare (MockupBatch   *self,
                        GCancellable  *cancellable,
@@ -781,6 +938,7 @@ _mockup_batch_prepare (MockupBatch   *self,
   BatchCore *core = self->core;
   guint64 textures = 0, largest = 0;
   guint64 limit = mockup_memory_budget_get_limit (core->budget);
+  gboolean decoding = FALSE;
 
   core->templates = g_ptr_array_new_full (core->n_items, clear_object);
   g_ptr_array_set_size (core->templates, core->n_items);
@@ -792,6 +950,9 @@ _mockup_batch_prepare (MockupBatch   *self,
   core->needs = g_array_new (FALSE, FALSE, sizeof (MockupArtworkNeed));
   core->done = g_new0 (MockupResult *, core->n_items);
   core->charged = g_new0 (guint64, core->n_items);
+  core->preloads = g_new0 (MockupPreload *, core->n_items);
+  core->preload_charged = g_new0 (guint64, core->n_items);
+  core->preload_busy = g_new0 (gboolean, core->n_items);
 
   for (guint i = 0; i < core->n_items; i++)
     {
@@ -847,12 +1008,15 @@ _mockup_batch_prepare (MockupBatch   *self,
   for (guint i = 0; i < core->needs->len; i++)
     {
       const MockupArtworkNeed *need = &g_array_index (core->needs, MockupArtworkNeed, i);
+      gsize decoding_cost;
 
       textures += mockup_texture_estimate_memory (need->width, need->height,
                                                   core->settings.linear_light);
       /* decoding needs the reader beside the texture, for a while */
-      textures += _mockup_artwork_estimate_memory (need->artwork, need->width, need->height,
-                                                   core->settings.linear_light) / 8;
+      decoding_cost = _mockup_artwork_estimate_memory (need->artwork, need->width, need->height,
+                                                       core->settings.linear_light);
+      textures += decoding_cost / 8;
+      decoding |= decoding_cost != 0;
     }
 
   /* A template too large for the budget on its own fails alone. */
@@ -880,6 +1044,18 @@ _mockup_batch_prepare (MockupBatch   *self,
     return FALSE;
   core->base_held = TRUE;
 
+  /* The artworks decode here, mostly on one core: the workers meanwhile
+   * decode what they can of the first templates. */
+  if (decoding)
+    {
+      g_mutex_lock (&core->lock);
+      core->preloading = TRUE;
+      g_mutex_unlock (&core->lock);
+      mockup_worker_pool_add_source (core->pool, &core->source);
+      if (wait_for_preloads)
+        wait_for_preloads_to_finish (core);
+    }
+
   core->textures = g_ptr_array_new_with_free_func ((GDestroyNotify) mockup_texture_unref);
   for (guint i = 0; i < core->needs->len; i++)
     {
@@ -891,6 +1067,7 @@ _mockup_batch_prepare (MockupBatch   *self,
       if (texture == NULL)
         {
           g_mutex_lock (&core->lock);
+          core->preloading = FALSE;
           release_base_locked (core);
           g_mutex_unlock (&core->lock);
           return FALSE;
@@ -898,7 +1075,22 @@ _mockup_batch_prepare (MockupBatch   *self,
       g_ptr_array_add (core->textures, texture);
     }
 
+  g_mutex_lock (&core->lock);
+  core->preloading = FALSE;
+  g_mutex_unlock (&core->lock);
   return TRUE;
+}
+
+guint
+_mockup_batch_get_n_preloaded (MockupBatch *self)
+{
+  BatchCore *core = self->core;
+  guint n;
+
+  g_mutex_lock (&core->lock);
+  n = core->n_preloaded;
+  g_mutex_unlock (&core->lock);
+  return n;
 }
 
 void

@@ -8,6 +8,10 @@
 #include <lcms2.h>
 #include <string.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "mockup-color-private.h"
 #include "mockup-error.h"
 
@@ -270,7 +274,40 @@ mockup_color_rgba_to_premul_row (const guint8 *in,
                                  guint32      *out,
                                  int           n)
 {
-  for (int i = 0; i < n; i++, in += 4)
+  int i = 0;
+
+#ifdef __SSE2__
+  /* Four pixels a step, in 16-bit lanes: the same rounding as
+   * mockup_mul_un8 (), alpha times 255 being alpha. An artwork is
+   * 16 million of them. */
+  const __m128i zero = _mm_setzero_si128 ();
+  const __m128i alpha_lanes = _mm_set_epi16 (-1, 0, 0, 0, -1, 0, 0, 0);
+  const __m128i opaque = _mm_and_si128 (_mm_set1_epi16 (255), alpha_lanes);
+  const __m128i half = _mm_set1_epi16 (0x80);
+
+  for (; i + 4 <= n; i += 4, in += 16)
+    {
+      __m128i v = _mm_loadu_si128 ((const __m128i *) in);
+      __m128i halves[2] = { _mm_unpacklo_epi8 (v, zero), _mm_unpackhi_epi8 (v, zero) };
+
+      for (int h = 0; h < 2; h++)
+        {
+          __m128i x = halves[h];
+          __m128i a = _mm_shufflehi_epi16 (_mm_shufflelo_epi16 (x, _MM_SHUFFLE (3, 3, 3, 3)),
+                                           _MM_SHUFFLE (3, 3, 3, 3));
+          __m128i factor = _mm_or_si128 (_mm_andnot_si128 (alpha_lanes, a), opaque);
+          __m128i t = _mm_add_epi16 (_mm_mullo_epi16 (x, factor), half);
+
+          t = _mm_srli_epi16 (_mm_add_epi16 (t, _mm_srli_epi16 (t, 8)), 8);
+          /* RGBA to the B, G, R, A bytes of ARGB32 */
+          halves[h] = _mm_shufflehi_epi16 (_mm_shufflelo_epi16 (t, _MM_SHUFFLE (3, 0, 1, 2)),
+                                           _MM_SHUFFLE (3, 0, 1, 2));
+        }
+      _mm_storeu_si128 ((__m128i *) (out + i), _mm_packus_epi16 (halves[0], halves[1]));
+    }
+#endif
+
+  for (; i < n; i++, in += 4)
     {
       guint8 a = in[3];
 

@@ -77,6 +77,12 @@ MockupImageReader *mockup_image_reader_new                (const MockupImageSour
 gboolean           mockup_image_reader_read_row           (MockupImageReader        *self,
                                                            guint32                  *row,
                                                            GError                  **error);
+/* Decodes every row now and lets the decoder go; the rows are then read
+ * from memory, preload_size () bytes of it. Only before the first row. */
+gboolean           mockup_image_reader_preload            (MockupImageReader        *self,
+                                                           GError                  **error);
+gsize              mockup_image_reader_preload_size       (int                       width,
+                                                           int                       height);
 void               mockup_image_reader_free               (MockupImageReader        *self);
 /* What a reader for @info at @width × @height holds at most. */
 gsize              mockup_image_reader_estimate_memory    (const MockupImageInfo    *info,

@@ -9,16 +9,24 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+#include "mockup-buffer-private.h"
 #include "mockup-error.h"
 #include "mockup-image-reader-private.h"
 #include "mockup-resampler-private.h"
 
 #define MAX_HALVINGS 8
-#define PREFETCH_ROWS 32
+#define PREFETCH_ROWS 64
+#define PREFETCH_BATCH 16
 
 /* Raw rows decoded in a thread of their own, a ring of them ahead of the
  * reader, which converts and resamples them: the codec's sequential work
- * and ours then take a core each. */
+ * and ours then take a core each. A side that has to wait sleeps until
+ * the other is a batch of rows further, not one: a wake-up a row costs
+ * more than some rows' work. */
 typedef struct
 {
   GThread *thread;
@@ -28,6 +36,8 @@ typedef struct
   int produced;           /* rows in the ring so far, in all */
   int consumed;
   int total;
+  int producer_waits_for; /* consumed count the producer sleeps for, or 0 */
+  int consumer_waits_for; /* produced count the consumer sleeps for, or 0 */
   gboolean stop;
   GError *error;
 } Prefetch;
@@ -53,8 +63,10 @@ struct _MockupImageReader
   int orientation;
   int row;
 
-  /* Orientations that move rows need the whole image first. */
+  /* Every row, decoded: for orientations that move rows, and for
+   * readers preloaded while nothing else could run. */
   guint32 *frame;
+  gsize frame_size;
 };
 
 void
@@ -273,6 +285,45 @@ average4 (guint32 a,
   return ((rb >> 2) & 0x00ff00ffu) | ((ag << 6) & 0xff00ff00u);
 }
 
+/* Each pixel of @out the average of a 2 × 2 block of rows @a and @b. */
+static void
+halve_rows (const guint32 *a,
+            const guint32 *b,
+            guint32       *out,
+            int            width)
+{
+  int x = 0;
+
+#ifdef __SSE2__
+  /* Four outputs a step, channels in 16-bit lanes: the same sums and
+   * rounding as average4 (). */
+  const __m128i zero = _mm_setzero_si128 ();
+  const __m128i two = _mm_set1_epi16 (2);
+
+  for (; x + 4 <= width; x += 4)
+    {
+      __m128i sums[2];
+
+      for (int h = 0; h < 2; h++)
+        {
+          __m128i va = _mm_loadu_si128 ((const __m128i *) (a + 2 * x + 4 * h));
+          __m128i vb = _mm_loadu_si128 ((const __m128i *) (b + 2 * x + 4 * h));
+          /* pixels 0 and 1, then 2 and 3, of both rows */
+          __m128i lo = _mm_add_epi16 (_mm_unpacklo_epi8 (va, zero), _mm_unpacklo_epi8 (vb, zero));
+          __m128i hi = _mm_add_epi16 (_mm_unpackhi_epi8 (va, zero), _mm_unpackhi_epi8 (vb, zero));
+
+          lo = _mm_add_epi16 (lo, _mm_srli_si128 (lo, 8));
+          hi = _mm_add_epi16 (hi, _mm_srli_si128 (hi, 8));
+          sums[h] = _mm_srli_epi16 (_mm_add_epi16 (_mm_unpacklo_epi64 (lo, hi), two), 2);
+        }
+      _mm_storeu_si128 ((__m128i *) (out + x), _mm_packus_epi16 (sums[0], sums[1]));
+    }
+#endif
+
+  for (; x < width; x++)
+    out[x] = average4 (a[2 * x], a[2 * x + 1], b[2 * x], b[2 * x + 1]);
+}
+
 static gpointer
 prefetch_thread (gpointer data)
 {
@@ -286,8 +337,13 @@ prefetch_thread (gpointer data)
       gboolean ok;
 
       g_mutex_lock (&p->lock);
-      while (p->produced - p->consumed == PREFETCH_ROWS && !p->stop)
-        g_cond_wait (&p->changed, &p->lock);
+      if (y - p->consumed == PREFETCH_ROWS && !p->stop)
+        {
+          p->producer_waits_for = y - PREFETCH_ROWS + PREFETCH_BATCH;
+          while (p->consumed < p->producer_waits_for && !p->stop)
+            g_cond_wait (&p->changed, &p->lock);
+          p->producer_waits_for = 0;
+        }
       if (p->stop)
         {
           g_mutex_unlock (&p->lock);
@@ -303,7 +359,8 @@ prefetch_thread (gpointer data)
         p->produced++;
       else
         p->error = error;
-      g_cond_broadcast (&p->changed);
+      if (p->consumer_waits_for != 0 && (p->produced >= p->consumer_waits_for || !ok))
+        g_cond_broadcast (&p->changed);
       g_mutex_unlock (&p->lock);
       if (!ok)
         break;
@@ -350,8 +407,13 @@ read_decoded_row (MockupImageReader  *self,
     }
 
   g_mutex_lock (&p->lock);
-  while (p->produced == p->consumed && p->error == NULL)
-    g_cond_wait (&p->changed, &p->lock);
+  if (p->produced == p->consumed && p->error == NULL)
+    {
+      p->consumer_waits_for = MIN (p->consumed + PREFETCH_BATCH, p->total);
+      while (p->produced < p->consumer_waits_for && p->error == NULL)
+        g_cond_wait (&p->changed, &p->lock);
+      p->consumer_waits_for = 0;
+    }
   if (p->produced == p->consumed)
     {
       g_propagate_error (error, g_error_copy (p->error));
@@ -368,9 +430,23 @@ read_decoded_row (MockupImageReader  *self,
 
   g_mutex_lock (&p->lock);
   p->consumed++;
-  g_cond_broadcast (&p->changed);
+  if (p->producer_waits_for != 0 && p->consumed >= p->producer_waits_for)
+    g_cond_broadcast (&p->changed);
   g_mutex_unlock (&p->lock);
   return TRUE;
+}
+
+static void
+mirror_row (guint32 *row,
+            int      width)
+{
+  for (int a = 0, b = width - 1; a < b; a++, b--)
+    {
+      guint32 t = row[a];
+
+      row[a] = row[b];
+      row[b] = t;
+    }
 }
 
 /* A row of level @level: the decoder's own for level 0, else two rows of
@@ -394,8 +470,7 @@ read_level_row (MockupImageReader  *self,
       !read_level_row (self, level - 1, b, error))
     return FALSE;
 
-  for (int x = 0; x < self->half_width[level]; x++)
-    row[x] = average4 (a[2 * x], a[2 * x + 1], b[2 * x], b[2 * x + 1]);
+  halve_rows (a, b, row, self->half_width[level]);
   return TRUE;
 }
 
@@ -493,6 +568,98 @@ mockup_image_reader_new (const MockupImageSource  *source,
   return g_steal_pointer (&self);
 }
 
+/* Every row at once, oriented, into self->frame. */
+static gboolean
+load_frame (MockupImageReader  *self,
+            GError            **error)
+{
+  gsize frame_size = (gsize) self->width * self->height * 4;
+  guint32 *frame = mockup_buffer_alloc (frame_size);
+
+  if (frame == NULL)
+    {
+      g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_TOO_LARGE,
+                   "no memory to hold the image decoded at %d × %d", self->width, self->height);
+      return FALSE;
+    }
+
+  if (self->orientation <= 2)
+    {
+      for (int y = 0; y < self->height; y++)
+        {
+          guint32 *row = frame + (gsize) y * self->width;
+
+          if (!read_stored_row (self, row, error))
+            {
+              mockup_buffer_free (frame, frame_size);
+              return FALSE;
+            }
+          if (self->orientation == 2)
+            mirror_row (row, self->width);
+        }
+    }
+  else
+    {
+      gsize stored_size = (gsize) self->stored_width * self->stored_height * 4;
+      guint32 *stored = mockup_buffer_alloc (stored_size);
+
+      if (stored == NULL)
+        {
+          mockup_buffer_free (frame, frame_size);
+          g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_TOO_LARGE,
+                       "no memory to turn the image at %d × %d", self->width, self->height);
+          return FALSE;
+        }
+      for (int y = 0; y < self->stored_height; y++)
+        if (!read_stored_row (self, stored + (gsize) y * self->stored_width, error))
+          {
+            mockup_buffer_free (stored, stored_size);
+            mockup_buffer_free (frame, frame_size);
+            return FALSE;
+          }
+      orient_frame (self, stored, frame);
+      mockup_buffer_free (stored, stored_size);
+    }
+
+  self->frame = frame;
+  self->frame_size = frame_size;
+  return TRUE;
+}
+
+/* The decoder's part is done once the frame holds every row. */
+static void
+release_decoder (MockupImageReader *self)
+{
+  prefetch_stop (self);
+  if (self->decoder != NULL)
+    self->decoder->free (self->decoder);
+  self->decoder = NULL;
+  g_clear_pointer (&self->resampler, mockup_resampler_free);
+  for (int i = 0; i < self->n_halvings; i++)
+    g_clear_pointer (&self->half_rows[i], g_free);
+  g_clear_pointer (&self->decoded_row, g_free);
+  g_clear_pointer (&self->raw_row, g_free);
+}
+
+gboolean
+mockup_image_reader_preload (MockupImageReader  *self,
+                             GError            **error)
+{
+  g_return_val_if_fail (self->row == 0, FALSE);
+
+  if (self->frame == NULL && !load_frame (self, error))
+    return FALSE;
+  release_decoder (self);
+  return TRUE;
+}
+
+gsize
+mockup_image_reader_preload_size (int width,
+                                  int height)
+{
+  return (gsize) width * height * 4;
+}
+
 gboolean
 mockup_image_reader_read_row (MockupImageReader  *self,
                               guint32            *row,
@@ -500,31 +667,18 @@ mockup_image_reader_read_row (MockupImageReader  *self,
 {
   g_return_val_if_fail (self->row < self->height, FALSE);
 
-  if (self->orientation <= 2)
+  /* Orientations that move rows need the whole image first. */
+  if (self->frame == NULL && self->orientation > 2 && !load_frame (self, error))
+    return FALSE;
+
+  if (self->frame != NULL)
+    memcpy (row, self->frame + (gsize) self->row * self->width, (gsize) self->width * 4);
+  else
     {
       if (!read_stored_row (self, row, error))
         return FALSE;
       if (self->orientation == 2)
-        for (int a = 0, b = self->width - 1; a < b; a++, b--)
-          {
-            guint32 t = row[a];
-            row[a] = row[b];
-            row[b] = t;
-          }
-    }
-  else
-    {
-      if (self->frame == NULL)
-        {
-          g_autofree guint32 *stored = g_new (guint32, (gsize) self->stored_width * self->stored_height);
-
-          for (int y = 0; y < self->stored_height; y++)
-            if (!read_stored_row (self, stored + (gsize) y * self->stored_width, error))
-              return FALSE;
-          self->frame = g_new (guint32, (gsize) self->width * self->height);
-          orient_frame (self, stored, self->frame);
-        }
-      memcpy (row, self->frame + (gsize) self->row * self->width, (gsize) self->width * 4);
+        mirror_row (row, self->width);
     }
 
   self->row++;
@@ -544,7 +698,7 @@ mockup_image_reader_free (MockupImageReader *self)
   for (int i = 0; i < self->n_halvings; i++)
     g_free (self->half_rows[i]);
   g_free (self->decoded_row);
-  g_free (self->frame);
+  mockup_buffer_free (self->frame, self->frame_size);
   g_free (self);
 }
 

@@ -281,8 +281,9 @@ abs16 (__m128i v)
   return _mm_max_epi16 (v, _mm_sub_epi16 (_mm_setzero_si128 (), v));
 }
 
-static gboolean
-unfilter4_sse2 (guint8       *x,
+static void
+unfilter4_sse2 (const guint8 *f,
+                guint8       *x,
                 const guint8 *b,
                 gsize         n,
                 guint8        filter)
@@ -295,20 +296,21 @@ unfilter4_sse2 (guint8       *x,
     case 1:
       for (gsize i = 0; i < n; i += 4)
         {
-          a = _mm_and_si128 (_mm_add_epi16 (load4 (x + i), a), mask);
+          a = _mm_and_si128 (_mm_add_epi16 (load4 (f + i), a), mask);
           store4 (x + i, a);
         }
-      return TRUE;
+      break;
     case 3:
       for (gsize i = 0; i < n; i += 4)
         {
           __m128i up = load4 (b + i);
 
-          a = _mm_and_si128 (_mm_add_epi16 (load4 (x + i), _mm_srli_epi16 (_mm_add_epi16 (a, up), 1)), mask);
+          a = _mm_and_si128 (_mm_add_epi16 (load4 (f + i), _mm_srli_epi16 (_mm_add_epi16 (a, up), 1)), mask);
           store4 (x + i, a);
         }
-      return TRUE;
+      break;
     case 4:
+    default:
       for (gsize i = 0; i < n; i += 4)
         {
           __m128i up = load4 (b + i);
@@ -320,66 +322,71 @@ unfilter4_sse2 (guint8       *x,
           __m128i bc = _mm_or_si128 (_mm_and_si128 (use_c, c), _mm_andnot_si128 (use_c, up));
           __m128i predicted = _mm_or_si128 (_mm_and_si128 (not_a, bc), _mm_andnot_si128 (not_a, a));
 
-          a = _mm_and_si128 (_mm_add_epi16 (load4 (x + i), predicted), mask);
+          a = _mm_and_si128 (_mm_add_epi16 (load4 (f + i), predicted), mask);
           store4 (x + i, a);
           c = up;
         }
-      return TRUE;
-    default:
-      return FALSE;
+      break;
     }
 }
 #endif
 
-/* Reverses the row's filter in place. The bpp bytes before each row are
- * zeros, so that the left neighbours of the first pixel need no test. */
-static gboolean
-unfilter (IsalDecoder *self,
-          guint8       filter)
+/* Reverses a row's filter: @filtered, as inflated, into the current row,
+ * against the previous one. Both have bpp bytes of zeros before them, so
+ * that the left neighbours of the first pixel need no test. The filter
+ * type was checked when the row was read. */
+static void
+unfilter (IsalDecoder  *self,
+          guint8        filter,
+          const guint8 *f)
 {
-  guint8 *x = self->current, *b = self->previous;
+  guint8 *x = self->current;
+  const guint8 *b = self->previous;
   int bpp = self->bpp;
   gsize n = self->stride;
 
 #ifdef __SSE2__
-  if (bpp == 4 && filter != 0 && filter != 2)
-    return unfilter4_sse2 (x, b, n, filter);
+  if (bpp == 4 && (filter == 1 || filter == 3 || filter == 4))
+    {
+      unfilter4_sse2 (f, x, b, n, filter);
+      return;
+    }
 #endif
 
   switch (filter)
     {
     case 0:
+      memcpy (x, f, n);
       break;
     case 1:
       for (gsize i = 0; i < n; i++)
-        x[i] = (guint8) (x[i] + x[i - bpp]);
+        x[i] = (guint8) (f[i] + x[i - bpp]);
       break;
     case 2:
       for (gsize i = 0; i < n; i++)
-        x[i] = (guint8) (x[i] + b[i]);
+        x[i] = (guint8) (f[i] + b[i]);
       break;
     case 3:
       for (gsize i = 0; i < n; i++)
-        x[i] = (guint8) (x[i] + ((x[i - bpp] + b[i]) >> 1));
+        x[i] = (guint8) (f[i] + ((x[i - bpp] + b[i]) >> 1));
       break;
     case 4:
-      for (gsize i = 0; i < n; i++)
-        x[i] = (guint8) (x[i] + paeth (x[i - bpp], b[i], b[i - bpp]));
-      break;
     default:
-      return FALSE;
+      for (gsize i = 0; i < n; i++)
+        x[i] = (guint8) (f[i] + paeth (x[i - bpp], b[i], b[i - bpp]));
+      break;
     }
-  return TRUE;
 }
 
+/* A row as inflated, its filter byte first: the sequential half of the
+ * work, which the reader's prefetch thread does while the reading thread
+ * unfilters and converts the rows before it. */
 static gboolean
 isal_decoder_read_raw (MockupImageDecoder  *decoder,
                        guint8              *raw,
                        GError             **error)
 {
   IsalDecoder *self = (IsalDecoder *) decoder;
-  guint8 *swap;
-  guint8 filter;
 
   /* ISA-L wants room to inflate into: a large buffer, rows cut from it */
   while (self->inflated_end - self->inflated_start < self->stride + 1)
@@ -411,19 +418,13 @@ isal_decoder_read_raw (MockupImageDecoder  *decoder,
       self->inflated_end += before - self->inflate.avail_out;
     }
 
-  filter = self->inflated[self->inflated_start];
-  memcpy (self->current, self->inflated + self->inflated_start + 1, self->stride);
+  if (self->inflated[self->inflated_start] > 4)
+    return corrupt (self, error, "unknown row filter");
+  memcpy (raw, self->inflated + self->inflated_start, self->stride + 1);
   self->inflated_start += self->stride + 1;
 
-  if (!unfilter (self, filter))
-    return corrupt (self, error, "unknown row filter");
-
-  memcpy (raw, self->current, self->stride);
   if (++self->row == self->parent.height && self->in_idat && !finish_idat (self, error))
     return FALSE;
-  swap = self->previous;
-  self->previous = self->current;
-  self->current = swap;
   return TRUE;
 }
 
@@ -433,17 +434,24 @@ isal_decoder_convert (MockupImageDecoder *decoder,
                       guint32            *row)
 {
   IsalDecoder *self = (IsalDecoder *) decoder;
+  const guint8 *pixels = self->current;
+  guint8 *swap;
+
+  unfilter (self, raw[0], raw + 1);
+  swap = self->previous;
+  self->previous = self->current;
+  self->current = swap;
 
   if (self->transform != NULL && self->alpha)
     {
-      mockup_color_transform_apply (self->transform, raw, row, decoder->width);
+      mockup_color_transform_apply (self->transform, pixels, row, decoder->width);
       mockup_color_premultiply_row (row, decoder->width);
     }
   else if (self->alpha)
-    mockup_color_rgba_to_premul_row (raw, row, decoder->width);
+    mockup_color_rgba_to_premul_row (pixels, row, decoder->width);
   else
-    for (int x = 0; x < decoder->width; x++, raw += 3)
-      row[x] = MOCKUP_ARGB (255, raw[0], raw[1], raw[2]);
+    for (int x = 0; x < decoder->width; x++, pixels += 3)
+      row[x] = MOCKUP_ARGB (255, pixels[0], pixels[1], pixels[2]);
 }
 
 static void
@@ -483,7 +491,8 @@ mockup_png_isal_decoder_new (const MockupImageSource  *image,
   self->alpha = alpha;
   self->bpp = alpha ? 4 : 3;
   self->stride = (gsize) width * self->bpp;
-  self->parent.raw_row_size = self->stride;
+  /* rows come out filtered: the filter byte, then the bytes */
+  self->parent.raw_row_size = self->stride + 1;
 
   /* [bpp zeros][row]: twice */
   row_size = self->bpp + self->stride;

@@ -543,7 +543,8 @@ mockup_renderer_render (MockupRenderer  *self,
     }
 
   started = g_get_monotonic_time ();
-  result = mockup_band_renderer_render (&settings, template, &artworks, needs, 0, cancellable, error);
+  result = mockup_band_renderer_render (&settings, template, &artworks, needs, NULL, 0,
+                                        cancellable, error);
   mockup_memory_budget_release (self->budget, reservation);
 
   if (result != NULL)
