@@ -8,6 +8,10 @@
 #include <math.h>
 #include <string.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "mockup-color-private.h"
 #include "mockup-resampler-private.h"
 
@@ -46,8 +50,8 @@ struct _MockupResampler
   Axis vertical;
 
   /* Horizontally resampled source rows, four channels a pixel (floats in
-   * linear light, else 8.8 fixed point), in a ring indexed by source row
-   * modulo ring_size. */
+   * linear light, else 8.8 fixed point in the byte order of ARGB32: b, g,
+   * r, a), in a ring indexed by source row modulo ring_size. */
   float *ring;
   guint16 *fixed_ring;
   int ring_size;
@@ -276,6 +280,141 @@ store_pixel (const MockupResampler *self,
   return MOCKUP_ARGB (a8, MIN (r, a8), MIN (g, a8), MIN (b, a8));
 }
 
+/* One output pixel of the horizontal pass: Q15 taps of 8-bit channels,
+ * to 8.8. */
+static inline void
+push_pixel_fixed (const Taps    *t,
+                  const guint32 *row,
+                  guint16       *out)
+{
+  const guint32 *p = row + t->first;
+  guint32 b = 0, g = 0, r = 0, a = 0;
+
+  for (int i = 0; i < t->count; i++)
+    {
+      guint32 w = (guint32) t->fixed[i];
+
+      b += w * (p[i] & 0xff);
+      g += w * ((p[i] >> 8) & 0xff);
+      r += w * ((p[i] >> 16) & 0xff);
+      a += w * (p[i] >> 24);
+    }
+  out[0] = (guint16) ((b + (1 << 6)) >> 7);
+  out[1] = (guint16) ((g + (1 << 6)) >> 7);
+  out[2] = (guint16) ((r + (1 << 6)) >> 7);
+  out[3] = (guint16) ((a + (1 << 6)) >> 7);
+}
+
+#ifdef __SSE2__
+/* A pixel's four channels times a Q15 weight (up to 1 << 15, so unsigned),
+ * as four 32-bit products. */
+static inline __m128i
+weigh_pixel (guint32 p,
+             guint16 w)
+{
+  __m128i px = _mm_unpacklo_epi8 (_mm_cvtsi32_si128 ((int) p), _mm_setzero_si128 ());
+  __m128i weight = _mm_set1_epi16 ((short) w);
+
+  return _mm_unpacklo_epi16 (_mm_mullo_epi16 (px, weight), _mm_mulhi_epu16 (px, weight));
+}
+
+static inline __m128i
+push_acc_sse2 (const Taps    *t,
+               const guint32 *row)
+{
+  const guint32 *p = row + t->first;
+  __m128i acc = _mm_setzero_si128 ();
+
+  for (int i = 0; i < t->count; i++)
+    acc = _mm_add_epi32 (acc, weigh_pixel (p[i], (guint16) t->fixed[i]));
+  /* Q15 to 8.8, rounded; then biased by -32768 to pack as signed */
+  return _mm_sub_epi32 (_mm_srli_epi32 (_mm_add_epi32 (acc, _mm_set1_epi32 (1 << 6)), 7),
+                        _mm_set1_epi32 (32768));
+}
+#endif
+
+static void
+push_row_fixed (const MockupResampler *self,
+                const guint32         *row,
+                guint16               *out)
+{
+  const Taps *taps = self->horizontal.taps;
+  int x = 0;
+
+#ifdef __SSE2__
+  /* two output pixels a store, the same sums as push_pixel_fixed () */
+  for (; x + 2 <= self->dst_width; x += 2)
+    {
+      __m128i packed = _mm_packs_epi32 (push_acc_sse2 (&taps[x], row), push_acc_sse2 (&taps[x + 1], row));
+
+      _mm_storeu_si128 ((__m128i *) (out + 4 * x), _mm_xor_si128 (packed, _mm_set1_epi16 (-32768)));
+    }
+#endif
+
+  for (; x < self->dst_width; x++)
+    push_pixel_fixed (&taps[x], row, out + 4 * x);
+}
+
+/* The vertical pass: 8.8 rows times Q15 weights to 8-bit premultiplied
+ * ARGB32, colours clamped to their alpha. */
+static void
+pull_row_fixed (const guint16 * const *rows,
+                const gint32          *weights,
+                int                    count,
+                guint32               *row,
+                int                    width)
+{
+  int x = 0;
+
+#ifdef __SSE2__
+  /* two pixels (eight channels) a step */
+  for (; x + 2 <= width; x += 2)
+    {
+      __m128i lo = _mm_setzero_si128 (), hi = _mm_setzero_si128 ();
+      __m128i v, alpha;
+
+      for (int i = 0; i < count; i++)
+        {
+          __m128i src = _mm_loadu_si128 ((const __m128i *) (rows[i] + 4 * x));
+          __m128i w = _mm_set1_epi16 ((short) weights[i]);
+          __m128i prod_lo = _mm_mullo_epi16 (src, w), prod_hi = _mm_mulhi_epu16 (src, w);
+
+          lo = _mm_add_epi32 (lo, _mm_unpacklo_epi16 (prod_lo, prod_hi));
+          hi = _mm_add_epi32 (hi, _mm_unpackhi_epi16 (prod_lo, prod_hi));
+        }
+      lo = _mm_srli_epi32 (_mm_add_epi32 (lo, _mm_set1_epi32 (1 << 22)), 23);
+      hi = _mm_srli_epi32 (_mm_add_epi32 (hi, _mm_set1_epi32 (1 << 22)), 23);
+      v = _mm_packs_epi32 (lo, hi);
+      alpha = _mm_shufflehi_epi16 (_mm_shufflelo_epi16 (v, _MM_SHUFFLE (3, 3, 3, 3)), _MM_SHUFFLE (3, 3, 3, 3));
+      v = _mm_min_epi16 (v, alpha);
+      _mm_storel_epi64 ((__m128i *) (row + x), _mm_packus_epi16 (v, v));
+    }
+#endif
+
+  for (; x < width; x++)
+    {
+      guint32 acc[4] = { 0, 0, 0, 0 };
+      guint a, r, g, b;
+
+      /* at most 1 << 15 times 65280: fits in 32 bits */
+      for (int i = 0; i < count; i++)
+        {
+          const guint16 *p = rows[i] + x * 4;
+          guint32 w = (guint32) weights[i];
+
+          acc[0] += w * p[0];
+          acc[1] += w * p[1];
+          acc[2] += w * p[2];
+          acc[3] += w * p[3];
+        }
+      b = (acc[0] + (1u << 22)) >> 23;
+      g = (acc[1] + (1u << 22)) >> 23;
+      r = (acc[2] + (1u << 22)) >> 23;
+      a = (acc[3] + (1u << 22)) >> 23;
+      row[x] = MOCKUP_ARGB (a, MIN (r, a), MIN (g, a), MIN (b, a));
+    }
+}
+
 void
 mockup_resampler_push_row (MockupResampler *self,
                            const guint32   *row)
@@ -293,29 +432,8 @@ mockup_resampler_push_row (MockupResampler *self,
 
   if (self->fixed_ring != NULL)
     {
-      guint16 *out = self->fixed_ring + (gsize) (self->rows_in % self->ring_size) * self->dst_width * 4;
-
-      for (int x = 0; x < self->dst_width; x++, out += 4)
-        {
-          const Taps *t = &self->horizontal.taps[x];
-          const guint32 *p = row + t->first;
-          gint32 a = 0, r = 0, g = 0, b = 0;
-
-          for (int i = 0; i < t->count; i++)
-            {
-              gint32 w = t->fixed[i];
-
-              a += w * MOCKUP_A (p[i]);
-              r += w * MOCKUP_R (p[i]);
-              g += w * MOCKUP_G (p[i]);
-              b += w * MOCKUP_B (p[i]);
-            }
-          /* Q15 to 8.8 */
-          out[0] = (guint16) ((a + (1 << 6)) >> 7);
-          out[1] = (guint16) ((r + (1 << 6)) >> 7);
-          out[2] = (guint16) ((g + (1 << 6)) >> 7);
-          out[3] = (guint16) ((b + (1 << 6)) >> 7);
-        }
+      push_row_fixed (self, row, self->fixed_ring +
+                      (gsize) (self->rows_in % self->ring_size) * self->dst_width * 4);
       self->rows_in++;
       return;
     }
@@ -376,29 +494,7 @@ mockup_resampler_pull_row (MockupResampler *self,
 
       for (int i = 0; i < count; i++)
         rows[i] = self->fixed_ring + (gsize) ((t->first + i) % self->ring_size) * self->dst_width * 4;
-
-      for (int x = 0; x < self->dst_width; x++)
-        {
-          guint32 acc[4] = { 0, 0, 0, 0 };
-          guint a, r, g, b;
-
-          /* at most 1 << 15 times 65280: fits in 32 bits */
-          for (int i = 0; i < count; i++)
-            {
-              const guint16 *p = rows[i] + x * 4;
-              guint32 w = (guint32) t->fixed[i];
-
-              acc[0] += w * p[0];
-              acc[1] += w * p[1];
-              acc[2] += w * p[2];
-              acc[3] += w * p[3];
-            }
-          a = (acc[0] + (1u << 22)) >> 23;
-          r = (acc[1] + (1u << 22)) >> 23;
-          g = (acc[2] + (1u << 22)) >> 23;
-          b = (acc[3] + (1u << 22)) >> 23;
-          row[x] = MOCKUP_ARGB (a, MIN (r, a), MIN (g, a), MIN (b, a));
-        }
+      pull_row_fixed (rows, t->fixed, count, row, self->dst_width);
       self->rows_out++;
       return;
     }
