@@ -118,6 +118,10 @@ MockupImageDecoder *mockup_jpeg_decoder_new        (const MockupImageSource  *so
 gboolean            mockup_jpeg_probe              (const MockupImageSource  *source,
                                                     MockupImageInfo          *info,
                                                     GError                  **error);
+int                 mockup_jpeg_choose_scale       (int                       stored_width,
+                                                    int                       stored_height,
+                                                    int                       width,
+                                                    int                       height);
 gsize               mockup_jpeg_estimate_memory    (const MockupImageInfo    *info,
                                                     int                       min_width,
                                                     int                       min_height);

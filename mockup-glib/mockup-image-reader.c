@@ -717,14 +717,12 @@ mockup_image_reader_estimate_memory (const MockupImageInfo *info,
     case MOCKUP_IMAGE_KIND_JPEG:
       total += mockup_jpeg_estimate_memory (info, sw, sh);
       /* the DCT-scaled size the decoder will produce */
-      for (int num = 1; num <= 8; num++)
-        if ((gint64) info->stored_width * num >= (gint64) sw * 8 &&
-            (gint64) info->stored_height * num >= (gint64) sh * 8)
-          {
-            dw = (info->stored_width * num + 7) / 8;
-            dh = (info->stored_height * num + 7) / 8;
-            break;
-          }
+      {
+        int num = mockup_jpeg_choose_scale (info->stored_width, info->stored_height, sw, sh);
+
+        dw = (info->stored_width * num + 7) / 8;
+        dh = (info->stored_height * num + 7) / 8;
+      }
       break;
     case MOCKUP_IMAGE_KIND_PNG:
       /* two rows of RGBA16 at most, zlib's window, and the whole image for

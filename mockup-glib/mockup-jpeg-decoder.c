@@ -220,13 +220,20 @@ out:
   return ok;
 }
 
-static int
-choose_scale (int stored,
-              int wanted)
+/* The DCT scale, in eighths, to decode at for at least @width × @height:
+ * the smallest with an inverse DCT in SIMD (1/8, 2/8, 4/8, 8/8). The
+ * others (3/8, 6/8, …) are plain C in libjpeg-turbo, slower than decoding
+ * more pixels at the next power of two and letting the area resampler do
+ * the rest, which also filters better. */
+int
+mockup_jpeg_choose_scale (int stored_width,
+                          int stored_height,
+                          int width,
+                          int height)
 {
-  /* the smallest n/8 that still gives at least what is wanted */
-  for (int num = 1; num < 8; num++)
-    if ((gint64) stored * num >= (gint64) wanted * 8)
+  for (int num = 1; num < 8; num *= 2)
+    if ((gint64) stored_width * num >= (gint64) width * 8 &&
+        (gint64) stored_height * num >= (gint64) height * 8)
       return num;
   return 8;
 }
@@ -236,8 +243,7 @@ mockup_jpeg_estimate_memory (const MockupImageInfo *info,
                              int                    min_width,
                              int                    min_height)
 {
-  int num = MAX (choose_scale (info->stored_width, min_width),
-                 choose_scale (info->stored_height, min_height));
+  int num = mockup_jpeg_choose_scale (info->stored_width, info->stored_height, min_width, min_height);
   gsize width = ((gsize) info->stored_width * num + 7) / 8;
 
   /* libjpeg keeps two MCU rows of up to 16 lines of each component plus
@@ -385,8 +391,8 @@ mockup_jpeg_decoder_new (const MockupImageSource  *image,
       self->layout = MOCKUP_PIXELS_ARGB32;
     }
 
-  num = MAX (choose_scale ((int) self->cinfo.image_width, min_width),
-             choose_scale ((int) self->cinfo.image_height, min_height));
+  num = mockup_jpeg_choose_scale ((int) self->cinfo.image_width, (int) self->cinfo.image_height,
+                                  min_width, min_height);
   self->cinfo.out_color_space = out_space;
   self->cinfo.scale_num = (unsigned int) num;
   self->cinfo.scale_denom = 8;

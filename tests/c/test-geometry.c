@@ -10,6 +10,7 @@
 #include "mockup-coverage-private.h"
 #include "mockup-exif-private.h"
 #include "mockup-geometry-private.h"
+#include "mockup-image-reader-private.h"
 #include "mockup-mesh-private.h"
 #include "mockup-resampler-private.h"
 #include "mockup-color-private.h"
@@ -405,6 +406,19 @@ test_resampler (void)
     g_assert_cmpint (MOCKUP_R (out[x]), ==, (3 * x + 1) * 20);
 }
 
+/* JPEGs decode at the SIMD scales only: a preview of a 3000 × 2000 photo
+ * at 800 wide decodes at 4/8, not 3/8. */
+static void
+test_jpeg_dct_scale (void)
+{
+  g_assert_cmpint (mockup_jpeg_choose_scale (3000, 2000, 800, 533), ==, 4);
+  g_assert_cmpint (mockup_jpeg_choose_scale (3000, 2000, 750, 500), ==, 2);
+  g_assert_cmpint (mockup_jpeg_choose_scale (3000, 2000, 375, 250), ==, 1);
+  g_assert_cmpint (mockup_jpeg_choose_scale (3000, 2000, 1501, 10), ==, 8);
+  g_assert_cmpint (mockup_jpeg_choose_scale (3000, 2000, 10, 1001), ==, 8);
+  g_assert_cmpint (mockup_jpeg_choose_scale (3000, 2000, 3000, 2000), ==, 8);
+}
+
 static void
 test_exif_orientation (void)
 {
@@ -452,6 +466,7 @@ main (int    argc,
   g_test_add_func ("/geometry/cylinder", test_cylinder);
   g_test_add_func ("/engine/resampler", test_resampler);
   g_test_add_func ("/engine/exif-orientation", test_exif_orientation);
+  g_test_add_func ("/engine/jpeg-dct-scale", test_jpeg_dct_scale);
 
   return g_test_run ();
 }
