@@ -674,33 +674,6 @@ coverage_at (const Render *render,
   return (c[0] * (1 - fx) + c[1] * fx) * (1 - fy) + (c[2] * (1 - fx) + c[3] * fx) * fy;
 }
 
-static inline guint32
-pack_pixel (const Render *render,
-            const float   rgba[4])
-{
-  float a = CLAMP (rgba[3], 0.0f, 1.0f);
-  guint8 a8 = (guint8) lrintf (a * 255.0f);
-  guint8 r, g, b;
-
-  if (a8 == 0)
-    return 0;
-  if (render->settings->linear_light)
-    {
-      r = mockup_color_linear_to_premul8 (rgba[0], a);
-      g = mockup_color_linear_to_premul8 (rgba[1], a);
-      b = mockup_color_linear_to_premul8 (rgba[2], a);
-    }
-  else
-    {
-      r = (guint8) lrintf (CLAMP (rgba[0], 0.0f, a) * 255.0f);
-      g = (guint8) lrintf (CLAMP (rgba[1], 0.0f, a) * 255.0f);
-      b = (guint8) lrintf (CLAMP (rgba[2], 0.0f, a) * 255.0f);
-    }
-  return MOCKUP_ARGB (a8, MIN (r, a8), MIN (g, a8), MIN (b, a8));
-}
-
-/* Draws the artwork's rows of this band into the layer band, between
- * state->x0 and state->x1; *drawn says whether there was anything to draw. */
 /* Premultiplied ARGB32 × @c / 256, two channels a multiply. */
 static inline guint32
 scale_argb (guint32 p,
@@ -725,6 +698,8 @@ shade_argb (guint32 p,
   return MOCKUP_ARGB (a, r, g, b);
 }
 
+/* Draws the artwork's rows of this band into the layer band, between
+ * state->x0 and state->x1; *drawn says whether there was anything to draw. */
 static gboolean
 draw_artwork_band (Render      *render,
                    LayerState  *state,
@@ -744,7 +719,7 @@ draw_artwork_band (Render      *render,
   gboolean linear = render->settings->linear_light;
 
   *drawn = inside;
-  if (render->settings->linear_light)
+  if (linear)
     neutral = mockup_color_srgb_to_linear_table[(int) lrint (layer->shading_neutral * 255.0)];
 
   /* Maps are read for every row, so that their decoders stay in step. */
@@ -854,7 +829,7 @@ draw_artwork_band (Render      *render,
           rgba[1] *= shade * cov;
           rgba[2] *= shade * cov;
           rgba[3] *= cov;
-          out[x0 + i] = pack_pixel (render, rgba);
+          out[x0 + i] = mockup_color_pack_premul (rgba, linear);
         }
     }
 

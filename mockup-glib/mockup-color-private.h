@@ -46,6 +46,10 @@ guint8                 mockup_color_linear_to_srgb8      (float linear);
  * premultiplied 8-bit sRGB channel. */
 guint8                 mockup_color_linear_to_premul8    (float c,
                                                           float a);
+/* A premultiplied float pixel, R, G, B, A in [0, 1], linear light if
+ * @linear else sRGB-encoded, to premultiplied ARGB32. */
+guint32                mockup_color_pack_premul          (const float         rgba[4],
+                                                          gboolean            linear);
 
 /* Returns NULL and no error when the profile is sRGB already. */
 MockupColorTransform  *mockup_color_transform_new        (const void         *icc,

@@ -100,6 +100,33 @@ mockup_color_linear_to_premul8 (float c,
   return (guint8) lrintf (mockup_color_linear_to_srgb8 (straight) * a);
 }
 
+guint32
+mockup_color_pack_premul (const float rgba[4],
+                          gboolean    linear)
+{
+  float a = CLAMP (rgba[3], 0.0f, 1.0f);
+  guint8 a8 = (guint8) lrintf (a * 255.0f);
+  guint8 r, g, b;
+
+  if (a8 == 0)
+    return 0;
+
+  if (linear)
+    {
+      r = mockup_color_linear_to_premul8 (rgba[0], a);
+      g = mockup_color_linear_to_premul8 (rgba[1], a);
+      b = mockup_color_linear_to_premul8 (rgba[2], a);
+    }
+  else
+    {
+      r = (guint8) lrintf (CLAMP (rgba[0], 0.0f, a) * 255.0f);
+      g = (guint8) lrintf (CLAMP (rgba[1], 0.0f, a) * 255.0f);
+      b = (guint8) lrintf (CLAMP (rgba[2], 0.0f, a) * 255.0f);
+    }
+  /* Rounding must never leave a colour brighter than its alpha. */
+  return MOCKUP_ARGB (a8, MIN (r, a8), MIN (g, a8), MIN (b, a8));
+}
+
 static cmsUInt32Number
 lcms_input_format (MockupPixelLayout layout)
 {

@@ -422,6 +422,25 @@ cylinder_init (MockupGeometry    *self,
   set_outline (self, points);
 }
 
+/* The centre of pixel @i of the row at (@x0, @y), displaced by @offsets if
+ * there are any. */
+static inline void
+pixel_centre (int          x0,
+              int          y,
+              int          i,
+              const float *offsets,
+              double      *px,
+              double      *py)
+{
+  *px = x0 + i + 0.5;
+  *py = y + 0.5;
+  if (offsets != NULL)
+    {
+      *px += offsets[2 * i];
+      *py += offsets[2 * i + 1];
+    }
+}
+
 static void
 cylinder_map_row (MockupGeometry     *self,
                   int                 y,
@@ -437,15 +456,9 @@ cylinder_map_row (MockupGeometry     *self,
 
   for (int i = 0; i < n; i++)
     {
-      double px = x0 + i + 0.5, py = y + 0.5;
-      double s, phi, c, dphidx, u, v;
+      double px, py, s, phi, c, dphidx, u, v;
 
-      if (offsets != NULL)
-        {
-          px += offsets[2 * i];
-          py += offsets[2 * i + 1];
-        }
-
+      pixel_centre (x0, y, i, offsets, &px, &py);
       s = (px - self->cx) / self->radius;
       if (fabs (s) > slack)
         {
@@ -536,13 +549,9 @@ mockup_geometry_map_row (MockupGeometry     *self,
     case MOCKUP_SHAPE_MESH:
       for (int i = 0; i < n; i++)
         {
-          double px = x0 + i + 0.5, py = y + 0.5;
+          double px, py;
 
-          if (offsets != NULL)
-            {
-              px += offsets[2 * i];
-              py += offsets[2 * i + 1];
-            }
+          pixel_centre (x0, y, i, offsets, &px, &py);
           valid[i] = mockup_mesh_lookup (self->mesh, px, py, &points[i]);
         }
       break;

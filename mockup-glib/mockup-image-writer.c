@@ -59,7 +59,7 @@ struct _MockupImageWriter
   int rows_written;
 
   Output output;
-  guint32 *scratch;       /* one row, unpremultiplied or flattened */
+  guint32 *scratch;       /* one row, flattened (JPEG) or unpremultiplied (libspng) */
 
   /* JPEG */
   struct jpeg_compress_struct cinfo;
@@ -167,12 +167,9 @@ empty_output_buffer (j_compress_ptr cinfo)
 {
   Destination *dest = (Destination *) cinfo->dest;
 
-  /* all of it was filled */
+  /* all of it was filled: on into new room */
   dest->output->length = dest->output->size;
-  if (!output_reserve (dest->output, OUTPUT_CHUNK))
-    ERREXIT1 (cinfo, JERR_OUT_OF_MEMORY, 0);
-  dest->pub.next_output_byte = dest->output->data + dest->output->length;
-  dest->pub.free_in_buffer = dest->output->size - dest->output->length;
+  init_destination (cinfo);
   return TRUE;
 }
 
@@ -200,6 +197,7 @@ start_jpeg (MockupImageWriter  *self,
 {
   GBytes *icc = mockup_color_get_srgb_profile ();
 
+  self->scratch = g_new (guint32, self->width);
   self->cinfo.err = jpeg_std_error (&self->error.pub);
   self->error.pub.error_exit = jpeg_error_exit;
   /* before jpeg_create_compress (), which can fail too */
@@ -429,6 +427,7 @@ start_png (MockupImageWriter  *self,
   };
   int ret;
 
+  self->scratch = g_new (guint32, self->width);
   self->png = spng_ctx_new (SPNG_CTX_ENCODER);
   spng_set_png_stream (self->png, png_write, &self->output);
   spng_set_ihdr (self->png, &ihdr);
@@ -469,7 +468,6 @@ mockup_image_writer_new (MockupFormat   format,
   for (int c = 0; c < 3; c++)
     self->background[c] = (guint8) CLAMP (background[c] * background[3] * 255.0 +
                                           255.0 * (1.0 - background[3]) + 0.5, 0, 255);
-  self->scratch = g_new (guint32, width);
 
   reserve = estimate_encoded_size (format, width, height, self->quality);
   if (format == MOCKUP_FORMAT_PNG)

@@ -15,19 +15,21 @@
 #include "mockup-color-private.h"
 #include "mockup-resampler-private.h"
 
-/* The taps of one output coordinate along one axis. */
+/* The taps of one output coordinate along one axis, weighted for the path
+ * the resampler takes: float weights, or the same in Q15 summing to
+ * exactly 1 << 15; the other is NULL. */
 typedef struct
 {
   int first;
   int count;
   float *weights;
-  gint32 *fixed;        /* the same in Q15, summing to exactly 1 << 15 */
+  gint32 *fixed;
 } Taps;
 
 typedef struct
 {
   Taps *taps;
-  float *weights;
+  float *weights;       /* all the taps' weights, max_count apart */
   gint32 *fixed;
   int max_count;
 } Axis;
@@ -60,86 +62,137 @@ struct _MockupResampler
   guint32 *pending_copy;  /* copy_only: the one row waiting */
 };
 
+/* Places the taps of each output coordinate: a box of width src / dst
+ * for shrinking, a tent over the two nearest samples for enlarging. */
 static void
 axis_init (Axis *axis,
            int   src,
            int   dst)
 {
   double scale = (double) src / dst;
-  int max_count;
-  float *w;
 
-  /* A box of width @scale covers at most ceil(scale) + 1 source samples;
-   * a tent for enlarging covers two. */
-  max_count = scale > 1.0 ? (int) ceil (scale) + 1 : 2;
   axis->taps = g_new (Taps, dst);
-  axis->weights = w = g_new0 (float, (gsize) dst * max_count);
-  axis->fixed = g_new0 (gint32, (gsize) dst * max_count);
   axis->max_count = 0;
 
   for (int o = 0; o < dst; o++)
     {
       Taps *t = &axis->taps[o];
 
-      t->weights = w + (gsize) o * max_count;
-      t->fixed = axis->fixed + (gsize) o * max_count;
       if (scale > 1.0)
         {
-          double lo = o * scale, hi = (o + 1) * scale;
-          int first = (int) floor (lo);
-          int last = MIN (src - 1, (int) ceil (hi) - 1);
-          double total = 0.0;
+          int first = (int) floor (o * scale);
+          int last = MIN (src - 1, (int) ceil ((o + 1) * scale) - 1);
 
           t->first = first;
           t->count = last - first + 1;
-          for (int i = 0; i < t->count; i++)
-            {
-              double a = MAX (lo, first + i), b = MIN (hi, first + i + 1.0);
-              t->weights[i] = (float) MAX (0.0, b - a);
-              total += t->weights[i];
-            }
-          for (int i = 0; i < t->count; i++)
-            t->weights[i] = (float) (t->weights[i] / total);
         }
       else
         {
           double center = (o + 0.5) * scale - 0.5;
           int first = (int) floor (center);
-          double frac = center - first;
 
           if (first < 0)
             {
-              first = 0;
-              frac = 0.0;
+              t->first = 0;
+              t->count = 1;
             }
-          if (first >= src - 1)
+          else if (first >= src - 1)
             {
-              first = src - 1;
-              frac = 0.0;
+              t->first = src - 1;
+              t->count = 1;
             }
-          t->first = first;
-          t->count = frac > 0.0 ? 2 : 1;
-          t->weights[0] = (float) (1.0 - frac);
-          if (t->count == 2)
-            t->weights[1] = (float) frac;
+          else
+            {
+              t->first = first;
+              t->count = center - first > 0.0 ? 2 : 1;
+            }
         }
-      /* rounded, then the remainder given to the heaviest tap so that a
-       * flat image stays exactly flat */
-      {
-        gint32 sum = 0;
-        int heaviest = 0;
-
-        for (int i = 0; i < t->count; i++)
-          {
-            t->fixed[i] = (gint32) lrintf (t->weights[i] * WEIGHT_ONE);
-            sum += t->fixed[i];
-            if (t->fixed[i] > t->fixed[heaviest])
-              heaviest = i;
-          }
-        t->fixed[heaviest] += WEIGHT_ONE - sum;
-      }
       axis->max_count = MAX (axis->max_count, t->count);
     }
+}
+
+/* The weights of output coordinate @o's taps, summing to 1: the parts of
+ * the box each source sample covers, or the tent's. */
+static void
+tap_weights (const Taps *t,
+             int         o,
+             double      scale,
+             float      *w)
+{
+  if (scale > 1.0)
+    {
+      double lo = o * scale, hi = (o + 1) * scale;
+      double total = 0.0;
+
+      for (int i = 0; i < t->count; i++)
+        {
+          double a = MAX (lo, t->first + i), b = MIN (hi, t->first + i + 1.0);
+          w[i] = (float) MAX (0.0, b - a);
+          total += w[i];
+        }
+      for (int i = 0; i < t->count; i++)
+        w[i] = (float) (w[i] / total);
+    }
+  else if (t->count == 2)
+    {
+      double frac = (o + 0.5) * scale - 0.5 - t->first;
+
+      w[0] = (float) (1.0 - frac);
+      w[1] = (float) frac;
+    }
+  else
+    w[0] = 1.0f;
+}
+
+/* Gives the taps float weights, or only the same in Q15 if @fixed. */
+static void
+axis_weigh (Axis     *axis,
+            int       src,
+            int       dst,
+            gboolean  fixed)
+{
+  double scale = (double) src / dst;
+  gsize stride = (gsize) axis->max_count;
+  float *scratch = NULL;
+
+  if (fixed)
+    {
+      axis->fixed = g_new0 (gint32, (gsize) dst * stride);
+      scratch = g_new (float, stride);
+    }
+  else
+    axis->weights = g_new0 (float, (gsize) dst * stride);
+
+  for (int o = 0; o < dst; o++)
+    {
+      Taps *t = &axis->taps[o];
+      gint32 sum = 0;
+      int heaviest = 0;
+
+      if (!fixed)
+        {
+          t->weights = axis->weights + o * stride;
+          t->fixed = NULL;
+          tap_weights (t, o, scale, t->weights);
+          continue;
+        }
+
+      t->weights = NULL;
+      t->fixed = axis->fixed + o * stride;
+      tap_weights (t, o, scale, scratch);
+      /* rounded, then the remainder given to the heaviest tap so that a
+       * flat image stays exactly flat */
+      for (int i = 0; i < t->count; i++)
+        {
+          t->fixed[i] = (gint32) lrintf (scratch[i] * WEIGHT_ONE);
+          sum += t->fixed[i];
+          if (t->fixed[i] > t->fixed[heaviest])
+            heaviest = i;
+        }
+      t->fixed[heaviest] += WEIGHT_ONE - sum;
+    }
+
+  g_free (scratch);
 }
 
 static void
@@ -158,6 +211,7 @@ mockup_resampler_new (int      src_width,
                       gboolean linear_light)
 {
   MockupResampler *self;
+  gboolean fixed;
 
   g_return_val_if_fail (src_width > 0 && src_height > 0, NULL);
   g_return_val_if_fail (dst_width > 0 && dst_height > 0, NULL);
@@ -181,10 +235,14 @@ mockup_resampler_new (int      src_width,
   axis_init (&self->horizontal, src_width, dst_width);
   axis_init (&self->vertical, src_height, dst_height);
   self->ring_size = self->vertical.max_count + 1;
-  if (linear_light || self->vertical.max_count > MOCKUP_RESAMPLER_MAX_TAPS)
-    self->ring = g_new0 (float, (gsize) self->ring_size * dst_width * 4);
-  else
+  /* the taps are placed: now the one path's weights and ring */
+  fixed = !linear_light && self->vertical.max_count <= MOCKUP_RESAMPLER_MAX_TAPS;
+  axis_weigh (&self->horizontal, src_width, dst_width, fixed);
+  axis_weigh (&self->vertical, src_height, dst_height, fixed);
+  if (fixed)
     self->fixed_ring = g_new0 (guint16, (gsize) self->ring_size * dst_width * 4);
+  else
+    self->ring = g_new0 (float, (gsize) self->ring_size * dst_width * 4);
   return self;
 }
 
@@ -251,33 +309,6 @@ load_pixel (const MockupResampler *self,
       out[2] = MOCKUP_B (p) * (1.0f / 255.0f);
     }
   out[3] = a * (1.0f / 255.0f);
-}
-
-static inline guint32
-store_pixel (const MockupResampler *self,
-             const float            in[4])
-{
-  float a = CLAMP (in[3], 0.0f, 1.0f);
-  guint8 a8 = (guint8) lrintf (a * 255.0f);
-  guint8 r, g, b;
-
-  if (a8 == 0)
-    return 0;
-
-  if (self->linear)
-    {
-      r = mockup_color_linear_to_premul8 (in[0], a);
-      g = mockup_color_linear_to_premul8 (in[1], a);
-      b = mockup_color_linear_to_premul8 (in[2], a);
-    }
-  else
-    {
-      r = (guint8) lrintf (CLAMP (in[0], 0.0f, a) * 255.0f);
-      g = (guint8) lrintf (CLAMP (in[1], 0.0f, a) * 255.0f);
-      b = (guint8) lrintf (CLAMP (in[2], 0.0f, a) * 255.0f);
-    }
-  /* Rounding must never leave a colour brighter than its alpha. */
-  return MOCKUP_ARGB (a8, MIN (r, a8), MIN (g, a8), MIN (b, a8));
 }
 
 /* One output pixel of the horizontal pass: Q15 taps of 8-bit channels,
@@ -489,12 +520,12 @@ mockup_resampler_pull_row (MockupResampler *self,
 
   if (self->fixed_ring != NULL)
     {
+      /* the fixed path is only taken where every count fits */
       const guint16 *rows[MOCKUP_RESAMPLER_MAX_TAPS];
-      int count = MIN (t->count, MOCKUP_RESAMPLER_MAX_TAPS);
 
-      for (int i = 0; i < count; i++)
+      for (int i = 0; i < t->count; i++)
         rows[i] = self->fixed_ring + (gsize) ((t->first + i) % self->ring_size) * self->dst_width * 4;
-      pull_row_fixed (rows, t->fixed, count, row, self->dst_width);
+      pull_row_fixed (rows, t->fixed, t->count, row, self->dst_width);
       self->rows_out++;
       return;
     }
@@ -513,7 +544,7 @@ mockup_resampler_pull_row (MockupResampler *self,
           acc[2] += w * src[2];
           acc[3] += w * src[3];
         }
-      row[x] = store_pixel (self, acc);
+      row[x] = mockup_color_pack_premul (acc, self->linear);
     }
   self->rows_out++;
 }

@@ -26,7 +26,6 @@ typedef struct
 typedef struct
 {
   gatomicrefcount ref_count;
-  gboolean linear;
   int n_levels;
   MockupTextureLevel levels[MOCKUP_TEXTURE_MAX_LEVELS];
 } MockupTexture;
@@ -52,21 +51,18 @@ gsize          mockup_texture_estimate_memory (int                   width,
                                                int                   height,
                                                gboolean              linear);
 
-/* Filters the texture under each output pixel's footprint: anisotropic
- * trilinear sampling along the footprint's long axis, so that shrinking by
- * perspective averages what a pixel covers instead of aliasing. Writes
- * premultiplied RGBA in [0, 1] (linear light for linear textures). */
+/* Filters a linear texture under each output pixel's footprint:
+ * anisotropic trilinear sampling along the footprint's long axis, so that
+ * shrinking by perspective averages what a pixel covers instead of
+ * aliasing. Writes premultiplied linear-light RGBA in [0, 1]. */
 void           mockup_texture_sample          (const MockupTexture      *self,
                                                const MockupCrop         *crop,
                                                const MockupSurfacePoint *point,
                                                float                     rgba[4]);
-/* The same filter on an 8-bit texture in fixed point, two channels to a
- * 32-bit lane: premultiplied ARGB32 straight out, several times faster
- * than the float path and within a level of it. */
-guint32        mockup_texture_sample_argb     (const MockupTexture      *self,
-                                               const MockupCrop         *crop,
-                                               const MockupSurfacePoint *point);
-/* A row of them, where @wanted is non-zero; 0 elsewhere. */
+/* The same filter on an 8-bit (not linear) texture in fixed point, two
+ * channels to a 32-bit lane: premultiplied ARGB32 straight out, several
+ * times faster than the float path and within a level of it. Samples a row
+ * of pixels, where @wanted is non-zero; 0 elsewhere. */
 void           mockup_texture_sample_row_argb (const MockupTexture      *self,
                                                const MockupCrop         *crop,
                                                const MockupSurfacePoint *points,

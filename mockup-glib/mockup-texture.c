@@ -26,7 +26,6 @@ mockup_texture_new (guint32  *argb,
   MockupTexture *self = g_new0 (MockupTexture, 1);
 
   g_atomic_ref_count_init (&self->ref_count);
-  self->linear = linear;
   mockup_color_init ();
 
   self->levels[0].width = width;
@@ -122,8 +121,8 @@ mockup_texture_estimate_memory (int      width,
   return linear ? n * 8 * 4 / 3 + n * 4 : n * 4 * 4 / 3 + 4096;
 }
 
-/* Adds @weight × the bilinear interpolation of @level at (x, y), in
- * texels, to @acc. Clamps to the edge. */
+/* Adds @weight × the bilinear interpolation of the 16-bit linear @level
+ * at (x, y), in texels, to @acc. Clamps to the edge. */
 static inline void
 bilinear (const MockupTextureLevel *level,
           float                     x,
@@ -134,6 +133,7 @@ bilinear (const MockupTextureLevel *level,
   float fx, fy, w00, w10, w01, w11;
   int x0, y0, x1, y1;
   gsize r0, r1;
+  const guint16 *p00, *p10, *p01, *p11;
 
   x -= 0.5f;
   y -= 0.5f;
@@ -155,24 +155,12 @@ bilinear (const MockupTextureLevel *level,
   r0 = (gsize) y0 * level->width;
   r1 = (gsize) y1 * level->width;
 
-  if (level->argb != NULL)
-    {
-      guint32 p00 = level->argb[r0 + x0], p10 = level->argb[r0 + x1];
-      guint32 p01 = level->argb[r1 + x0], p11 = level->argb[r1 + x1];
-
-      acc[0] += w00 * MOCKUP_R (p00) + w10 * MOCKUP_R (p10) + w01 * MOCKUP_R (p01) + w11 * MOCKUP_R (p11);
-      acc[1] += w00 * MOCKUP_G (p00) + w10 * MOCKUP_G (p10) + w01 * MOCKUP_G (p01) + w11 * MOCKUP_G (p11);
-      acc[2] += w00 * MOCKUP_B (p00) + w10 * MOCKUP_B (p10) + w01 * MOCKUP_B (p01) + w11 * MOCKUP_B (p11);
-      acc[3] += w00 * MOCKUP_A (p00) + w10 * MOCKUP_A (p10) + w01 * MOCKUP_A (p01) + w11 * MOCKUP_A (p11);
-    }
-  else
-    {
-      const guint16 *p00 = level->rgba + 4 * (r0 + x0), *p10 = level->rgba + 4 * (r0 + x1);
-      const guint16 *p01 = level->rgba + 4 * (r1 + x0), *p11 = level->rgba + 4 * (r1 + x1);
-
-      for (int c = 0; c < 4; c++)
-        acc[c] += w00 * p00[c] + w10 * p10[c] + w01 * p01[c] + w11 * p11[c];
-    }
+  p00 = level->rgba + 4 * (r0 + x0);
+  p10 = level->rgba + 4 * (r0 + x1);
+  p01 = level->rgba + 4 * (r1 + x0);
+  p11 = level->rgba + 4 * (r1 + x1);
+  for (int c = 0; c < 4; c++)
+    acc[c] += w00 * p00[c] + w10 * p10[c] + w01 * p01[c] + w11 * p11[c];
 }
 
 /* Trilinear: blends the two levels around @lod. (s, t) are normalised. */
@@ -330,7 +318,7 @@ mockup_texture_sample (const MockupTexture      *self,
                        float                     rgba[4])
 {
   const MockupTextureLevel *base = &self->levels[0];
-  float scale = self->linear ? 1.0f / 65535.0f : 1.0f / 255.0f;
+  float scale = 1.0f / 65535.0f;   /* the 16-bit levels of a linear texture */
   float acc[4] = { 0, 0, 0, 0 };
   FootprintSetup setup;
   Footprint f;
@@ -490,19 +478,6 @@ sample_footprint (const MockupTexture *self,
   g = ((guint) (sum >> 16 & 0xffff) + half) / (guint) f.n;
   b = ((guint) (sum & 0xffff) + half) / (guint) f.n;
   return (a << 24) | (r << 16) | (g << 8) | b;
-}
-
-guint32
-mockup_texture_sample_argb (const MockupTexture      *self,
-                            const MockupCrop         *crop,
-                            const MockupSurfacePoint *point)
-{
-  FootprintSetup setup;
-  Footprint f;
-
-  footprint_setup (self, crop, &setup);
-  footprint (&setup, point, &f);
-  return sample_footprint (self, &f);
 }
 
 /* The footprint's shape (level of detail, taps) changes by far less than a
