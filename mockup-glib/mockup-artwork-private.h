@@ -25,5 +25,12 @@ gsize          _mockup_artwork_estimate_memory (MockupArtwork  *self,
                                                 int             width,
                                                 int             height,
                                                 gboolean        linear);
+/* For a message that a render needs more than the memory limit: when
+ * decoding @self, at a cost of @cost bytes, is most of the @needed, says
+ * so, "; decoding the artwork FILE takes N MiB of it" (a header can
+ * announce any size); else "". */
+char          *_mockup_artwork_explain_memory  (MockupArtwork  *self,
+                                                guint64         cost,
+                                                guint64         needed);
 
 G_END_DECLS

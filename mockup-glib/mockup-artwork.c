@@ -270,6 +270,17 @@ mockup_artwork_get_path (MockupArtwork *self)
   return self->source.path;
 }
 
+char *
+_mockup_artwork_explain_memory (MockupArtwork *self,
+                                guint64        cost,
+                                guint64        needed)
+{
+  if (self == NULL || cost <= needed / 2)
+    return g_strdup ("");
+  return g_strdup_printf ("; decoding the artwork %s takes %" G_GUINT64_FORMAT " MiB of it",
+                          self->source.display_name, (cost + (1 << 20) - 1) >> 20);
+}
+
 static void
 clamp_size (MockupArtwork *self,
             int           *width,

@@ -54,6 +54,13 @@ gboolean      mockup_band_renderer_add_needs         (const MockupRenderSettings
 /* The most memory a render of @template holds, the artwork textures aside. */
 gsize         mockup_band_renderer_estimate_memory   (const MockupRenderSettings  *settings,
                                                       MockupTemplate              *template);
+/* For a message that a render needs more than the memory limit: when
+ * decoding one of @template's images is most of the @needed bytes, says
+ * which, "; decoding layers[0].source (photo.jpg) takes N MiB of it";
+ * else "". */
+char         *mockup_band_renderer_explain_memory    (const MockupRenderSettings  *settings,
+                                                      MockupTemplate              *template,
+                                                      guint64                      needed);
 
 /* A template's images (its photos, masks and maps) decoded ahead of its
  * render, at the render's size: what a batch does while its artwork is

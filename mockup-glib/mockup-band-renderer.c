@@ -302,6 +302,43 @@ mockup_band_renderer_estimate_memory (const MockupRenderSettings *settings,
   return total;
 }
 
+char *
+mockup_band_renderer_explain_memory (const MockupRenderSettings *settings,
+                                     MockupTemplate             *template,
+                                     guint64                     needed)
+{
+  const MockupImageRef *costliest = NULL;
+  gsize most = 0;
+  int width, height;
+
+  mockup_band_renderer_get_size (settings, template, &width, &height);
+  for (guint i = 0; i < _mockup_template_get_n_layers (template); i++)
+    {
+      const MockupLayer *layer = _mockup_template_get_layer (template, i);
+      const MockupImageRef *refs[] = { layer->source, layer->mask, layer->shading, layer->displacement };
+
+      for (guint r = 0; r < G_N_ELEMENTS (refs); r++)
+        {
+          gsize size;
+
+          if (refs[r] == NULL)
+            continue;
+          size = mockup_image_reader_estimate_memory (&refs[r]->info, width, height);
+          if (size > most)
+            {
+              most = size;
+              costliest = refs[r];
+            }
+        }
+    }
+
+  if (costliest == NULL || most <= needed / 2)
+    return g_strdup ("");
+  return g_strdup_printf ("; decoding %s (%s) takes %" G_GSIZE_FORMAT " MiB of it",
+                          costliest->member, costliest->source.display_name,
+                          (most + (1 << 20) - 1) >> 20);
+}
+
 /* The images a layer can have, in the order a preload keeps them. */
 enum {
   LAYER_SOURCE,

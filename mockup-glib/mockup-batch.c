@@ -936,9 +936,12 @@ _mockup_batch_prepare (MockupBatch   *self,
                        GError       **error)
 {
   BatchCore *core = self->core;
-  guint64 textures = 0, largest = 0;
+  guint64 textures = 0, readers = 0, largest = 0;
   guint64 limit = mockup_memory_budget_get_limit (core->budget);
   gboolean decoding = FALSE;
+  MockupArtwork *costliest = NULL;
+  guint64 costliest_reader = 0;
+  GError *local_error = NULL;
 
   core->templates = g_ptr_array_new_full (core->n_items, clear_object);
   g_ptr_array_set_size (core->templates, core->n_items);
@@ -1008,40 +1011,70 @@ _mockup_batch_prepare (MockupBatch   *self,
   for (guint i = 0; i < core->needs->len; i++)
     {
       const MockupArtworkNeed *need = &g_array_index (core->needs, MockupArtworkNeed, i);
-      gsize decoding_cost;
+      gsize texture, decoding_cost, reader;
 
-      textures += mockup_texture_estimate_memory (need->width, need->height,
-                                                  core->settings.linear_light);
-      /* decoding needs the reader beside the texture, for a while */
+      texture = mockup_texture_estimate_memory (need->width, need->height,
+                                                core->settings.linear_light);
+      textures += texture;
+      /* decoding needs the reader beside the texture, until the artworks
+       * are decoded: a few rows for most files, but the whole image for
+       * some (an interlaced PNG, a progressive JPEG's coefficients), which
+       * a header of a few bytes can make as large as it likes */
       decoding_cost = _mockup_artwork_estimate_memory (need->artwork, need->width, need->height,
                                                        core->settings.linear_light);
-      textures += decoding_cost / 8;
+      reader = decoding_cost > texture ? decoding_cost - texture : 0;
+      readers += reader;
+      if (reader > costliest_reader)
+        {
+          costliest_reader = reader;
+          costliest = need->artwork;
+        }
       decoding |= decoding_cost != 0;
     }
 
   /* A template too large for the budget on its own fails alone. */
   for (guint i = 0; i < core->n_items; i++)
     {
+      guint64 needed = textures + readers + core->estimates[i];
+
       if (core->templates->pdata[i] == NULL)
         continue;
-      if (limit != 0 && textures + core->estimates[i] > limit)
+      if (limit != 0 && needed > limit)
         {
+          g_autofree char *why = _mockup_renderer_explain_memory (&core->settings,
+                                                                  core->templates->pdata[i],
+                                                                  costliest, costliest_reader,
+                                                                  needed);
+
           g_set_error ((GError **) &core->errors->pdata[i], MOCKUP_ERROR, MOCKUP_ERROR_TOO_LARGE,
                        "%s: the render needs %" G_GUINT64_FORMAT " MiB, more than the renderer's "
-                       "memory-limit of %" G_GUINT64_FORMAT " MiB",
+                       "memory-limit of %" G_GUINT64_FORMAT " MiB%s",
                        _mockup_template_get_label (core->templates->pdata[i]),
-                       (textures + core->estimates[i]) >> 20, limit >> 20);
+                       needed >> 20, limit >> 20, why);
           g_clear_object ((MockupTemplate **) &core->templates->pdata[i]);
           continue;
         }
       largest = MAX (largest, core->estimates[i]);
     }
 
-  /* Admission: wait until the artworks and one render fit; from then on
-   * the batch always makes progress. */
-  core->base_reservation = textures + largest;
-  if (!mockup_memory_budget_acquire (core->budget, core->base_reservation, cancellable, error))
-    return FALSE;
+  /* Admission: wait until the artworks, their decoding and one render
+   * fit; from then on the batch always makes progress. */
+  core->base_reservation = textures + readers + largest;
+  if (!mockup_memory_budget_acquire (core->budget, core->base_reservation, cancellable, &local_error))
+    {
+      if (g_error_matches (local_error, MOCKUP_ERROR, MOCKUP_ERROR_TOO_LARGE))
+        {
+          g_autofree char *why = _mockup_renderer_explain_memory (&core->settings, NULL,
+                                                                  costliest, costliest_reader,
+                                                                  core->base_reservation);
+          char *message = g_strconcat (local_error->message, why, NULL);
+
+          g_free (local_error->message);
+          local_error->message = message;
+        }
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
   core->base_held = TRUE;
 
   /* The artworks decode here, mostly on one core: the workers meanwhile
@@ -1075,8 +1108,14 @@ _mockup_batch_prepare (MockupBatch   *self,
       g_ptr_array_add (core->textures, texture);
     }
 
+  /* the readers are done with */
   g_mutex_lock (&core->lock);
   core->preloading = FALSE;
+  if (core->base_held && readers > 0)
+    {
+      core->base_reservation -= readers;
+      mockup_memory_budget_release (core->budget, readers);
+    }
   g_mutex_unlock (&core->lock);
   return TRUE;
 }

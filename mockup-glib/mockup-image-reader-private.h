@@ -40,6 +40,8 @@ typedef struct
   int orientation;      /* EXIF 1 to 8 */
   gboolean has_alpha;
   gboolean progressive; /* interlaced PNG: decoded whole */
+  gsize codec_memory;   /* what the codec holds whatever the size decoded
+                         * at: a multi-scan JPEG's coefficients */
 } MockupImageInfo;
 
 typedef struct _MockupImageReader MockupImageReader;

@@ -175,6 +175,31 @@ set_invalid (GError     **error,
                "%s: not a readable JPEG image: %s", name, message);
 }
 
+/* A progressive file, or one whose components come in scans of their
+ * own, is decoded through a buffer of every DCT coefficient of the whole
+ * image, whatever the scale: two bytes a sample at full size, allocated
+ * when decompression starts. A few kilobytes can declare 16384 × 16384
+ * pixels of it, so this is counted before anything is allocated. */
+static gsize
+coefficient_memory (j_decompress_ptr cinfo)
+{
+  gsize total = 0;
+
+  if (!cinfo->progressive_mode && cinfo->comps_in_scan >= cinfo->num_components)
+    return 0;
+
+  for (int c = 0; c < cinfo->num_components; c++)
+    {
+      const jpeg_component_info *comp = &cinfo->comp_info[c];
+      gsize h = MAX (comp->h_samp_factor, 1), v = MAX (comp->v_samp_factor, 1);
+      gsize width = ((gsize) comp->width_in_blocks + h - 1) / h * h;
+      gsize height = ((gsize) comp->height_in_blocks + v - 1) / v * v;
+
+      total += width * height * DCTSIZE2 * sizeof (JCOEF);
+    }
+  return total;
+}
+
 gboolean
 mockup_jpeg_probe (const MockupImageSource  *image,
                    MockupImageInfo          *info,
@@ -211,6 +236,7 @@ mockup_jpeg_probe (const MockupImageSource  *image,
   info->stored_height = (int) cinfo.image_height;
   info->orientation = read_orientation (&cinfo);
   info->has_alpha = FALSE;
+  info->codec_memory = coefficient_memory (&cinfo);
   ok = TRUE;
 
 out:
@@ -247,10 +273,10 @@ mockup_jpeg_estimate_memory (const MockupImageInfo *info,
   gsize width = ((gsize) info->stored_width * num + 7) / 8;
 
   /* libjpeg keeps two MCU rows of up to 16 lines of each component plus
-   * the coefficient buffers of a progressive file (whole image, as shorts:
-   * the worst case, so assume it), and our scanline buffer. */
+   * the coefficients of a multi-scan file (whole image, as shorts), and
+   * our scanline buffer. */
   return sizeof (JpegDecoder) + (gsize) info->stored_width * 3 * 16 * 2 +
-         (gsize) width * 4 * 2 + 256 * 1024;
+         info->codec_memory + (gsize) width * 4 * 2 + 256 * 1024;
 }
 
 static gboolean

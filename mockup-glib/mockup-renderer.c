@@ -484,6 +484,21 @@ _mockup_renderer_get_budget (MockupRenderer *self)
   return self->budget;
 }
 
+char *
+_mockup_renderer_explain_memory (const MockupRenderSettings *settings,
+                                 MockupTemplate             *template,
+                                 MockupArtwork              *artwork,
+                                 guint64                     artwork_cost,
+                                 guint64                     needed)
+{
+  char *why = _mockup_artwork_explain_memory (artwork, artwork_cost, needed);
+
+  if (why[0] != '\0' || template == NULL)
+    return why;
+  g_free (why);
+  return mockup_band_renderer_explain_memory (settings, template, needed);
+}
+
 /**
  * mockup_renderer_render:
  * @self: a renderer
@@ -512,7 +527,10 @@ mockup_renderer_render (MockupRenderer  *self,
   g_autoptr(GArray) needs = g_array_new (FALSE, FALSE, sizeof (MockupArtworkNeed));
   MockupResult *result;
   guint64 reservation;
+  gsize artwork_cost = 0;
+  MockupArtwork *costliest = NULL;
   gint64 requested, started;
+  GError *local_error = NULL;
 
   g_return_val_if_fail (MOCKUP_IS_RENDERER (self), NULL);
   g_return_val_if_fail (MOCKUP_IS_ARTWORK (artwork), NULL);
@@ -531,14 +549,30 @@ mockup_renderer_render (MockupRenderer  *self,
     {
       const MockupArtworkNeed *need = &g_array_index (needs, MockupArtworkNeed, i);
 
-      reservation += _mockup_artwork_estimate_memory (need->artwork, need->width, need->height,
-                                                      settings.linear_light);
+      gsize cost = _mockup_artwork_estimate_memory (need->artwork, need->width, need->height,
+                                                    settings.linear_light);
+
+      reservation += cost;
+      if (cost > artwork_cost)
+        {
+          artwork_cost = cost;
+          costliest = need->artwork;
+        }
     }
 
-  if (!mockup_memory_budget_acquire (self->budget, reservation, cancellable, error))
+  if (!mockup_memory_budget_acquire (self->budget, reservation, cancellable, &local_error))
     {
-      if (g_error_matches (*error, MOCKUP_ERROR, MOCKUP_ERROR_TOO_LARGE))
-        g_prefix_error (error, "%s: ", mockup_template_get_id (template));
+      if (g_error_matches (local_error, MOCKUP_ERROR, MOCKUP_ERROR_TOO_LARGE))
+        {
+          g_autofree char *why = _mockup_renderer_explain_memory (&settings, template, costliest,
+                                                                  artwork_cost, reservation);
+          char *message = g_strdup_printf ("%s: %s%s", mockup_template_get_id (template),
+                                           local_error->message, why);
+
+          g_free (local_error->message);
+          local_error->message = message;
+        }
+      g_propagate_error (error, local_error);
       return NULL;
     }
 

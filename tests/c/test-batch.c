@@ -425,6 +425,75 @@ test_batch_empty (void)
   g_assert_true (mockup_batch_is_finished (batch));
 }
 
+/* An image that can only be decoded whole, its header announcing a size
+ * far over the memory limit: an artwork fails the batch, naming its file,
+ * before anything is allocated; a template's photo fails that template
+ * alone, naming its member and file. */
+static void
+test_batch_decoding_over_memory_limit (void)
+{
+  g_autofree char *root = g_build_filename (dir, "bombs", NULL);
+  g_autofree char *jpeg = NULL;
+  g_autoptr(GListModel) templates = make_templates (root, 2, 0);
+  g_autoptr(GListStore) mixed = g_list_store_new (MOCKUP_TYPE_TEMPLATE);
+  g_autoptr(MockupTemplate) photo_bomb = NULL;
+  g_autoptr(MockupTemplate) plain = NULL;
+  g_autoptr(MockupRenderer) renderer = mockup_renderer_new ();
+  g_autoptr(MockupBatch) batch = NULL;
+  g_autoptr(GError) error = NULL;
+  MockupResult *result;
+  guint index = 0;
+
+  jpeg = test_write_jpeg_bomb (root, "progressive.jpg");
+  {
+    g_autoptr(MockupArtwork) artwork = mockup_artwork_new_from_file (jpeg, &error);
+
+    g_assert_no_error (error);
+    batch = mockup_renderer_render_batch (renderer, artwork, templates, NULL, NULL, &error);
+    g_assert_null (batch);
+    g_assert_error (error, MOCKUP_ERROR, MOCKUP_ERROR_TOO_LARGE);
+    g_assert_nonnull (strstr (error->message, "memory-limit"));
+    g_assert_nonnull (strstr (error->message, "progressive.jpg"));
+    g_clear_error (&error);
+    g_assert_cmpuint (mockup_renderer_get_memory_in_use (renderer), ==, 0);
+  }
+
+  photo_bomb = test_template (root,
+    "{\"format\": 1, \"size\": [200, 200], \"layers\": ["
+    "{\"type\": \"image\", \"source\": \"progressive.jpg\"},"
+    "{\"type\": \"artwork\", \"quad\": [[50, 50], [150, 50], [150, 150], [50, 150]]}]}");
+  plain = test_template (root,
+    "{\"format\": 1, \"size\": [200, 200], \"layers\": ["
+    "{\"type\": \"artwork\", \"quad\": [[50, 50], [150, 50], [150, 150], [50, 150]]}]}");
+  g_list_store_append (mixed, photo_bomb);
+  g_list_store_append (mixed, plain);
+  {
+    g_autoptr(MockupArtwork) artwork = mockup_artwork_new_from_file (artwork_path, NULL);
+
+    batch = mockup_renderer_render_batch (renderer, artwork, G_LIST_MODEL (mixed), NULL, NULL, &error);
+    g_assert_no_error (error);
+  }
+  while ((result = mockup_batch_next (batch, NULL, &error)) != NULL)
+    {
+      const GError *result_error = mockup_result_get_error (result);
+
+      if (index == 0)
+        {
+          g_assert_error ((GError *) result_error, MOCKUP_ERROR, MOCKUP_ERROR_TOO_LARGE);
+          g_assert_nonnull (strstr (result_error->message, "layers[0].source"));
+          g_assert_nonnull (strstr (result_error->message, "progressive.jpg"));
+        }
+      else
+        g_assert_null (result_error);
+      index++;
+      g_object_unref (result);
+    }
+  g_assert_no_error (error);
+  g_assert_cmpuint (index, ==, 2);
+  g_clear_object (&batch);
+  g_assert_cmpuint (mockup_renderer_get_memory_in_use (renderer), ==, 0);
+}
+
 typedef struct
 {
   MockupRenderer *renderer;
@@ -512,6 +581,7 @@ main (int    argc,
   g_test_add_func ("/batch/empty", test_batch_empty);
   g_test_add_func ("/batch/shared-cancellable", test_batch_shared_cancellable);
   g_test_add_func ("/batch/many-users", test_batch_many_users);
+  g_test_add_func ("/batch/decoding-over-memory-limit", test_batch_decoding_over_memory_limit);
 
   return g_test_run ();
 }

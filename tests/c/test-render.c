@@ -547,6 +547,60 @@ test_render_memory_limit (void)
   g_assert_nonnull (strstr (error->message, "memory-limit"));
 }
 
+/* A header of a few bytes can announce an image that is decoded whole
+ * (a progressive JPEG's coefficients, an interlaced PNG): what that takes
+ * counts against the memory limit before anything is allocated, and the
+ * error names the file. */
+static void
+test_render_decoding_over_memory_limit (void)
+{
+  g_autofree char *folder = g_build_filename (dir, "bombs", NULL);
+  g_autofree char *jpeg = NULL;
+  g_autofree char *png = NULL;
+  g_autoptr(MockupTemplate) template = square_template ("stretch", "center");
+  g_autoptr(MockupTemplate) photo_template = NULL;
+  g_autoptr(MockupArtwork) halves = mockup_artwork_new_from_file (halves_path, NULL);
+  g_autoptr(MockupRenderer) renderer = mockup_renderer_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_mkdir (folder, 0755);
+  jpeg = test_write_jpeg_bomb (folder, "progressive.jpg");
+  png = test_write_png_bomb (folder, "interlaced.png");
+
+  for (guint i = 0; i < 2; i++)
+    {
+      const char *path = i == 0 ? jpeg : png;
+      g_autofree char *name = g_path_get_basename (path);
+      g_autoptr(MockupArtwork) artwork = mockup_artwork_new_from_file (path, &error);
+      g_autoptr(MockupResult) result = NULL;
+
+      g_assert_no_error (error);
+      g_assert_cmpint (mockup_artwork_get_width (artwork), ==, 16384);
+
+      result = mockup_renderer_render (renderer, artwork, template, NULL, &error);
+      g_assert_null (result);
+      g_assert_error (error, MOCKUP_ERROR, MOCKUP_ERROR_TOO_LARGE);
+      g_assert_nonnull (strstr (error->message, "memory-limit"));
+      g_assert_nonnull (strstr (error->message, name));
+      g_clear_error (&error);
+
+      /* and without a place for the error */
+      g_assert_null (mockup_renderer_render (renderer, artwork, template, NULL, NULL));
+      g_assert_cmpuint (mockup_renderer_get_memory_in_use (renderer), ==, 0);
+    }
+
+  /* the same as a template's photo */
+  photo_template = test_template (folder,
+    "{\"format\": 1, \"size\": [200, 200], \"layers\": ["
+    "{\"type\": \"image\", \"source\": \"progressive.jpg\"},"
+    "{\"type\": \"artwork\", \"quad\": [[50, 50], [150, 50], [150, 150], [50, 150]]}]}");
+  g_assert_null (mockup_renderer_render (renderer, halves, photo_template, NULL, &error));
+  g_assert_error (error, MOCKUP_ERROR, MOCKUP_ERROR_TOO_LARGE);
+  g_assert_nonnull (strstr (error->message, "layers[0].source"));
+  g_assert_nonnull (strstr (error->message, "progressive.jpg"));
+  g_assert_cmpuint (mockup_renderer_get_memory_in_use (renderer), ==, 0);
+}
+
 static void
 render_done (GObject      *source,
              GAsyncResult *res,
@@ -639,6 +693,7 @@ main (int    argc,
   g_test_add_func ("/render/one-artwork-all-slots", test_render_missing_slot_is_filled);
   g_test_add_func ("/render/cancelled", test_render_cancelled);
   g_test_add_func ("/render/memory-limit", test_render_memory_limit);
+  g_test_add_func ("/render/decoding-over-memory-limit", test_render_decoding_over_memory_limit);
   g_test_add_func ("/render/async", test_render_async);
   g_test_add_func ("/renderer/properties", test_renderer_properties);
 

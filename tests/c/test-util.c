@@ -96,6 +96,54 @@ test_write_jpeg (const char *dir,
 }
 
 char *
+test_write_jpeg_bomb (const char *dir,
+                      const char *name)
+{
+  static const guint8 sof2[] = {
+    /* progressive, 8 bits, 16384 × 16384, three components at full size */
+    0xff, 0xc2, 0, 17, 8, 0x40, 0x00, 0x40, 0x00, 3, 1, 0x11, 0, 2, 0x11, 0, 3, 0x11, 0,
+    /* a DC scan of all three, a few bytes of it, the end */
+    0xff, 0xda, 0, 12, 3, 1, 0x00, 2, 0x00, 3, 0x00, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xd9,
+  };
+  char *path = g_build_filename (dir, name, NULL);
+  GByteArray *data = g_byte_array_new ();
+  g_autoptr(GError) error = NULL;
+
+  /* start of image, one quantization table of ones */
+  g_byte_array_append (data, (const guint8 *) "\xff\xd8\xff\xdb\x00\x43\x00", 7);
+  for (int i = 0; i < 64; i++)
+    g_byte_array_append (data, (const guint8 *) "\x01", 1);
+  g_byte_array_append (data, sof2, sizeof sof2);
+  g_file_set_contents (path, (const char *) data->data, data->len, &error);
+  g_assert_no_error (error);
+  g_byte_array_unref (data);
+  return path;
+}
+
+char *
+test_write_png_bomb (const char *dir,
+                     const char *name)
+{
+  static const guint8 png[] = {
+    0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n',
+    /* 16384 × 16384, 8-bit RGBA, Adam7 */
+    0, 0, 0, 13, 'I', 'H', 'D', 'R', 0, 0, 0x40, 0, 0, 0, 0x40, 0, 8, 6, 0, 0, 1,
+    0xde, 0xcf, 0x20, 0x12,
+    /* an empty zlib stream, and the end */
+    0, 0, 0, 8, 'I', 'D', 'A', 'T', 0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01,
+    0x48, 0x06, 0x89, 0xd2,
+    0, 0, 0, 0, 'I', 'E', 'N', 'D', 0xae, 0x42, 0x60, 0x82,
+  };
+  char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, (const char *) png, sizeof png, &error);
+  g_assert_no_error (error);
+  return path;
+}
+
+char *
 test_write_file (const char *dir,
                  const char *name,
                  const char *contents)

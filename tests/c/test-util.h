@@ -44,6 +44,15 @@ char       *test_write_photo        (const char  *dir,
                                      int          height,
                                      guint        seed);
 
+/* Image bombs: a hundred bytes whose header announces 16384 × 16384
+ * pixels that can only be decoded whole. A progressive JPEG, whose DCT
+ * coefficients take 1.5 GiB at any scale: */
+char       *test_write_jpeg_bomb    (const char  *dir,
+                                     const char  *name);
+/* and an interlaced PNG, whose pixels take 1 GiB. */
+char       *test_write_png_bomb     (const char  *dir,
+                                     const char  *name);
+
 /* What test_make_templates () writes. */
 typedef struct
 {
