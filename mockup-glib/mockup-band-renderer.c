@@ -262,6 +262,27 @@ mockup_band_renderer_add_needs (const MockupRenderSettings  *settings,
   return TRUE;
 }
 
+/* The images a layer can have, in the order a preload keeps them. */
+enum {
+  LAYER_SOURCE,
+  LAYER_MASK,
+  LAYER_SHADING,
+  LAYER_DISPLACEMENT,
+  N_LAYER_IMAGES
+};
+
+/* The images of @layer, NULL where it has none; shading and displacement
+ * maps exist only on artwork layers. */
+static void
+layer_images (const MockupLayer     *layer,
+              const MockupImageRef  *refs[N_LAYER_IMAGES])
+{
+  refs[LAYER_SOURCE] = layer->source;
+  refs[LAYER_MASK] = layer->mask;
+  refs[LAYER_SHADING] = layer->shading;
+  refs[LAYER_DISPLACEMENT] = layer->displacement;
+}
+
 gsize
 mockup_band_renderer_estimate_memory (const MockupRenderSettings *settings,
                                       MockupTemplate             *template)
@@ -280,9 +301,10 @@ mockup_band_renderer_estimate_memory (const MockupRenderSettings *settings,
   for (guint i = 0; i < _mockup_template_get_n_layers (template); i++)
     {
       const MockupLayer *layer = _mockup_template_get_layer (template, i);
-      const MockupImageRef *refs[] = { layer->source, layer->mask, layer->shading, layer->displacement };
+      const MockupImageRef *refs[N_LAYER_IMAGES];
 
-      for (guint r = 0; r < G_N_ELEMENTS (refs); r++)
+      layer_images (layer, refs);
+      for (guint r = 0; r < N_LAYER_IMAGES; r++)
         if (refs[r] != NULL)
           total += mockup_image_reader_estimate_memory (&refs[r]->info, width, height);
 
@@ -314,10 +336,10 @@ mockup_band_renderer_explain_memory (const MockupRenderSettings *settings,
   mockup_band_renderer_get_size (settings, template, &width, &height);
   for (guint i = 0; i < _mockup_template_get_n_layers (template); i++)
     {
-      const MockupLayer *layer = _mockup_template_get_layer (template, i);
-      const MockupImageRef *refs[] = { layer->source, layer->mask, layer->shading, layer->displacement };
+      const MockupImageRef *refs[N_LAYER_IMAGES];
 
-      for (guint r = 0; r < G_N_ELEMENTS (refs); r++)
+      layer_images (_mockup_template_get_layer (template, i), refs);
+      for (guint r = 0; r < N_LAYER_IMAGES; r++)
         {
           gsize size;
 
@@ -339,30 +361,11 @@ mockup_band_renderer_explain_memory (const MockupRenderSettings *settings,
                           (most + (1 << 20) - 1) >> 20);
 }
 
-/* The images a layer can have, in the order a preload keeps them. */
-enum {
-  LAYER_SOURCE,
-  LAYER_MASK,
-  LAYER_SHADING,
-  LAYER_DISPLACEMENT,
-  N_LAYER_IMAGES
-};
-
 struct _MockupPreload
 {
   guint n_layers;
   MockupImageReader **readers;    /* n_layers × N_LAYER_IMAGES, or NULL */
 };
-
-static void
-layer_images (const MockupLayer     *layer,
-              const MockupImageRef  *refs[N_LAYER_IMAGES])
-{
-  refs[LAYER_SOURCE] = layer->source;
-  refs[LAYER_MASK] = layer->mask;
-  refs[LAYER_SHADING] = layer->kind == MOCKUP_LAYER_ARTWORK ? layer->shading : NULL;
-  refs[LAYER_DISPLACEMENT] = layer->kind == MOCKUP_LAYER_ARTWORK ? layer->displacement : NULL;
-}
 
 static MockupImageReader *
 new_reader (const MockupRenderSettings  *settings,

@@ -909,12 +909,12 @@ _mockup_batch_new (MockupRenderer *renderer,
   return self;
 }
 
-static gboolean wait_for_preloads;
+static gint wait_for_preloads;   /* atomic: set by a test, read by a preparing thread */
 
 void
 _mockup_batch_set_wait_for_preloads (gboolean wait)
 {
-  wait_for_preloads = wait;
+  g_atomic_int_set (&wait_for_preloads, wait);
 }
 
 /* Tests: until the workers have decoded ahead all they can. */
@@ -1085,7 +1085,7 @@ _mockup_batch_prepare (MockupBatch   *self,
       core->preloading = TRUE;
       g_mutex_unlock (&core->lock);
       mockup_worker_pool_add_source (core->pool, &core->source);
-      if (wait_for_preloads)
+      if (g_atomic_int_get (&wait_for_preloads))
         wait_for_preloads_to_finish (core);
     }
 

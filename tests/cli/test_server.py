@@ -34,6 +34,33 @@ def jobs(*objects):
     return "".join((o if isinstance(o, str) else json.dumps(o)) + "\n" for o in objects)
 
 
+class Server:
+    """A mockup-render --server kept running across jobs, as a web service
+    would, its answers read as they come: stdin stays open."""
+
+    def __init__(self, run, job):
+        self.job = job
+        self.process = run.popen("--server", "-q", stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                 text=True)
+        self.lines = queue.Queue()
+        threading.Thread(target=lambda: [self.lines.put(line) for line in self.process.stdout],
+                         daemon=True).start()
+
+    def ask(self, job_id):
+        """Sends the job under @job_id; returns its lines, closing line last."""
+        self.process.stdin.write(json.dumps({**self.job, "id": job_id}) + "\n")
+        self.process.stdin.flush()
+        answer = []
+        while not answer or not closing(answer[-1]):
+            # every line is flushed as it is written
+            answer.append(json.loads(self.lines.get(timeout=60)))
+        return answer
+
+    def close(self):
+        self.process.stdin.close()
+        assert self.process.wait(timeout=60) == 0
+
+
 def test_several_jobs_and_bad_lines(run, artwork, templates, tmp_path):
     red = write_artwork(tmp_path / "red.png", RED)
     out1, out2 = tmp_path / "out1", tmp_path / "out2"
@@ -167,19 +194,8 @@ def test_templates_are_cached(run, artwork, templates, tmp_path):
     job = {"artwork": str(artwork), "templates": [str(templates)], "output_dir": str(tmp_path / "o"),
            "max_size": 100}
     manifest = templates / "a" / "template.json"
-    process = run.popen("--server", "-q", stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    lines = queue.Queue()
-    reader = threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True)
-    reader.start()
-
-    def ask(job_id):
-        process.stdin.write(json.dumps({**job, "id": job_id}) + "\n")
-        process.stdin.flush()
-        answer = []
-        while not answer or not closing(answer[-1]):
-            # every line is flushed as it is written: stdin stays open
-            answer.append(json.loads(lines.get(timeout=60)))
-        return answer
+    server = Server(run, job)
+    ask = server.ask
 
     first = ask("first")
     assert first[-1]["cached"] == 0
@@ -197,8 +213,7 @@ def test_templates_are_cached(run, artwork, templates, tmp_path):
     assert third[-1]["cached"] == 2
     assert third[0]["name"] == "Renamed poster"
 
-    process.stdin.close()
-    assert process.wait(timeout=60) == 0
+    server.close()
 
 
 def test_cache_notices_changed_images(run, artwork, tmp_path):
@@ -209,17 +224,10 @@ def test_cache_notices_changed_images(run, artwork, tmp_path):
     photo = folder / "photo.jpg"
     job = {"artwork": str(artwork), "templates": [str(manifest)], "output_dir": str(tmp_path / "o"),
            "format": "png"}
-    process = run.popen("--server", "-q", stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    lines = queue.Queue()
-    reader = threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True)
-    reader.start()
+    server = Server(run, job)
 
     def ask(job_id):
-        process.stdin.write(json.dumps({**job, "id": job_id}) + "\n")
-        process.stdin.flush()
-        answer = []
-        while not answer or not closing(answer[-1]):
-            answer.append(json.loads(lines.get(timeout=60)))
+        answer = server.ask(job_id)
         assert answer[-1].get("rendered") == 1, answer
         return answer
 
@@ -254,8 +262,7 @@ def test_cache_notices_changed_images(run, artwork, tmp_path):
 
     assert manifest.stat().st_mtime_ns == manifest_stamp.st_mtime_ns
     assert manifest.stat().st_ino == manifest_stamp.st_ino
-    process.stdin.close()
-    assert process.wait(timeout=60) == 0
+    server.close()
 
 
 def test_defaults_from_the_command_line(run, artwork, templates, tmp_path):
