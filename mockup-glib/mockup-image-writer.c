@@ -24,16 +24,10 @@
 #include "mockup-buffer-private.h"
 #include "mockup-color-private.h"
 #include "mockup-error.h"
+#include "mockup-jpeg-private.h"
 #include "mockup-image-writer-private.h"
 
 #define OUTPUT_CHUNK (256 * 1024)
-
-typedef struct
-{
-  struct jpeg_error_mgr pub;
-  jmp_buf jump;
-  char message[JMSG_LENGTH_MAX];
-} ErrorManager;
 
 /* The encoded bytes, in a mapped buffer: reserving room for the worst case
  * costs address space, not memory, until it is written. */
@@ -63,7 +57,7 @@ struct _MockupImageWriter
 
   /* JPEG */
   struct jpeg_compress_struct cinfo;
-  ErrorManager error;
+  MockupJpegError error;
   Destination dest;
 
   /* PNG */
@@ -181,16 +175,6 @@ term_destination (j_compress_ptr cinfo)
   dest->output->length = dest->output->size - dest->pub.free_in_buffer;
 }
 
-static void
-jpeg_error_exit (j_common_ptr cinfo)
-{
-  ErrorManager *error = (ErrorManager *) cinfo->err;
-
-  cinfo->err->format_message (cinfo, error->message);
-  longjmp (error->jump, 1);
-}
-
-
 static gboolean
 start_jpeg (MockupImageWriter  *self,
             GError            **error)
@@ -199,7 +183,7 @@ start_jpeg (MockupImageWriter  *self,
 
   self->scratch = g_new (guint32, self->width);
   self->cinfo.err = jpeg_std_error (&self->error.pub);
-  self->error.pub.error_exit = jpeg_error_exit;
+  self->error.pub.error_exit = mockup_jpeg_error_exit;
   /* before jpeg_create_compress (), which can fail too */
   if (setjmp (self->error.jump))
     {
@@ -218,11 +202,7 @@ start_jpeg (MockupImageWriter  *self,
   self->cinfo.image_width = (JDIMENSION) self->width;
   self->cinfo.image_height = (JDIMENSION) self->height;
   self->cinfo.input_components = 4;
-#if G_BYTE_ORDER == G_LITTLE_ENDIAN
-  self->cinfo.in_color_space = JCS_EXT_BGRA;
-#else
-  self->cinfo.in_color_space = JCS_EXT_ARGB;
-#endif
+  self->cinfo.in_color_space = MOCKUP_JCS_ARGB32;
   jpeg_set_defaults (&self->cinfo);
   jpeg_set_quality (&self->cinfo, (int) self->quality, TRUE);
   if (self->quality >= 95)

@@ -16,17 +16,11 @@
 
 #include "mockup-color-private.h"
 #include "mockup-error.h"
+#include "mockup-jpeg-private.h"
 #include "mockup-exif-private.h"
 #include "mockup-image-reader-private.h"
 
 #define INPUT_BUFFER_SIZE (64 * 1024)
-
-typedef struct
-{
-  struct jpeg_error_mgr pub;
-  jmp_buf jump;
-  char message[JMSG_LENGTH_MAX];
-} ErrorManager;
 
 typedef struct
 {
@@ -41,7 +35,7 @@ typedef struct
   MockupImageDecoder parent;
 
   struct jpeg_decompress_struct cinfo;
-  ErrorManager error;
+  MockupJpegError error;
   SourceManager source;
   char *display_name;
   gboolean started;
@@ -50,15 +44,6 @@ typedef struct
   MockupColorTransform *transform;
   JOCTET *icc;    /* here, not on the stack: longjmp may land after it is set */
 } JpegDecoder;
-
-static void
-error_exit (j_common_ptr cinfo)
-{
-  ErrorManager *error = (ErrorManager *) cinfo->err;
-
-  cinfo->err->format_message (cinfo, error->message);
-  longjmp (error->jump, 1);
-}
 
 static void
 emit_message (j_common_ptr cinfo,
@@ -206,7 +191,7 @@ mockup_jpeg_probe (const MockupImageSource  *image,
                    GError                  **error)
 {
   struct jpeg_decompress_struct cinfo;
-  ErrorManager err;
+  MockupJpegError err;
   SourceManager *source = g_new0 (SourceManager, 1);
   volatile gboolean ok = FALSE;
 
@@ -217,7 +202,7 @@ mockup_jpeg_probe (const MockupImageSource  *image,
     }
 
   cinfo.err = jpeg_std_error (&err.pub);
-  err.pub.error_exit = error_exit;
+  err.pub.error_exit = mockup_jpeg_error_exit;
   err.pub.emit_message = emit_message;
 
   if (setjmp (err.jump))
@@ -347,7 +332,7 @@ mockup_jpeg_decoder_new (const MockupImageSource  *image,
   self->display_name = g_strdup (image->display_name);
 
   self->cinfo.err = jpeg_std_error (&self->error.pub);
-  self->error.pub.error_exit = error_exit;
+  self->error.pub.error_exit = mockup_jpeg_error_exit;
   self->error.pub.emit_message = emit_message;
   jpeg_create_decompress (&self->cinfo);
 
@@ -386,11 +371,7 @@ mockup_jpeg_decoder_new (const MockupImageSource  *image,
       self->layout = MOCKUP_PIXELS_GRAY8;
       break;
     default:
-#if G_BYTE_ORDER == G_LITTLE_ENDIAN
-      out_space = JCS_EXT_BGRA;
-#else
-      out_space = JCS_EXT_ARGB;
-#endif
+      out_space = MOCKUP_JCS_ARGB32;
       self->layout = MOCKUP_PIXELS_ARGB32;
       break;
     }
@@ -409,11 +390,7 @@ mockup_jpeg_decoder_new (const MockupImageSource  *image,
   /* Without a profile, grey is decoded straight to Cairo's order. */
   if (self->layout == MOCKUP_PIXELS_GRAY8 && self->transform == NULL)
     {
-#if G_BYTE_ORDER == G_LITTLE_ENDIAN
-      out_space = JCS_EXT_BGRA;
-#else
-      out_space = JCS_EXT_ARGB;
-#endif
+      out_space = MOCKUP_JCS_ARGB32;
       self->layout = MOCKUP_PIXELS_ARGB32;
     }
 
