@@ -270,6 +270,37 @@ mockup_artwork_get_path (MockupArtwork *self)
   return self->source.path;
 }
 
+/**
+ * mockup_artwork_get_decoded_size:
+ * @self: an artwork
+ *
+ * How much memory the artwork's decoded pixels take: the texture (and its
+ * filtered levels) that the first render decoded and every later render
+ * shares. A program that keeps artworks between batches, as a server's
+ * cache does, can count this against the renderer's budget with
+ * [method@Mockup.Renderer.charge_memory].
+ *
+ * Returns: bytes, 0 while nothing is decoded
+ */
+guint64
+mockup_artwork_get_decoded_size (MockupArtwork *self)
+{
+  guint64 size = 0;
+
+  g_return_val_if_fail (MOCKUP_IS_ARTWORK (self), 0);
+
+  g_mutex_lock (&self->lock);
+  for (guint linear = 0; linear < G_N_ELEMENTS (self->textures); linear++)
+    {
+      const MockupTexture *texture = self->textures[linear];
+
+      for (int i = 0; texture != NULL && i < texture->n_levels; i++)
+        size += (guint64) texture->levels[i].width * texture->levels[i].height * (linear ? 8 : 4);
+    }
+  g_mutex_unlock (&self->lock);
+  return size;
+}
+
 char *
 _mockup_artwork_explain_memory (MockupArtwork *self,
                                 guint64        cost,

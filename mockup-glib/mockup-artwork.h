@@ -34,5 +34,7 @@ MOCKUP_AVAILABLE_IN_1_0
 int            mockup_artwork_get_height      (MockupArtwork  *self);
 MOCKUP_AVAILABLE_IN_1_0
 const char    *mockup_artwork_get_path        (MockupArtwork  *self);
+MOCKUP_AVAILABLE_IN_1_0
+guint64        mockup_artwork_get_decoded_size (MockupArtwork *self);
 
 G_END_DECLS

@@ -18,6 +18,8 @@ void                mockup_memory_budget_set_limit   (MockupMemoryBudget  *self,
                                                       guint64              limit);
 guint64             mockup_memory_budget_get_limit   (MockupMemoryBudget  *self);
 guint64             mockup_memory_budget_get_in_use  (MockupMemoryBudget  *self);
+/* What acquires that wait for room ask for, together. */
+guint64             mockup_memory_budget_get_waiting (MockupMemoryBudget  *self);
 /* Waits until @size fits. Fails at once if it never could, or when
  * @cancellable is cancelled. */
 gboolean            mockup_memory_budget_acquire     (MockupMemoryBudget  *self,

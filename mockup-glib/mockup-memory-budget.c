@@ -15,6 +15,7 @@ struct _MockupMemoryBudget
   GCond changed;
   guint64 limit;     /* 0: none */
   guint64 in_use;
+  guint64 waiting;   /* what blocked acquires wait for */
 };
 
 MockupMemoryBudget *
@@ -79,6 +80,17 @@ mockup_memory_budget_get_in_use (MockupMemoryBudget *self)
   return in_use;
 }
 
+guint64
+mockup_memory_budget_get_waiting (MockupMemoryBudget *self)
+{
+  guint64 waiting;
+
+  g_mutex_lock (&self->lock);
+  waiting = self->waiting;
+  g_mutex_unlock (&self->lock);
+  return waiting;
+}
+
 static gboolean
 fits (MockupMemoryBudget *self,
       guint64             size)
@@ -105,6 +117,7 @@ mockup_memory_budget_acquire (MockupMemoryBudget  *self,
 {
   gulong handler = 0;
   gboolean ok = FALSE;
+  gboolean waiting = FALSE;
 
   if (cancellable != NULL)
     handler = g_cancellable_connect (cancellable, G_CALLBACK (wake_on_cancel), self, NULL);
@@ -128,8 +141,15 @@ mockup_memory_budget_acquire (MockupMemoryBudget  *self,
           ok = TRUE;
           break;
         }
+      if (!waiting)
+        {
+          waiting = TRUE;
+          self->waiting += size;
+        }
       g_cond_wait (&self->changed, &self->lock);
     }
+  if (waiting)
+    self->waiting -= size;
   g_mutex_unlock (&self->lock);
 
   /* Outside the lock: disconnecting waits for a running handler, which

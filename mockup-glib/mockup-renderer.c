@@ -460,6 +460,61 @@ mockup_renderer_get_memory_in_use (MockupRenderer *self)
   return mockup_memory_budget_get_in_use (self->budget);
 }
 
+/**
+ * mockup_renderer_get_memory_pending:
+ * @self: a renderer
+ *
+ * How much memory renders and batches that wait for room in the budget
+ * ask for, together. Nonzero means the budget is full and work waits: a
+ * program that keeps memory charged with
+ * [method@Mockup.Renderer.charge_memory], such as a cache of decoded
+ * artworks, should give some back.
+ *
+ * Returns: bytes
+ */
+guint64
+mockup_renderer_get_memory_pending (MockupRenderer *self)
+{
+  g_return_val_if_fail (MOCKUP_IS_RENDERER (self), 0);
+  return mockup_memory_budget_get_waiting (self->budget);
+}
+
+/**
+ * mockup_renderer_charge_memory:
+ * @self: a renderer
+ * @size: bytes
+ *
+ * Counts @size bytes that the application holds for rendering against
+ * the memory budget, such as decoded artworks it keeps between batches
+ * (see [method@Mockup.Artwork.get_decoded_size]). The memory is held
+ * already, so this never waits and may take the budget over its limit;
+ * renders then wait until [method@Mockup.Renderer.release_memory] gives
+ * it back.
+ */
+void
+mockup_renderer_charge_memory (MockupRenderer *self,
+                               guint64         size)
+{
+  g_return_if_fail (MOCKUP_IS_RENDERER (self));
+  mockup_memory_budget_charge (self->budget, size);
+}
+
+/**
+ * mockup_renderer_release_memory:
+ * @self: a renderer
+ * @size: bytes given to [method@Mockup.Renderer.charge_memory] before
+ *
+ * Gives back memory counted with [method@Mockup.Renderer.charge_memory],
+ * waking renders that wait for room.
+ */
+void
+mockup_renderer_release_memory (MockupRenderer *self,
+                                guint64         size)
+{
+  g_return_if_fail (MOCKUP_IS_RENDERER (self));
+  mockup_memory_budget_release (self->budget, size);
+}
+
 void
 _mockup_renderer_get_settings (MockupRenderer       *self,
                                MockupRenderSettings *settings)

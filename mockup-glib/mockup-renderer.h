@@ -60,6 +60,14 @@ void            mockup_renderer_set_linear_light   (MockupRenderer       *self,
                                                     gboolean              linear_light);
 MOCKUP_AVAILABLE_IN_1_0
 guint64         mockup_renderer_get_memory_in_use  (MockupRenderer       *self);
+MOCKUP_AVAILABLE_IN_1_0
+guint64         mockup_renderer_get_memory_pending (MockupRenderer       *self);
+MOCKUP_AVAILABLE_IN_1_0
+void            mockup_renderer_charge_memory      (MockupRenderer       *self,
+                                                    guint64               size);
+MOCKUP_AVAILABLE_IN_1_0
+void            mockup_renderer_release_memory     (MockupRenderer       *self,
+                                                    guint64               size);
 
 MOCKUP_AVAILABLE_IN_1_0
 MockupResult   *mockup_renderer_render             (MockupRenderer       *self,

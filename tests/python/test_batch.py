@@ -211,3 +211,41 @@ def test_bad_template_list_items(artwork):
     renderer = Mockup.Renderer()
     with pytest.raises(TypeError):
         renderer.render_batch(artwork, [42])
+
+
+def test_kept_artwork_counted_in_the_budget(templates, artwork):
+    """A server that keeps decoded artworks between batches counts them in
+    the renderer's budget: renders then wait for room, not exceed it."""
+    renderer = Mockup.Renderer(memory_limit=64 << 20, max_size=200)
+    assert artwork.get_decoded_size() == 0
+    assert [r.check() for r in renderer.render_batch(artwork, templates[:2])] == [True, True]
+    decoded = artwork.get_decoded_size()
+    # the 150 × 200 artwork, shrunk to what a 200-pixel mockup shows, and its
+    # filtered levels: at most a third more than the base level
+    assert 0 < decoded <= 150 * 200 * 4 * 4 // 3 + 4096
+
+    renderer.charge_memory(decoded)
+    assert renderer.get_memory_in_use() == decoded
+    # charged memory is held already: over the limit is allowed, not waited for
+    renderer.charge_memory(128 << 20)
+    assert renderer.get_memory_in_use() == decoded + (128 << 20)
+
+    # a batch waits while the budget is full, and runs once it is released
+    cancellable = Gio.Cancellable()
+    started = []
+    renderer.render_batch_async(artwork, templates[:1], None, cancellable,
+                                lambda r, res: started.append(r.render_batch_finish(res)))
+    context = GLib.MainContext.default()
+    for _ in range(20):
+        context.iteration(False)
+        GLib.usleep(5000)
+    assert started == []
+    # what it waits for is visible, for a program to give charged memory back
+    assert renderer.get_memory_pending() > 0
+    renderer.release_memory(128 << 20)
+    while not started:
+        context.iteration(True)
+    assert [r.check() for r in started[0]] == [True]
+    assert renderer.get_memory_pending() == 0
+    renderer.release_memory(decoded)
+    assert renderer.get_memory_in_use() == 0
