@@ -40,6 +40,10 @@ struct _MrJob
   MockupArtwork *artwork;
   GHashTable *slot_artworks;
   char *output_dir;
+  MockupFormat format;
+  guint quality;
+  guint max_size;
+  gboolean settings_given;
 
   GPtrArray *items;             /* Item, in reporting order */
   GListStore *batch_items;      /* MockupTemplate or GFile */
@@ -190,6 +194,20 @@ mr_job_set_output_dir (MrJob      *self,
 {
   g_free (self->output_dir);
   self->output_dir = g_canonicalize_filename (output_dir, NULL);
+}
+
+/* The output settings of this job's batch, where they differ from the
+ * renderer's: the server's jobs share one renderer. */
+void
+mr_job_set_settings (MrJob        *self,
+                     MockupFormat  format,
+                     guint         quality,
+                     guint         max_size)
+{
+  self->format = format;
+  self->quality = quality;
+  self->max_size = max_size;
+  self->settings_given = TRUE;
 }
 
 static void
@@ -699,6 +717,14 @@ mr_job_run_async (MrJob               *self,
       self->cancel_handler = g_cancellable_connect (cancellable, G_CALLBACK (on_cancelled), self, NULL);
     }
 
+  /* A batch copies the renderer's settings when it starts, right here:
+   * setting them per job is safe while jobs start from one thread. */
+  if (self->settings_given)
+    {
+      mockup_renderer_set_format (self->renderer, self->format);
+      mockup_renderer_set_quality (self->renderer, self->quality);
+      mockup_renderer_set_max_size (self->renderer, self->max_size);
+    }
   mockup_renderer_render_batch_async (self->renderer, self->artwork,
                                       G_LIST_MODEL (self->batch_items), self->slot_artworks,
                                       self->prepare_cancellable, batch_started_cb,

@@ -30,6 +30,10 @@ void      mr_job_set_slot_artworks   (MrJob                *self,
                                       GHashTable           *slot_artworks);
 void      mr_job_set_output_dir      (MrJob                *self,
                                       const char           *output_dir);
+void      mr_job_set_settings        (MrJob                *self,
+                                      MockupFormat          format,
+                                      guint                 quality,
+                                      guint                 max_size);
 void      mr_job_add_templates       (MrJob                *self,
                                       const char           *argument,
                                       MrTemplateCache      *cache);

@@ -42,13 +42,16 @@ megabytes (guint64 bytes)
   return (double) bytes / 1e6;
 }
 
+/* @plain: lines, never a bar, even on a terminal: for server jobs, which
+ * run side by side */
 MrProgress *
-mr_progress_new (gboolean quiet)
+mr_progress_new (gboolean quiet,
+                 gboolean plain)
 {
   MrProgress *self = g_new0 (MrProgress, 1);
 
   self->quiet = quiet;
-  self->terminal = isatty (STDERR_FILENO);
+  self->terminal = !plain && isatty (STDERR_FILENO);
   self->prefix = g_strdup ("");
   return self;
 }
@@ -124,14 +127,23 @@ redraw_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
-/* @job: the server job's id, shown in front of every line, or %NULL */
+/* @job: the server job's id, shown in front of every line */
+void
+mr_progress_set_job (MrProgress *self,
+                     const char *job)
+{
+  g_free (self->prefix);
+  self->prefix = g_strdup_printf ("[%s] ", job);
+}
+
+/* @job: the server job's id, or %NULL */
 void
 mr_progress_begin (MrProgress *self,
                    const char *job,
                    guint       n_items)
 {
-  g_free (self->prefix);
-  self->prefix = job != NULL ? g_strdup_printf ("[%s] ", job) : g_strdup ("");
+  if (job != NULL)
+    mr_progress_set_job (self, job);
   self->n_items = n_items;
   self->n_done = 0;
   self->current = 0;
@@ -183,7 +195,7 @@ mr_progress_done (MrProgress *self,
 
   /* Errors are shown even with --quiet, like any tool's errors. */
   if (error_message != NULL)
-    mr_progress_error (self, "%sFailed mockup %u/%u: %s: %s", self->prefix,
+    mr_progress_error (self, "Failed mockup %u/%u: %s: %s",
                        position + 1, self->n_items, name, error_message);
   else if (self->quiet)
     return;
@@ -233,7 +245,8 @@ mr_progress_stop (MrProgress *self)
   fflush (stderr);
 }
 
-/* An error line, on its own line above the bar if one is shown. */
+/* An error line, on its own line above the bar if one is shown. A server
+ * job's lines start with its [id], like all its other lines. */
 void
 mr_progress_error (MrProgress *self,
                    const char *format,
@@ -247,7 +260,10 @@ mr_progress_error (MrProgress *self,
   va_end (args);
 
   clear_bar (self);
-  fprintf (stderr, "%s: %s\n", g_get_prgname (), message);
+  if (*self->prefix != '\0')
+    fprintf (stderr, "%s%s\n", self->prefix, message);
+  else
+    fprintf (stderr, "%s: %s\n", g_get_prgname (), message);
   fflush (stderr);
   if (self->terminal && !self->quiet && self->timer != 0)
     draw_bar (self);
@@ -268,5 +284,5 @@ mr_progress_warning (MrProgress *self,
   message = g_strdup_vprintf (format, args);
   va_end (args);
 
-  mr_progress_error (self, "%swarning: %s", self->prefix, message);
+  mr_progress_error (self, "warning: %s", message);
 }

@@ -11,8 +11,11 @@ G_BEGIN_DECLS
 
 typedef struct _MrProgress MrProgress;
 
-MrProgress *mr_progress_new      (gboolean     quiet);
+MrProgress *mr_progress_new      (gboolean     quiet,
+                                  gboolean     plain);
 void        mr_progress_free     (MrProgress  *self);
+void        mr_progress_set_job  (MrProgress  *self,
+                                  const char  *job);
 void        mr_progress_begin    (MrProgress  *self,
                                   const char  *job,
                                   guint        n_items);

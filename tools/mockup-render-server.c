@@ -7,15 +7,26 @@
  * or, for a line that is not a valid job or a job that could render
  * nothing at all,
  *   {"job": ID-or-null, "line": L, "error": "…", "error_code": "…"}.
- * Every input line that is not blank gets exactly one closing line, so a
- * client can match answers to requests by counting.
+ * Every input line that is not blank gets exactly one closing line.
  *
- * Jobs run one after another. Each batch already renders its templates in
- * parallel on every core, within the renderer's one memory budget, so
- * running jobs side by side would not render faster; it would only make
- * the output interleave. Templates stay loaded between jobs, in a cache
- * keyed by manifest path and checked against the manifest's and its
- * images' modification times, sizes and inodes.
+ * Several jobs run at once (--jobs), all in one renderer and so within its
+ * one memory budget: while one job's artwork decodes, mostly on one core,
+ * the others' templates render on the rest. A job's result lines come in
+ * template order; lines of different jobs interleave, each naming its job.
+ *
+ * The main loop only reads lines, checks them and prints answers, so that
+ * it stays responsive to signals whatever the jobs do: a job's artworks and
+ * templates are looked up in a thread (their files are opened, templates
+ * parsed), and its renders run on the library's workers.
+ *
+ * Back-pressure: a line is read only when fewer than --jobs jobs are in
+ * flight, and no line is kept past MR_REQUEST_MAX_LINE_LENGTH, so a client
+ * that sends faster than the server renders is held back by the pipe.
+ * A job whose batch does not fit in the memory budget waits inside the
+ * library for room, holding its slot.
+ *
+ * Between jobs the server keeps loaded templates and decoded artworks: see
+ * mockup-render-template-cache.c and mockup-render-artwork-cache.c.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -24,315 +35,146 @@
 #include <string.h>
 
 #include <gio/gunixinputstream.h>
-#include <json-glib/json-glib.h>
 
+#include "mockup-render-artwork-cache.h"
 #include "mockup-render-job.h"
+#include "mockup-render-line-reader.h"
+#include "mockup-render-request.h"
 #include "mockup-render-server.h"
 #include "mockup-render-template-cache.h"
 #include "mockup-render-util.h"
 
+/* How often the server looks whether renders wait for memory that its
+ * artwork cache could give back, while jobs run. */
+#define RECLAIM_INTERVAL_MS 50
+/* How long jobs get to stop after a signal before the process leaves them. */
+#define STOP_GRACE_MS 1000
+
 typedef struct
 {
   MockupRenderer *renderer;
-  MrProgress *progress;
+  gboolean quiet;
   const MrServerDefaults *defaults;
-  MrTemplateCache *cache;
-  GDataInputStream *input;
+  guint max_jobs;
+  MrTemplateCache *templates;
+  MrArtworkCache *artworks;
+  MrLineReader *reader;
+  MrProgress *progress;         /* for what is not a job's */
   GCancellable *cancellable;
+  gulong cancel_handler;
   GMainLoop *loop;
   int status;
 
   guint line_number;
-  JsonNode *job_id;             /* of the job running, or NULL */
-  gint64 job_started_at;
+  gboolean reading;
+  gboolean eof;
+  gboolean stopping;
+  gboolean abandoned;
+  GHashTable *running;          /* label → ServerJob, for jobs with an id */
+  guint n_jobs;
+  guint reclaim_timer;
+  guint stop_timer;
 } Server;
 
-static void read_next_line (Server *self);
+typedef struct
+{
+  Server *server;
+  MrJobRequest *request;
+  guint line_number;
+  gint64 started_at;
+  MrProgress *progress;
+  GPtrArray *artworks;          /* acquired from the artwork cache */
+  gboolean artworks_cached;
+  MrJob *job;
+} ServerJob;
+
+static void pump (Server *self);
+
+/* The label of a line's job on stderr: its id, or "line N" without one. */
+static MrProgress *
+progress_new (Server     *self,
+              const char *label)
+{
+  MrProgress *progress = mr_progress_new (self->quiet, TRUE);
+  g_autofree char *line = NULL;
+
+  if (label == NULL)
+    label = line = g_strdup_printf ("line %u", self->line_number);
+  mr_progress_set_job (progress, label);
+  return progress;
+}
 
 static void
-print_error_line (Server       *self,
+print_error_line (MrProgress   *progress,
+                  JsonNode     *id,
+                  guint         line_number,
                   const GError *error)
 {
   MrJsonLine line;
 
   mr_json_line_init (&line);
-  mr_json_line_add_node (&line, "job", self->job_id);
-  mr_json_line_add_int (&line, "line", self->line_number);
+  mr_json_line_add_node (&line, "job", id);
+  mr_json_line_add_int (&line, "line", line_number);
   mr_json_line_add_error (&line, error);
   mr_json_line_print (&line);
 
-  mr_progress_error (self->progress, "line %u: %s", self->line_number, error->message);
-}
-
-static gboolean
-invalid (GError     **error,
-         const char  *member,
-         const char  *format,
-         ...) G_GNUC_PRINTF (3, 4);
-
-static gboolean
-invalid (GError     **error,
-         const char  *member,
-         const char  *format,
-         ...)
-{
-  g_autofree char *problem = NULL;
-  va_list args;
-
-  va_start (args, format);
-  problem = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  if (member != NULL)
-    g_set_error (error, MR_ERROR, MR_ERROR_INVALID_JOB, "%s: %s", member, problem);
+  /* (the label says the line already when there is no id) */
+  if (id != NULL)
+    mr_progress_error (progress, "line %u: %s", line_number, error->message);
   else
-    g_set_error_literal (error, MR_ERROR, MR_ERROR_INVALID_JOB, problem);
-  return FALSE;
-}
-
-static gboolean
-get_string (JsonObject  *object,
-            const char  *member,
-            const char **value,
-            GError     **error)
-{
-  JsonNode *node = json_object_get_member (object, member);
-
-  *value = NULL;
-  if (node == NULL)
-    return TRUE;
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return invalid (error, member, "expected a string");
-  *value = json_node_get_string (node);
-  if (**value == '\0')
-    return invalid (error, member, "the string is empty");
-  return TRUE;
-}
-
-static gboolean
-get_integer (JsonObject  *object,
-             const char  *member,
-             gint64       min,
-             gint64       max,
-             gboolean    *given,
-             gint64      *value,
-             GError     **error)
-{
-  JsonNode *node = json_object_get_member (object, member);
-
-  *given = node != NULL;
-  if (node == NULL)
-    return TRUE;
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
-    return invalid (error, member, "expected an integer");
-  *value = json_node_get_int (node);
-  if (*value < min || *value > max)
-    return invalid (error, member, "%" G_GINT64_FORMAT " is out of range (%" G_GINT64_FORMAT
-                    " to %" G_GINT64_FORMAT ")", *value, min, max);
-  return TRUE;
-}
-
-static MockupArtwork *
-load_artwork (const char  *path,
-              const char  *member,
-              GError     **error)
-{
-  MockupArtwork *artwork = mockup_artwork_new_from_file (path, error);
-
-  if (artwork == NULL)
-    g_prefix_error (error, "%s: ", member);
-  return artwork;
-}
-
-/* Reads the job's id first, so that any later complaint carries it. */
-static JsonObject *
-parse_line (Server      *self,
-            const char  *text,
-            GError     **error)
-{
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  g_autoptr(GError) local_error = NULL;
-  JsonNode *root, *id;
-  JsonObject *object;
-
-  if (!g_utf8_validate (text, -1, NULL))
-    {
-      invalid (error, NULL, "malformed JSON: the line is not valid UTF-8");
-      return NULL;
-    }
-  if (!json_parser_load_from_data (parser, text, -1, &local_error))
-    {
-      const char *message = local_error->message;
-
-      if (g_str_has_prefix (message, "<data>:"))
-        message += strlen ("<data>:");
-      invalid (error, NULL, "malformed JSON at line:column %s", message);
-      return NULL;
-    }
-
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    {
-      invalid (error, NULL, "a job must be a JSON object");
-      return NULL;
-    }
-  object = json_node_get_object (root);
-
-  id = json_object_get_member (object, "id");
-  if (id != NULL && !JSON_NODE_HOLDS_NULL (id))
-    {
-      GType type = JSON_NODE_HOLDS_VALUE (id) ? json_node_get_value_type (id) : G_TYPE_INVALID;
-
-      if (type != G_TYPE_STRING && type != G_TYPE_INT64)
-        {
-          invalid (error, "id", "expected a string or an integer");
-          return NULL;
-        }
-      self->job_id = json_node_copy (id);
-    }
-
-  return json_object_ref (object);
-}
-
-static MrJob *
-build_job (Server      *self,
-           JsonObject  *object,
-           GError     **error)
-{
-  static const char * const allowed[] = {
-    "id", "artwork", "templates", "output_dir", "format", "quality", "max_size", "slots", NULL
-  };
-  g_autoptr(GList) members = json_object_get_members (object);
-  g_autoptr(MrJob) job = NULL;
-  g_autoptr(MockupArtwork) artwork = NULL;
-  g_autoptr(GHashTable) slots = NULL;
-  g_autofree char *label = NULL;
-  const char *artwork_path, *output_dir, *format_name;
-  JsonNode *templates, *slots_node;
-  MockupFormat format = self->defaults->format;
-  gint64 quality = self->defaults->quality, max_size = self->defaults->max_size;
-  gboolean given;
-
-  for (GList *l = members; l != NULL; l = l->next)
-    if (!g_strv_contains (allowed, l->data))
-      {
-        g_autofree char *list = g_strjoinv (", ", (char **) allowed);
-
-        invalid (error, NULL, "unknown member \"%s\" (allowed: %s)", (char *) l->data, list);
-        return NULL;
-      }
-
-  templates = json_object_get_member (object, "templates");
-  if (templates == NULL)
-    {
-      invalid (error, "templates", "required member is missing");
-      return NULL;
-    }
-  if (!JSON_NODE_HOLDS_ARRAY (templates) || json_array_get_length (json_node_get_array (templates)) == 0)
-    {
-      invalid (error, "templates", "expected a non-empty array of paths");
-      return NULL;
-    }
-  for (guint i = 0; i < json_array_get_length (json_node_get_array (templates)); i++)
-    {
-      JsonNode *node = json_array_get_element (json_node_get_array (templates), i);
-
-      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING ||
-          *json_node_get_string (node) == '\0')
-        {
-          g_autofree char *member = g_strdup_printf ("templates[%u]", i);
-
-          invalid (error, member, "expected a path (a string)");
-          return NULL;
-        }
-    }
-
-  if (!get_string (object, "artwork", &artwork_path, error) ||
-      !get_string (object, "output_dir", &output_dir, error) ||
-      !get_string (object, "format", &format_name, error))
-    return NULL;
-
-  if (format_name != NULL &&
-      (!mockup_format_from_string (format_name, &format) || format == MOCKUP_FORMAT_PIXBUF))
-    {
-      invalid (error, "format", "\"%s\" is not an output format (jpeg, png or webp)", format_name);
-      return NULL;
-    }
-  if (!get_integer (object, "quality", 1, 100, &given, &quality, error) ||
-      !get_integer (object, "max_size", 0, G_MAXINT, &given, &max_size, error))
-    return NULL;
-
-  slots_node = json_object_get_member (object, "slots");
-  if (slots_node != NULL && !JSON_NODE_HOLDS_NULL (slots_node))
-    {
-      JsonObject *slot_object;
-      g_autoptr(GList) names = NULL;
-
-      if (!JSON_NODE_HOLDS_OBJECT (slots_node))
-        {
-          invalid (error, "slots", "expected an object of slot names and artwork paths");
-          return NULL;
-        }
-      slot_object = json_node_get_object (slots_node);
-      names = json_object_get_members (slot_object);
-      slots = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
-      for (GList *l = names; l != NULL; l = l->next)
-        {
-          g_autofree char *member = g_strdup_printf ("slots.%s", (char *) l->data);
-          const char *path;
-          MockupArtwork *slot_artwork;
-
-          if (!get_string (slot_object, l->data, &path, error))
-            {
-              g_prefix_error (error, "slots.");
-              return NULL;
-            }
-          slot_artwork = load_artwork (path, member, error);
-          if (slot_artwork == NULL)
-            return NULL;
-          g_hash_table_insert (slots, g_strdup (l->data), slot_artwork);
-        }
-    }
-
-  if (artwork_path == NULL && (slots == NULL || g_hash_table_size (slots) == 0))
-    {
-      invalid (error, "artwork", "required member is missing (or give \"slots\")");
-      return NULL;
-    }
-  if (artwork_path != NULL && (artwork = load_artwork (artwork_path, "artwork", error)) == NULL)
-    return NULL;
-
-  /* The renderer reads its settings when a batch starts, and jobs run one
-   * at a time: setting them per job is safe. */
-  mockup_renderer_set_format (self->renderer, format);
-  mockup_renderer_set_quality (self->renderer, quality);
-  mockup_renderer_set_max_size (self->renderer, max_size);
-
-  if (self->job_id == NULL)
-    label = g_strdup_printf ("line %u", self->line_number);
-  else if (json_node_get_value_type (self->job_id) == G_TYPE_STRING)
-    label = g_strdup (json_node_get_string (self->job_id));
-  else
-    label = g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (self->job_id));
-
-  job = mr_job_new (self->renderer, self->progress);
-  mr_job_set_server_id (job, self->job_id, label);
-  mr_job_set_json (job, TRUE);
-  mr_job_set_artwork (job, artwork);
-  mr_job_set_slot_artworks (job, slots);
-  mr_job_set_output_dir (job, output_dir != NULL ? output_dir : self->defaults->output_dir);
-  for (guint i = 0; i < json_array_get_length (json_node_get_array (templates)); i++)
-    mr_job_add_templates (job, json_array_get_string_element (json_node_get_array (templates), i),
-                          self->cache);
-
-  return g_steal_pointer (&job);
+    mr_progress_error (progress, "%s", error->message);
 }
 
 static void
-job_done (Server *self)
+server_job_free (ServerJob *sj)
 {
-  g_clear_pointer (&self->job_id, json_node_unref);
-  read_next_line (self);
+  g_clear_object (&sj->job);
+  /* after the job: the artworks are idle once it has let go of them */
+  for (guint i = 0; sj->artworks != NULL && i < sj->artworks->len; i++)
+    mr_artwork_cache_release (sj->server->artworks, sj->artworks->pdata[i]);
+  g_clear_pointer (&sj->artworks, g_ptr_array_unref);
+  g_clear_pointer (&sj->progress, mr_progress_free);
+  g_clear_pointer (&sj->request, mr_job_request_free);
+  g_free (sj);
+}
+
+static void
+quit_if_done (Server *self)
+{
+  if (self->n_jobs == 0 && (self->eof || self->stopping) && !self->reading)
+    g_main_loop_quit (self->loop);
+}
+
+static void
+job_ended (ServerJob *sj)
+{
+  Server *self = sj->server;
+
+  if (sj->request->id != NULL)
+    g_hash_table_remove (self->running, sj->request->label);
+  server_job_free (sj);
+  if (--self->n_jobs == 0)
+    g_clear_handle_id (&self->reclaim_timer, g_source_remove);
+
+  quit_if_done (self);
+  pump (self);
+}
+
+static void
+print_done_line (ServerJob *sj)
+{
+  MrJsonLine line;
+
+  mr_json_line_init (&line);
+  mr_json_line_add_node (&line, "job", sj->request->id);
+  mr_json_line_add_boolean (&line, "done", TRUE);
+  mr_json_line_add_int (&line, "rendered", mr_job_get_n_rendered (sj->job));
+  mr_json_line_add_int (&line, "failed", mr_job_get_n_failed (sj->job));
+  mr_json_line_add_int (&line, "cached", mr_job_get_n_cached (sj->job));
+  mr_json_line_add_boolean (&line, "artwork_cached", sj->artworks_cached);
+  mr_json_line_add_double (&line, "milliseconds", (g_get_monotonic_time () - sj->started_at) / 1000.0);
+  mr_json_line_add_int (&line, "resident_memory", mockup_get_resident_memory ());
+  mr_json_line_print (&line);
 }
 
 static void
@@ -340,66 +182,200 @@ job_cb (GObject      *source,
         GAsyncResult *result,
         gpointer      user_data)
 {
-  Server *self = user_data;
-  MrJob *job = MR_JOB (source);
+  ServerJob *sj = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!mr_job_run_finish (job, result, &error))
+  if (!mr_job_run_finish (MR_JOB (source), result, &error))
+    print_error_line (sj->progress, sj->request->id, sj->line_number, error);
+  else
+    print_done_line (sj);
+  job_ended (sj);
+}
+
+static MockupArtwork *
+acquire_artwork (ServerJob   *sj,
+                 const char  *path,
+                 const char  *member,
+                 GError     **error)
+{
+  MockupArtwork *artwork;
+  gboolean hit;
+
+  artwork = mr_artwork_cache_acquire (sj->server->artworks, path, &hit, error);
+  if (artwork == NULL)
     {
-      print_error_line (self, error);
-      g_object_unref (job);
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      g_prefix_error (error, "%s: ", member);
+      return NULL;
+    }
+  g_ptr_array_add (sj->artworks, artwork);
+  sj->artworks_cached &= hit;
+  return artwork;
+}
+
+/* In a thread: opens the job's artworks and loads its templates, which
+ * reads files and parses manifests. */
+static void
+prepare_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  ServerJob *sj = task_data;
+  Server *self = sj->server;
+  MrJobRequest *request = sj->request;
+  g_autoptr(GHashTable) slots = NULL;
+  g_autoptr(MrJob) job = NULL;
+  MockupArtwork *artwork = NULL;
+  GError *error = NULL;
+
+  sj->artworks = g_ptr_array_new ();
+  sj->artworks_cached = TRUE;
+
+  if (request->slots != NULL)
+    {
+      GHashTableIter iter;
+      gpointer name, path;
+
+      slots = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+      g_hash_table_iter_init (&iter, request->slots);
+      while (g_hash_table_iter_next (&iter, &name, &path))
         {
-          g_main_loop_quit (self->loop);
-          return;
+          g_autofree char *member = g_strdup_printf ("slots.%s", (char *) name);
+          MockupArtwork *slot_artwork = acquire_artwork (sj, path, member, &error);
+
+          if (slot_artwork == NULL)
+            {
+              g_task_return_error (task, error);
+              return;
+            }
+          g_hash_table_insert (slots, g_strdup (name), g_object_ref (slot_artwork));
         }
     }
-  else
+  if (request->artwork != NULL &&
+      (artwork = acquire_artwork (sj, request->artwork, "artwork", &error)) == NULL)
     {
-      MrJsonLine line;
-
-      mr_json_line_init (&line);
-      mr_json_line_add_node (&line, "job", self->job_id);
-      mr_json_line_add_boolean (&line, "done", TRUE);
-      mr_json_line_add_int (&line, "rendered", mr_job_get_n_rendered (job));
-      mr_json_line_add_int (&line, "failed", mr_job_get_n_failed (job));
-      mr_json_line_add_int (&line, "cached", mr_job_get_n_cached (job));
-      mr_json_line_add_double (&line, "milliseconds",
-                               (g_get_monotonic_time () - self->job_started_at) / 1000.0);
-      mr_json_line_add_int (&line, "resident_memory", mockup_get_resident_memory ());
-      mr_json_line_print (&line);
-      g_object_unref (job);
+      g_task_return_error (task, error);
+      return;
     }
 
-  job_done (self);
+  job = mr_job_new (self->renderer, sj->progress);
+  mr_job_set_server_id (job, request->id, request->label);
+  mr_job_set_json (job, TRUE);
+  mr_job_set_artwork (job, artwork);
+  mr_job_set_slot_artworks (job, slots);
+  mr_job_set_output_dir (job, request->output_dir);
+  mr_job_set_settings (job, request->format, request->quality, request->max_size);
+  for (guint i = 0; request->templates[i] != NULL; i++)
+    {
+      if (g_task_return_error_if_cancelled (task))
+        return;
+      mr_job_add_templates (job, request->templates[i], self->templates);
+    }
+
+  sj->job = g_steal_pointer (&job);
+  g_task_return_boolean (task, TRUE);
 }
 
 static void
-handle_line (Server *self,
-             char   *text)
+prepared_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
 {
-  g_autoptr(JsonObject) object = NULL;
+  ServerJob *sj = user_data;
+  Server *self = sj->server;
   g_autoptr(GError) error = NULL;
-  MrJob *job;
 
-  g_strstrip (text);
-  if (*text == '\0')
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
-      read_next_line (self);
+      print_error_line (sj->progress, sj->request->id, sj->line_number, error);
+      job_ended (sj);
+      return;
+    }
+  mr_job_run_async (sj->job, self->cancellable, job_cb, sj);
+}
+
+/* While jobs run: renders that wait for room get what idle cached
+ * artworks hold, one at a time, oldest first. */
+static gboolean
+reclaim_cb (gpointer user_data)
+{
+  Server *self = user_data;
+
+  if (mockup_renderer_get_memory_pending (self->renderer) > 0)
+    mr_artwork_cache_reclaim (self->artworks);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+start_job (Server       *self,
+           MrJobRequest *request)
+{
+  ServerJob *sj = g_new0 (ServerJob, 1);
+  g_autoptr(GTask) task = NULL;
+
+  sj->server = self;
+  sj->request = request;
+  sj->line_number = self->line_number;
+  sj->started_at = g_get_monotonic_time ();
+  sj->progress = progress_new (self, request->label);
+
+  if (request->id != NULL)
+    g_hash_table_insert (self->running, request->label, sj);
+  if (self->n_jobs++ == 0)
+    self->reclaim_timer = g_timeout_add (RECLAIM_INTERVAL_MS, reclaim_cb, self);
+
+  task = g_task_new (NULL, self->cancellable, prepared_cb, sj);
+  g_task_set_source_tag (task, start_job);
+  g_task_set_task_data (task, sj, NULL);
+  g_task_run_in_thread (task, prepare_thread);
+}
+
+static void
+handle_line (Server     *self,
+             const char *text,
+             gsize       length,
+             gboolean    too_long)
+{
+  g_autoptr(MrJobRequest) request = NULL;
+  g_autoptr(JsonNode) id = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (too_long)
+    g_set_error (&error, MR_ERROR, MR_ERROR_INVALID_JOB,
+                 "the line is longer than %d bytes", MR_REQUEST_MAX_LINE_LENGTH);
+  else
+    {
+      /* blank lines are skipped, with the blanks around a line */
+      while (length > 0 && g_ascii_isspace (text[length - 1]))
+        length--;
+      while (length > 0 && g_ascii_isspace (*text))
+        text++, length--;
+      if (length == 0)
+        return;
+      request = mr_job_request_parse (text, length, self->line_number, self->defaults, &id, &error);
+    }
+
+  if (request != NULL && request->id != NULL && g_hash_table_contains (self->running, request->label))
+    {
+      g_set_error (&error, MR_ERROR, MR_ERROR_INVALID_JOB,
+                   "id: a job \"%s\" is running already: ids must tell running jobs apart",
+                   request->label);
+      g_clear_pointer (&request, mr_job_request_free);
+    }
+
+  if (request == NULL)
+    {
+      g_autofree char *label = id == NULL ? NULL
+                               : json_node_get_value_type (id) == G_TYPE_STRING
+                               ? g_strdup (json_node_get_string (id))
+                               : g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (id));
+      g_autoptr(MrProgress) progress = progress_new (self, label);
+
+      print_error_line (progress, id, self->line_number, error);
       return;
     }
 
-  self->job_started_at = g_get_monotonic_time ();
-  object = parse_line (self, text, &error);
-  job = object != NULL ? build_job (self, object, &error) : NULL;
-  if (job == NULL)
-    {
-      print_error_line (self, error);
-      job_done (self);
-      return;
-    }
-
-  mr_job_run_async (job, self->cancellable, job_cb, self);
+  start_job (self, g_steal_pointer (&request));
 }
 
 static void
@@ -410,66 +386,135 @@ line_cb (GObject      *source,
   Server *self = user_data;
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
+  gboolean too_long;
+  gsize length;
 
-  text = g_data_input_stream_read_line_finish (G_DATA_INPUT_STREAM (source), result, NULL, &error);
+  self->reading = FALSE;
+  text = mr_line_reader_read_finish (self->reader, result, &length, &too_long, &error);
   if (text == NULL)
     {
-      /* EOF ends the server; a read error or a signal too */
+      /* the end of the input ends the server once its jobs are done; so
+       * does a read error, or a signal */
       if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
           mr_progress_error (self->progress, "cannot read jobs from stdin: %s", error->message);
           self->status = MR_EXIT_FAILED;
         }
-      g_main_loop_quit (self->loop);
+      self->eof = TRUE;
+      quit_if_done (self);
       return;
     }
 
   self->line_number++;
-  handle_line (self, text);
+  if (!self->stopping)
+    handle_line (self, text, length, too_long);
+  pump (self);
 }
 
+/* Reads the next line if a job could start. */
 static void
-read_next_line (Server *self)
+pump (Server *self)
 {
-  g_data_input_stream_read_line_async (self->input, G_PRIORITY_DEFAULT, self->cancellable,
-                                       line_cb, self);
+  if (self->reading || self->eof || self->stopping || self->n_jobs >= self->max_jobs)
+    return;
+  self->reading = TRUE;
+  mr_line_reader_read_async (self->reader, self->cancellable, line_cb, self);
+}
+
+/* Jobs stop within a band of rows or a few decoded rows; one that does not
+ * within the grace period is left behind: its files are written atomically,
+ * so the process can end without leaving half a file. */
+static gboolean
+stop_timeout_cb (gpointer user_data)
+{
+  Server *self = user_data;
+
+  self->stop_timer = 0;
+  if (self->n_jobs > 0)
+    {
+      self->abandoned = TRUE;
+      g_main_loop_quit (self->loop);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+stop_cb (gpointer user_data)
+{
+  Server *self = user_data;
+
+  self->stopping = TRUE;
+  self->stop_timer = g_timeout_add (STOP_GRACE_MS, stop_timeout_cb, self);
+  quit_if_done (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* (may run in any thread: the main loop takes it from there) */
+static void
+on_cancelled (GCancellable *cancellable,
+              gpointer      user_data)
+{
+  Server *self = user_data;
+
+  g_main_context_invoke (NULL, stop_cb, self);
 }
 
 /**
  * mr_server_run:
+ * @max_jobs: how many jobs may be in flight at once
  *
  * Serves jobs from stdin until it ends, or @cancellable is cancelled.
  *
  * Returns: the exit status: 0 at the end of the input, 1 if it could not
- *   be read
+ *   be read, or MR_SERVER_ABANDONED when jobs did not stop in time after
+ *   @cancellable was cancelled: they still run, and the process must end
+ *   with _exit ()
  */
 int
 mr_server_run (MockupRenderer         *renderer,
-               MrProgress             *progress,
+               gboolean                quiet,
                const MrServerDefaults *defaults,
+               guint                   max_jobs,
                GCancellable           *cancellable)
 {
   g_autoptr(GInputStream) stdin_stream = g_unix_input_stream_new (STDIN_FILENO, FALSE);
-  g_autoptr(MrTemplateCache) cache = mr_template_cache_new (defaults->cache_limit);
-  g_autoptr(GDataInputStream) input = g_data_input_stream_new (stdin_stream);
+  g_autoptr(MrTemplateCache) templates = mr_template_cache_new (defaults->cache_limit);
+  g_autoptr(MrArtworkCache) artworks = mr_artwork_cache_new (renderer, defaults->artwork_cache_limit);
+  g_autoptr(MrLineReader) reader = mr_line_reader_new (stdin_stream, MR_REQUEST_MAX_LINE_LENGTH);
+  g_autoptr(MrProgress) progress = mr_progress_new (quiet, TRUE);
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr(GHashTable) running = g_hash_table_new (g_str_hash, g_str_equal);
   Server self = {
     .renderer = renderer,
-    .progress = progress,
+    .quiet = quiet,
     .defaults = defaults,
-    .cache = cache,
-    .input = input,
+    .max_jobs = MAX (max_jobs, 1),
+    .templates = templates,
+    .artworks = artworks,
+    .reader = reader,
+    .progress = progress,
     .cancellable = cancellable,
     .loop = loop,
     .status = MR_EXIT_OK,
+    .running = running,
   };
 
-  /* "\n" or "\r\n"; the \r goes with the surrounding blanks */
-  g_data_input_stream_set_newline_type (input, G_DATA_STREAM_NEWLINE_TYPE_LF);
-
-  read_next_line (&self);
+  self.cancel_handler = g_cancellable_connect (cancellable, G_CALLBACK (on_cancelled), &self, NULL);
+  pump (&self);
   g_main_loop_run (loop);
+  g_cancellable_disconnect (cancellable, self.cancel_handler);
 
-  g_clear_pointer (&self.job_id, json_node_unref);
+  if (self.abandoned)
+    {
+      /* the jobs left running use all of this: keep it */
+      g_steal_pointer (&templates);
+      g_steal_pointer (&artworks);
+      g_steal_pointer (&reader);
+      g_steal_pointer (&running);
+      return MR_SERVER_ABANDONED;
+    }
+
+  g_clear_handle_id (&self.stop_timer, g_source_remove);
+  g_clear_handle_id (&self.reclaim_timer, g_source_remove);
   return self.status;
 }

@@ -7,24 +7,17 @@
 
 #include <mockup-glib/mockup.h>
 
-#include "mockup-render-progress.h"
+#include "mockup-render-request.h"
 
 G_BEGIN_DECLS
 
-/* What a job gets when it does not say otherwise: the command line's
- * options. */
-typedef struct
-{
-  const char *output_dir;
-  MockupFormat format;
-  guint quality;
-  guint max_size;
-  guint64 cache_limit;
-} MrServerDefaults;
+/* mr_server_run ()'s status when jobs would not stop after a signal */
+#define MR_SERVER_ABANDONED (-1)
 
 int mr_server_run (MockupRenderer         *renderer,
-                   MrProgress             *progress,
+                   gboolean                quiet,
                    const MrServerDefaults *defaults,
+                   guint                   max_jobs,
                    GCancellable           *cancellable);
 
 G_END_DECLS

@@ -16,6 +16,9 @@
  * a few times the manifest's size plus a little per layer. The library has
  * no call that measures a template.
  *
+ * Server jobs are prepared in threads, side by side: the cache's lock is
+ * held to look up and to insert, not while a template loads.
+ *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
@@ -38,6 +41,7 @@ typedef struct
 
 struct _MrTemplateCache
 {
+  GMutex lock;
   guint64 limit;
   guint64 used;
   GHashTable *entries;          /* path → Entry */
@@ -58,6 +62,7 @@ mr_template_cache_new (guint64 limit)
 {
   MrTemplateCache *self = g_new0 (MrTemplateCache, 1);
 
+  g_mutex_init (&self->lock);
   self->limit = limit;
   self->entries = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) entry_free);
   g_queue_init (&self->lru);
@@ -69,6 +74,7 @@ mr_template_cache_free (MrTemplateCache *self)
 {
   /* the queue's links live in the entries: nothing to free there */
   g_hash_table_unref (self->entries);
+  g_mutex_clear (&self->lock);
   g_free (self);
 }
 
@@ -116,6 +122,7 @@ mr_template_cache_load (MrTemplateCache  *self,
 {
   g_autofree char *key = g_canonicalize_filename (path, NULL);
   g_autoptr(MockupTemplate) template = NULL;
+  g_autoptr(GMutexLocker) locker = NULL;
   GStatBuf info;
   Entry *entry;
 
@@ -125,6 +132,7 @@ mr_template_cache_load (MrTemplateCache  *self,
   if (g_stat (key, &info) != 0)
     return mockup_template_new_from_file (path, error);
 
+  locker = g_mutex_locker_new (&self->lock);
   entry = g_hash_table_lookup (self->entries, key);
   if (entry != NULL)
     {
@@ -139,6 +147,7 @@ mr_template_cache_load (MrTemplateCache  *self,
         }
       remove_entry (self, entry);
     }
+  g_clear_pointer (&locker, g_mutex_locker_free);
 
   template = mockup_template_new_from_file (path, error);
   if (template == NULL)
@@ -160,6 +169,10 @@ mr_template_cache_load (MrTemplateCache  *self,
       return g_steal_pointer (&template);
     }
 
+  locker = g_mutex_locker_new (&self->lock);
+  /* another job may have loaded it meanwhile: the newer one stays */
+  if (g_hash_table_contains (self->entries, entry->path))
+    remove_entry (self, g_hash_table_lookup (self->entries, entry->path));
   g_hash_table_insert (self->entries, entry->path, entry);
   g_queue_push_head_link (&self->lru, &entry->link);
   self->used += entry->estimate;

@@ -22,6 +22,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib-unix.h>
 #include <mockup-glib/mockup.h>
@@ -32,9 +33,12 @@
 #include "mockup-render-util.h"
 
 /* Templates kept between server jobs may take this share of the memory
- * limit, by their estimates. */
+ * limit, by their estimates; decoded artworks kept between jobs this one
+ * (they are charged to the budget, and given back when renders wait). */
 #define CACHE_SHARE 8
 #define CACHE_LIMIT_UNBOUNDED ((guint64) 64 << 20)
+#define ARTWORK_CACHE_SHARE 4
+#define ARTWORK_CACHE_LIMIT_UNBOUNDED ((guint64) 256 << 20)
 
 typedef struct
 {
@@ -46,6 +50,7 @@ typedef struct
   guint64 memory_limit;
   gboolean memory_limit_set;
   int threads;
+  int jobs;
   gboolean json;
   gboolean quiet;
   gboolean server;
@@ -60,6 +65,7 @@ static Options options = {
   .quality = G_MININT,
   .max_size = G_MININT,
   .threads = G_MININT,
+  .jobs = G_MININT,
 };
 
 typedef struct
@@ -101,6 +107,8 @@ static const GOptionEntry entries[] = {
     "Memory budget for rendering, such as 256M or 1G (default: 512M; 0: none)", "SIZE" },
   { "threads", 0, 0, G_OPTION_ARG_INT, &options.threads,
     "Render N templates at once (default, 0: one per processor)", "N" },
+  { "jobs", 0, 0, G_OPTION_ARG_INT, &options.jobs,
+    "With --server: run up to N jobs at once (default: one per processor, at least 2)", "N" },
   { "json", 0, 0, G_OPTION_ARG_NONE, &options.json,
     "Print one JSON object per result on stdout", NULL },
   { "quiet", 'q', 0, G_OPTION_ARG_NONE, &options.quiet,
@@ -169,6 +177,10 @@ check_options (void)
     return usage_error ("--max-size: %d is negative", options.max_size);
   if (options.threads != G_MININT && (options.threads < 0 || options.threads > 1024))
     return usage_error ("--threads: %d is out of range (0 to 1024)", options.threads);
+  if (options.jobs != G_MININT && (options.jobs < 1 || options.jobs > 256))
+    return usage_error ("--jobs: %d is out of range (1 to 256)", options.jobs);
+  if (options.jobs != G_MININT && !options.server)
+    return usage_error ("--jobs is for --server: a single run is one job");
 
   for (guint i = 0; options.slots != NULL && options.slots[i] != NULL; i++)
     {
@@ -367,7 +379,7 @@ main (int   argc,
   if (options.memory_limit_set)
     mockup_renderer_set_memory_limit (renderer, options.memory_limit);
 
-  progress = mr_progress_new (options.quiet);
+  progress = mr_progress_new (options.quiet, FALSE);
   cancellable = g_cancellable_new ();
   loop = g_main_loop_new (NULL, FALSE);
   run.loop = loop;
@@ -386,9 +398,11 @@ main (int   argc,
         .quality = mockup_renderer_get_quality (renderer),
         .max_size = mockup_renderer_get_max_size (renderer),
         .cache_limit = limit != 0 ? limit / CACHE_SHARE : CACHE_LIMIT_UNBOUNDED,
+        .artwork_cache_limit = limit != 0 ? limit / ARTWORK_CACHE_SHARE : ARTWORK_CACHE_LIMIT_UNBOUNDED,
       };
+      guint jobs = options.jobs != G_MININT ? (guint) options.jobs : MAX (2, g_get_num_processors ());
 
-      status = mr_server_run (renderer, progress, &defaults, cancellable);
+      status = mr_server_run (renderer, options.quiet, &defaults, jobs, cancellable);
     }
   else
     status = run_batch (renderer, &run);
@@ -397,6 +411,13 @@ main (int   argc,
     {
       mr_progress_stop (progress);
       mr_progress_error (progress, "interrupted by %s", run.signal == SIGINT ? "SIGINT" : "SIGTERM");
+      /* Jobs that did not stop in time still run in other threads: end
+       * now, without the exit handlers that would free what they use. */
+      if (status == MR_SERVER_ABANDONED)
+        {
+          fflush (stdout);
+          _exit (128 + run.signal);
+        }
       status = 128 + run.signal;
     }
   else

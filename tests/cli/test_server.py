@@ -76,7 +76,8 @@ def test_several_jobs_and_bad_lines(run, artwork, templates, tmp_path):
         {"id": "job-5", "artwork": str(artwork), "templates": [str(templates / "b")],
          "output_dir": str(out1)},
     )
-    result = run("--server", input=stdin)
+    # one job at a time: answers in the order of the lines
+    result = run("--server", "--jobs", "1", input=stdin)
     assert result.returncode == 0, result.stderr
     groups = answers(result.stdout)
     assert len(groups) == 6        # one closing line per non-blank line
@@ -136,7 +137,7 @@ def test_job_errors(run, artwork, templates, tmp_path):
         ({**good, "id": "t", "output-dir": "/tmp"}, "t", "unknown member \"output-dir\""),
         ({**good, "id": "t", "artwork": str(tmp_path / "nope.png")}, "t", "nope.png"),
     ]
-    result = run("--server", input=jobs(*(c[0] for c in cases), {**good, "id": "last"}))
+    result = run("--server", "--jobs", "1", input=jobs(*(c[0] for c in cases), {**good, "id": "last"}))
     assert result.returncode == 0
     groups = answers(result.stdout)
     assert len(groups) == len(cases) + 1
@@ -307,7 +308,7 @@ def test_cache_stays_within_the_memory_limit(run, artwork, tmp_path):
     stdin = jobs({**job, "id": 1, "templates": folders},
                  {**job, "id": 2, "templates": folders[6:]},     # the most recent: kept
                  {**job, "id": 3, "templates": folders[:1]})     # the oldest: evicted
-    result = run("--server", "-q", "--memory-limit", "64M", input=stdin)
+    result = run("--server", "-q", "--jobs", "1", "--memory-limit", "64M", input=stdin)
     assert result.returncode == 0, result.stderr
     done = [group[-1] for group in answers(result.stdout)]
     assert [d["rendered"] for d in done] == [10, 4, 1]
