@@ -15,6 +15,7 @@
 #include <glib/gstdio.h>
 
 #include "mockup-error.h"
+#include "mockup-json-depth-private.h"
 #include "mockup-manifest-private.h"
 #include "mockup-template-private.h"
 
@@ -254,6 +255,14 @@ mockup_manifest_parse (const char  *data,
     {
       g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_INVALID_TEMPLATE,
                    "%s: (root): malformed JSON: the text is not valid UTF-8", label);
+      return NULL;
+    }
+
+  /* before json-glib's parser, which recurses once per level */
+  if (!mockup_json_check_depth (data, (gsize) length, MOCKUP_MAX_MANIFEST_DEPTH, NULL, &local_error))
+    {
+      g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_INVALID_TEMPLATE,
+                   "%s: (root): %s", label, local_error->message);
       return NULL;
     }
 

@@ -9,6 +9,9 @@
 
 #include "test-util.h"
 
+/* compiled into this test as into mockup-render (tests/c/meson.build) */
+#include "mockup-glib/mockup-json-depth-private.h"
+
 static char *dir;
 
 #define MINIMAL(artwork_layer) \
@@ -377,6 +380,175 @@ test_template_nul_escapes (void)
   g_assert_cmpstr (mockup_template_get_name (template), ==, "C:\\u0000");
 }
 
+static char *
+repeat (const char *unit,
+        guint       times)
+{
+  GString *text = g_string_sized_new (strlen (unit) * times + 1);
+
+  for (guint i = 0; i < times; i++)
+    g_string_append (text, unit);
+  return g_string_free (text, FALSE);
+}
+
+/* A valid manifest whose "_note" (a comment) is @note: one level more
+ * than @note nests. */
+static char *
+manifest_with_note (const char *note)
+{
+  return g_strconcat ("{\"format\": 1, \"size\": [10, 10], \"_note\": ", note,
+                      ", \"layers\": [{\"type\": \"color\", \"color\": \"#fff\"}]}", NULL);
+}
+
+static guint
+depth_of (const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  guint depth = G_MAXUINT;
+
+  g_assert_true (mockup_json_check_depth (text, strlen (text), 1000, &depth, &error));
+  g_assert_no_error (error);
+  return depth;
+}
+
+static void
+test_template_json_depth_scan (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *deep = repeat ("[", 100000);
+  guint depth = 0;
+
+  g_assert_cmpuint (depth_of (""), ==, 0);
+  g_assert_cmpuint (depth_of ("1"), ==, 0);
+  g_assert_cmpuint (depth_of ("[]"), ==, 1);
+  g_assert_cmpuint (depth_of ("{\"a\": [[1], {\"b\": []}]}"), ==, 4);
+  /* several values in a row: each starts again from the top */
+  g_assert_cmpuint (depth_of ("[[]] [[[]]]"), ==, 3);
+  /* a closer too many does not hide the levels after it */
+  g_assert_cmpuint (depth_of ("]]]] [[[]]]"), ==, 3);
+
+  /* brackets in strings do not count, escapes included */
+  g_assert_cmpuint (depth_of ("[\"[[[[\", \"]]\", \"\\\"[[[\", \"\\\\\", [\"{{\"]]"), ==, 2);
+  g_assert_cmpuint (depth_of ("['[[[', '\\\\', ['{{']]"), ==, 2);
+  g_assert_cmpuint (depth_of ("[\"\\u005b\\u005B\", \"\\ud83d\\ude00[[\"]"), ==, 1);
+  /* nor in comments, which run from a '/' to the next in json-glib:
+   * "//" comments out nothing */
+  g_assert_cmpuint (depth_of ("[ /[[[[ \"/ [ ]]"), ==, 2);
+  g_assert_cmpuint (depth_of ("[ // [[[]]]]"), ==, 4);
+
+  /* json-glib 1.6 reads the byte that ends a short "\u", even a quote:
+   * the string below goes on to the second quote, and the brackets after
+   * it are nested values, so they count */
+  g_assert_cmpuint (depth_of ("[\"\\u12\"]\", [[[[]]]]]"), ==, 5);
+  /* and a high surrogate takes the next two bytes whatever they are */
+  g_assert_cmpuint (depth_of ("[\"\\ud800\"x\", [[]]]"), ==, 3);
+  /* a slash and a star open a comment up to the next '/' in json-glib
+   * 1.6, up to the next star and slash in 1.9: the deeper reading counts */
+  g_assert_cmpuint (depth_of ("[ /* a/ [[[]]] */ ]"), ==, 4);
+  g_assert_cmpuint (depth_of ("[ /* / \" */ [[[]]]]"), ==, 4);
+  g_assert_cmpuint (depth_of ("[ /* */ [[[]]]]"), ==, 4);
+
+  /* the limit */
+  g_assert_true (mockup_json_check_depth ("[[[]]]", 6, 3, &depth, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (depth, ==, 3);
+  g_assert_false (mockup_json_check_depth ("[[[[]]]]", 8, 3, &depth, &error));
+  g_assert_error (error, MOCKUP_ERROR, MOCKUP_ERROR_INVALID_TEMPLATE);
+  g_assert_cmpstr (error->message, ==, "the JSON text nests deeper than 3 levels (at line:column 1:4)");
+  g_assert_cmpuint (depth, ==, 4);
+  g_clear_error (&error);
+
+  /* the position is in characters, lines counted from 1 */
+  g_assert_false (mockup_json_check_depth ("{\"é\":\n  [[", 11, 2, NULL, &error));
+  g_assert_error (error, MOCKUP_ERROR, MOCKUP_ERROR_INVALID_TEMPLATE);
+  g_assert_nonnull (strstr (error->message, "(at line:column 2:4)"));
+  g_clear_error (&error);
+
+  /* 100,000 levels cost one pass and no stack */
+  g_assert_false (mockup_json_check_depth (deep, strlen (deep), 64, &depth, &error));
+  g_assert_error (error, MOCKUP_ERROR, MOCKUP_ERROR_INVALID_TEMPLATE);
+  g_assert_nonnull (strstr (error->message, "nests deeper than 64 levels (at line:column 1:65)"));
+  g_assert_cmpuint (depth, ==, 65);
+  g_clear_error (&error);
+
+  /* nor does a nul end the scan */
+  g_assert_false (mockup_json_check_depth ("[\0[[", 4, 2, NULL, &error));
+  g_assert_error (error, MOCKUP_ERROR, MOCKUP_ERROR_INVALID_TEMPLATE);
+}
+
+static void
+test_template_json_depth (void)
+{
+  g_autofree char *arrays = repeat ("[", 100000);
+  g_autofree char *objects = repeat ("{\"a\":", 100000);
+  g_autofree char *closed = NULL;
+  g_autofree char *in_string = NULL;
+  g_autofree char *in_comment = NULL;
+  g_autofree char *escape_quirk = NULL;
+  g_autofree char *deep_path = NULL;
+  g_autofree char *note = NULL;
+  g_autoptr(MockupTemplate) template = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* json-glib's parser recurses once a level: these overflowed the stack */
+  test_template_fails (dir, arrays, MOCKUP_ERROR_INVALID_TEMPLATE,
+                       "template data: (root): the JSON text nests deeper than 64 levels (at line:column 1:65)", NULL);
+  test_template_fails (dir, objects, MOCKUP_ERROR_INVALID_TEMPLATE,
+                       "template data: (root): ", "nests deeper than 64 levels (at line:column 1:321)", NULL);
+  /* complete, and inside a valid manifest */
+  {
+    g_autofree char *opens = repeat ("[", 100000);
+    g_autofree char *closes = repeat ("]", 100000);
+    g_autofree char *value = g_strconcat (opens, closes, NULL);
+
+    closed = manifest_with_note (value);
+  }
+  test_template_fails (dir, closed, MOCKUP_ERROR_INVALID_TEMPLATE,
+                       "(root): the JSON text nests deeper than 64 levels (at line:column 1:", NULL);
+
+  /* from a file: 200 KB, far inside the 4 MiB limit */
+  deep_path = test_write_file (dir, "deep.json", arrays);
+  template = mockup_template_new_from_file (deep_path, &error);
+  g_assert_null (template);
+  g_assert_error (error, MOCKUP_ERROR, MOCKUP_ERROR_INVALID_TEMPLATE);
+  g_assert_nonnull (strstr (error->message, "deep.json: (root): the JSON text nests deeper than 64 levels"));
+  g_clear_error (&error);
+
+  /* json-glib 1.6 takes the quote after a short "\u" into the string: the
+   * brackets after the next quote are values it would descend into */
+  escape_quirk = g_strconcat ("[\"\\u12\"]\", ", arrays, NULL);
+  test_template_fails (dir, escape_quirk, MOCKUP_ERROR_INVALID_TEMPLATE, "nests deeper than 64 levels", NULL);
+
+  /* the limit is 64 levels: the root and 63 arrays load */
+  {
+    g_autofree char *opens = repeat ("[", 63);
+    g_autofree char *closes = repeat ("]", 63);
+    g_autofree char *value = g_strconcat (opens, closes, NULL);
+
+    note = manifest_with_note (value);
+    template = test_template (dir, note);
+    g_clear_object (&template);
+    g_free (note);
+
+    value = g_strconcat ("[", opens, closes, "]", NULL);
+    note = manifest_with_note (value);
+    test_template_fails (dir, note, MOCKUP_ERROR_INVALID_TEMPLATE,
+                         "template data: (root): the JSON text nests deeper than 64 levels (at line:column 1:", NULL);
+  }
+
+  /* brackets in strings and comments do not count */
+  {
+    g_autofree char *quoted = g_strconcat ("\"", arrays, "\\\"", arrays, "\"", NULL);
+
+    in_string = manifest_with_note (quoted);
+    template = test_template (dir, in_string);
+    g_clear_object (&template);
+  }
+  in_comment = g_strconcat ("/ ", arrays, " /\n", "{\"format\": 1, \"size\": [10, 10], \"_note\": '", arrays,
+                            "', \"layers\": [{\"type\": \"color\", \"color\": \"#fff\"}]}", NULL);
+  template = test_template (dir, in_comment);
+}
+
 static void
 expect_file_error (const char *path,
                    int         code,
@@ -452,6 +624,8 @@ main (int    argc,
   g_test_add_func ("/template/duplicate-members", test_template_duplicate_members);
   g_test_add_func ("/template/nul-escapes", test_template_nul_escapes);
   g_test_add_func ("/template/not-regular-files", test_template_not_regular_files);
+  g_test_add_func ("/template/json-depth-scan", test_template_json_depth_scan);
+  g_test_add_func ("/template/json-depth", test_template_json_depth);
 
   return g_test_run ();
 }

@@ -297,3 +297,29 @@ def test_template_errors_from_python(make_template):
         with pytest.raises(GLib.Error) as excinfo:
             make_template([layer], size=(10, 10), folder='err-%d' % k)
         assert_mockup_error(excinfo, Mockup.Error.INVALID_TEMPLATE, member)
+
+
+def test_deeply_nested_manifest_is_an_error(tmp_path):
+    # json-glib's parser recurses once a level: 100,000 levels overflowed
+    # the stack and killed the interpreter
+    deep = [b'[' * 100000,
+            b'{"a":' * 100000,
+            b'{"format": 1, "size": [10, 10], "_note": ' + b'[' * 100000 + b']' * 100000 + b'}']
+    for k, data in enumerate(deep):
+        with pytest.raises(GLib.Error) as excinfo:
+            Mockup.Template.new_from_data(data, None)
+        assert_mockup_error(excinfo, Mockup.Error.INVALID_TEMPLATE,
+                            'template data: (root): the JSON text nests deeper than 64 levels')
+        path = tmp_path / ('deep-%d.json' % k)
+        path.write_bytes(data)
+        with pytest.raises(GLib.Error) as excinfo:
+            Mockup.Template.new_from_file(str(path))
+        assert_mockup_error(excinfo, Mockup.Error.INVALID_TEMPLATE, str(path),
+                            'nests deeper than 64 levels (at line:column 1:')
+
+    # brackets in a string are text, whatever their number
+    note = b'"' + b'[' * 100000 + b'"'
+    template = Mockup.Template.new_from_data(
+        b'{"format": 1, "size": [10, 10], "_note": ' + note +
+        b', "layers": [{"type": "color", "color": "#fff"}]}', None)
+    assert template.get_width() == 10

@@ -1,0 +1,29 @@
+/* mockup-json-depth-private.h: refusing JSON that nests too deep before
+ * json-glib's recursive parser sees it
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Depends on GLib and the MockupError domain only: mockup-render compiles
+ * the same source for its job lines.
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Scans @length bytes of JSON text once, without parsing it, and fails
+ * with MOCKUP_ERROR_INVALID_TEMPLATE, "the JSON text nests deeper than N
+ * levels (at line:column L:C)", at the first '[' or '{' that opens level
+ * @max_depth + 1. Brackets in strings and comments do not count, as
+ * json-glib tokenizes them (see the .c file). The text need not be valid
+ * JSON: errors other than the depth are left to the parser. @depth_reached, if not NULL, receives
+ * the deepest level reached (at most @max_depth + 1). */
+gboolean mockup_json_check_depth (const char  *data,
+                                  gsize        length,
+                                  guint        max_depth,
+                                  guint       *depth_reached,
+                                  GError     **error);
+
+G_END_DECLS
