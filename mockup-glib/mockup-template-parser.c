@@ -5,6 +5,11 @@
  * and every error names the file, the member and what is wrong with it.
  * Members whose names start with "_" are free for comments.
  *
+ * Every problem is collected, not only the first: a template author fixes
+ * them all in one round. Members that do not depend on each other are all
+ * checked; one that others depend on (a layer's "type", a "format" this
+ * library does not read) stops the checks below it.
+ *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
@@ -18,12 +23,17 @@
 #include "mockup-error.h"
 #include "mockup-template-private.h"
 
+/* Problems listed in the one error; the rest are counted. */
+#define MAX_REPORTED_PROBLEMS 20
+
 typedef struct
 {
   const char *label;
   const char *base_dir;
   char *real_base_dir;
-  GError **error;
+  GPtrArray *problems;  /* "label: member: problem", the first ones */
+  guint n_problems;
+  int code;             /* the first problem's */
 } Parser;
 
 static const char * const blend_names[] = {
@@ -38,6 +48,8 @@ mockup_blend_mode_to_string (MockupBlendMode mode)
   return blend_names[mode];
 }
 
+/* Records a problem and returns FALSE, so that a check can end with
+ * "return fail (…)"; the caller decides whether to go on. */
 G_GNUC_PRINTF (4, 5)
 static gboolean
 fail (Parser     *parser,
@@ -49,13 +61,33 @@ fail (Parser     *parser,
   g_autofree char *problem = NULL;
   va_list args;
 
+  if (parser->n_problems++ == 0)
+    parser->code = code;
+  if (parser->problems->len >= MAX_REPORTED_PROBLEMS)
+    return FALSE;
+
   va_start (args, format);
   problem = g_strdup_vprintf (format, args);
   va_end (args);
 
-  g_set_error (parser->error, MOCKUP_ERROR, code, "%s: %s: %s",
-               parser->label, member, problem);
+  g_ptr_array_add (parser->problems, g_strdup_printf ("%s: %s: %s", parser->label, member, problem));
   return FALSE;
+}
+
+/* One problem a line, the first first, as many as MAX_REPORTED_PROBLEMS. */
+static void
+report_problems (Parser  *parser,
+                 GError **error)
+{
+  g_autoptr(GString) message = g_string_new (NULL);
+
+  for (guint i = 0; i < parser->problems->len; i++)
+    g_string_append_printf (message, "%s%s", i > 0 ? "\n" : "",
+                            (const char *) g_ptr_array_index (parser->problems, i));
+  if (parser->n_problems > parser->problems->len)
+    g_string_append_printf (message, "\n%s: and %u more problems", parser->label,
+                            parser->n_problems - parser->problems->len);
+  g_set_error_literal (error, MOCKUP_ERROR, parser->code, message->str);
 }
 
 static const char *
@@ -96,6 +128,7 @@ is_string (JsonNode *node)
          json_node_get_value_type (node) == G_TYPE_STRING;
 }
 
+/* Reports every unknown member of @object, in the manifest's order. */
 static gboolean
 check_members (Parser             *parser,
                JsonObject         *object,
@@ -103,21 +136,22 @@ check_members (Parser             *parser,
                const char * const *allowed)
 {
   g_autoptr(GList) names = json_object_get_members (object);
+  g_autofree char *list = NULL;
+  gboolean ok = TRUE;
 
   for (GList *l = names; l != NULL; l = l->next)
     {
       const char *name = l->data;
 
-      g_autofree char *list = NULL;
-
       if (name[0] == '_' || g_strv_contains (allowed, name))
         continue;
-      list = g_strjoinv (", ", (char **) allowed);
-      return fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, member,
-                   "unknown member \"%s\" (allowed: %s; names starting with \"_\" are free for comments)",
-                   name, list);
+      if (list == NULL)
+        list = g_strjoinv (", ", (char **) allowed);
+      ok = fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, member,
+                 "unknown member \"%s\" (allowed: %s; names starting with \"_\" are free for comments)",
+                 name, list);
     }
-  return TRUE;
+  return ok;
 }
 
 static gboolean
@@ -222,6 +256,7 @@ read_point (Parser     *parser,
             const char *member,
             double      point[2])
 {
+  gboolean ok = TRUE;
   JsonArray *array;
 
   if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
@@ -235,11 +270,10 @@ read_point (Parser     *parser,
     {
       g_autofree char *item = g_strdup_printf ("%s[%u]", member, i);
 
-      if (!read_number (parser, json_array_get_element (array, i), item,
-                        -MOCKUP_MAX_COORDINATE, MOCKUP_MAX_COORDINATE, &point[i]))
-        return FALSE;
+      ok &= read_number (parser, json_array_get_element (array, i), item,
+                         -MOCKUP_MAX_COORDINATE, MOCKUP_MAX_COORDINATE, &point[i]);
     }
-  return TRUE;
+  return ok;
 }
 
 static int
@@ -408,6 +442,7 @@ read_mask (Parser      *parser,
   g_autofree char *source_member = g_strdup_printf ("%s.source", member);
   JsonObject *object;
   JsonNode *child;
+  gboolean ok;
   guint mode;
 
   layer->mask_mode = MOCKUP_MASK_LUMINANCE;
@@ -420,18 +455,18 @@ read_mask (Parser      *parser,
                  "expected a path or an object, got %s", node_type_name (node));
 
   object = json_node_get_object (node);
-  if (!check_members (parser, object, member, allowed))
-    return FALSE;
+  ok = check_members (parser, object, member, allowed);
   if (!json_object_has_member (object, "source"))
-    return fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, source_member, "required member is missing");
+    ok = fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, source_member, "required member is missing");
 
   if ((child = json_object_get_member (object, "mode")) != NULL)
     {
       g_autofree char *mode_member = g_strdup_printf ("%s.mode", member);
 
-      if (!read_enum (parser, child, mode_member, modes, G_N_ELEMENTS (modes), &mode))
-        return FALSE;
-      layer->mask_mode = (MockupMaskMode) mode;
+      if (read_enum (parser, child, mode_member, modes, G_N_ELEMENTS (modes), &mode))
+        layer->mask_mode = (MockupMaskMode) mode;
+      else
+        ok = FALSE;
     }
   if ((child = json_object_get_member (object, "invert")) != NULL)
     {
@@ -439,14 +474,17 @@ read_mask (Parser      *parser,
         {
           g_autofree char *invert_member = g_strdup_printf ("%s.invert", member);
 
-          return fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, invert_member,
-                       "expected true or false, got %s", node_type_name (child));
+          ok = fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, invert_member,
+                     "expected true or false, got %s", node_type_name (child));
         }
-      layer->mask_invert = json_node_get_boolean (child);
+      else
+        layer->mask_invert = json_node_get_boolean (child);
     }
 
+  if (!json_object_has_member (object, "source"))
+    return FALSE;
   layer->mask = read_image (parser, json_object_get_member (object, "source"), source_member);
-  return layer->mask != NULL;
+  return ok && layer->mask != NULL;
 }
 
 /* "shading"/"displacement": "path" or { "source": …, "strength": …, … } */
@@ -460,7 +498,9 @@ read_map (Parser             *parser,
           double             *neutral)
 {
   g_autofree char *source_member = g_strdup_printf ("%s.source", member);
+  g_autoptr(MockupImageRef) image = NULL;
   JsonObject *object;
+  gboolean ok;
 
   if (is_string (node))
     return read_image (parser, node, member);
@@ -472,19 +512,16 @@ read_map (Parser             *parser,
       return NULL;
     }
   object = json_node_get_object (node);
-  if (!check_members (parser, object, member, allowed))
-    return NULL;
+  ok = check_members (parser, object, member, allowed);
   if (!json_object_has_member (object, "source"))
-    {
-      fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, source_member, "required member is missing");
-      return NULL;
-    }
-  if (!read_optional_number (parser, object, member, "strength", 0.0, max_strength, strength))
+    ok = fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, source_member, "required member is missing");
+  ok &= read_optional_number (parser, object, member, "strength", 0.0, max_strength, strength);
+  if (neutral != NULL)
+    ok &= read_optional_number (parser, object, member, "neutral", 0.01, 1.0, neutral);
+  if (!json_object_has_member (object, "source"))
     return NULL;
-  if (neutral != NULL &&
-      !read_optional_number (parser, object, member, "neutral", 0.01, 1.0, neutral))
-    return NULL;
-  return read_image (parser, json_object_get_member (object, "source"), source_member);
+  image = read_image (parser, json_object_get_member (object, "source"), source_member);
+  return ok ? g_steal_pointer (&image) : NULL;
 }
 
 static gboolean
@@ -495,6 +532,7 @@ read_quad (Parser      *parser,
 {
   JsonArray *array;
   g_autofree char *problem = NULL;
+  gboolean ok = TRUE;
 
   if (!JSON_NODE_HOLDS_ARRAY (node))
     return fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, member,
@@ -510,10 +548,11 @@ read_quad (Parser      *parser,
     {
       g_autofree char *item = g_strdup_printf ("%s[%u]", member, i);
 
-      if (!read_point (parser, json_array_get_element (array, i), item, shape->quad[i]))
-        return FALSE;
+      ok &= read_point (parser, json_array_get_element (array, i), item, shape->quad[i]);
     }
 
+  if (!ok)
+    return FALSE;
   if (!mockup_shape_validate (shape, &problem))
     return fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, member, "%s", problem);
   return TRUE;
@@ -528,6 +567,7 @@ read_mesh (Parser      *parser,
   JsonArray *rows;
   guint n_rows, n_columns = 0;
   g_autofree char *problem = NULL;
+  gboolean ok = TRUE;
 
   if (!JSON_NODE_HOLDS_ARRAY (node))
     return fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, member,
@@ -570,12 +610,13 @@ read_mesh (Parser      *parser,
         {
           g_autofree char *item = g_strdup_printf ("%s[%u][%u]", member, r, c);
 
-          if (!read_point (parser, json_array_get_element (row, c), item,
-                           shape->mesh + 2 * (r * n_columns + c)))
-            return FALSE;
+          ok &= read_point (parser, json_array_get_element (row, c), item,
+                            shape->mesh + 2 * (r * n_columns + c));
         }
     }
 
+  if (!ok)
+    return FALSE;
   if (!mockup_shape_validate (shape, &problem))
     return fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, member, "%s", problem);
   return TRUE;
@@ -591,6 +632,7 @@ read_cylinder (Parser      *parser,
     "left", "right", "top", "bottom", "ellipse", "wrap", "rotation", NULL
   };
   JsonObject *object;
+  gboolean ok;
   double wrap = 180.0, rotation = 0.0;
   const double m = MOCKUP_MAX_COORDINATE;
 
@@ -598,31 +640,33 @@ read_cylinder (Parser      *parser,
     return fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, member,
                  "expected an object, got %s", node_type_name (node));
   object = json_node_get_object (node);
-  if (!check_members (parser, object, member, allowed))
-    return FALSE;
+  ok = check_members (parser, object, member, allowed);
 
   shape->kind = MOCKUP_SHAPE_CYLINDER;
-  if (!read_required_number (parser, object, member, "left", -m, m, &shape->left) ||
-      !read_required_number (parser, object, member, "right", -m, m, &shape->right) ||
-      !read_required_number (parser, object, member, "top", -m, m, &shape->top) ||
-      !read_required_number (parser, object, member, "bottom", -m, m, &shape->bottom) ||
-      !read_optional_number (parser, object, member, "ellipse", -m, m, &shape->ellipse) ||
-      !read_optional_number (parser, object, member, "wrap", 1.0, 360.0, &wrap) ||
-      !read_optional_number (parser, object, member, "rotation", -180.0, 180.0, &rotation))
+  ok &= read_required_number (parser, object, member, "left", -m, m, &shape->left);
+  ok &= read_required_number (parser, object, member, "right", -m, m, &shape->right);
+  ok &= read_required_number (parser, object, member, "top", -m, m, &shape->top);
+  ok &= read_required_number (parser, object, member, "bottom", -m, m, &shape->bottom);
+  ok &= read_optional_number (parser, object, member, "ellipse", -m, m, &shape->ellipse);
+  ok &= read_optional_number (parser, object, member, "wrap", 1.0, 360.0, &wrap);
+  ok &= read_optional_number (parser, object, member, "rotation", -180.0, 180.0, &rotation);
+  if (!ok)
     return FALSE;
 
   if (shape->right - shape->left < 1.0)
     {
       g_autofree char *right = g_strdup_printf ("%s.right", member);
-      return fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, right,
-                   "must be at least one pixel right of \"left\"");
+      ok = fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, right,
+                 "must be at least one pixel right of \"left\"");
     }
   if (shape->bottom - shape->top < 1.0)
     {
       g_autofree char *bottom = g_strdup_printf ("%s.bottom", member);
-      return fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, bottom,
-                   "must be at least one pixel below \"top\"");
+      ok = fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, bottom,
+                 "must be at least one pixel below \"top\"");
     }
+  if (!ok)
+    return FALSE;
 
   shape->wrap = wrap * G_PI / 180.0;
   shape->rotation = rotation * G_PI / 180.0;
@@ -661,14 +705,15 @@ read_align (Parser     *parser,
     {
       JsonArray *array = json_node_get_array (node);
 
+      gboolean ok = TRUE;
+
       for (guint i = 0; i < 2; i++)
         {
           g_autofree char *item = g_strdup_printf ("%s[%u]", member, i);
 
-          if (!read_number (parser, json_array_get_element (array, i), item, 0.0, 1.0, &align[i]))
-            return FALSE;
+          ok &= read_number (parser, json_array_get_element (array, i), item, 0.0, 1.0, &align[i]);
         }
-      return TRUE;
+      return ok;
     }
 
   return fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, member,
@@ -703,10 +748,14 @@ layer_free (MockupLayer *layer)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MockupLayer, layer_free)
 
+/* Reads layers[@index]; on a problem returns NULL, having checked all
+ * that does not depend on it. @kind receives the layer's type, or -1 if
+ * it has none. */
 static MockupLayer *
 read_layer (Parser   *parser,
             JsonNode *node,
-            guint     index)
+            guint     index,
+            int      *kind)
 {
   static const char * const types[] = { "image", "artwork", "color" };
   static const char * const fits[] = { "cover", "contain", "stretch" };
@@ -724,8 +773,10 @@ read_layer (Parser   *parser,
   const char * const *specific;
   JsonObject *object;
   JsonNode *child;
+  gboolean ok;
   guint value;
 
+  *kind = -1;
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     {
       fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, member,
@@ -737,6 +788,7 @@ read_layer (Parser   *parser,
   layer->opacity = 1.0;
   layer->blend = MOCKUP_BLEND_NORMAL;
 
+  /* the members allowed and needed depend on the type */
   {
     g_autofree char *type_member = g_strdup_printf ("%s.type", member);
 
@@ -750,6 +802,7 @@ read_layer (Parser   *parser,
                     types, G_N_ELEMENTS (types), &value))
       return NULL;
     layer->kind = (MockupLayerKind) value;
+    *kind = (int) value;
   }
 
   specific = layer->kind == MOCKUP_LAYER_IMAGE ? image_members
@@ -760,37 +813,36 @@ read_layer (Parser   *parser,
   for (guint i = 0; specific[i]; i++)
     g_ptr_array_add (allowed, (gpointer) specific[i]);
   g_ptr_array_add (allowed, NULL);
-  if (!check_members (parser, object, member, (const char * const *) allowed->pdata))
-    return NULL;
+  ok = check_members (parser, object, member, (const char * const *) allowed->pdata);
 
   if ((child = json_object_get_member (object, "name")) != NULL)
     {
       g_autofree char *name_member = g_strdup_printf ("%s.name", member);
       const char *name;
 
-      if (!read_string (parser, child, name_member, &name))
-        return NULL;
-      layer->name = g_strdup (name);
+      if (read_string (parser, child, name_member, &name))
+        layer->name = g_strdup (name);
+      else
+        ok = FALSE;
     }
 
   if ((child = json_object_get_member (object, "blend")) != NULL)
     {
       g_autofree char *blend_member = g_strdup_printf ("%s.blend", member);
 
-      if (!read_enum (parser, child, blend_member, blend_names, G_N_ELEMENTS (blend_names), &value))
-        return NULL;
-      layer->blend = (MockupBlendMode) value;
+      if (read_enum (parser, child, blend_member, blend_names, G_N_ELEMENTS (blend_names), &value))
+        layer->blend = (MockupBlendMode) value;
+      else
+        ok = FALSE;
     }
 
-  if (!read_optional_number (parser, object, member, "opacity", 0.0, 1.0, &layer->opacity))
-    return NULL;
+  ok &= read_optional_number (parser, object, member, "opacity", 0.0, 1.0, &layer->opacity);
 
   if ((child = json_object_get_member (object, "mask")) != NULL)
     {
       g_autofree char *mask_member = g_strdup_printf ("%s.mask", member);
 
-      if (!read_mask (parser, child, mask_member, layer))
-        return NULL;
+      ok &= read_mask (parser, child, mask_member, layer);
     }
 
   switch (layer->kind)
@@ -800,13 +852,10 @@ read_layer (Parser   *parser,
         g_autofree char *source_member = g_strdup_printf ("%s.source", member);
 
         if (!json_object_has_member (object, "source"))
-          {
-            fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, source_member, "required member is missing");
-            return NULL;
-          }
-        layer->source = read_image (parser, json_object_get_member (object, "source"), source_member);
-        if (layer->source == NULL)
-          return NULL;
+          ok = fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, source_member, "required member is missing");
+        else if ((layer->source = read_image (parser, json_object_get_member (object, "source"),
+                                              source_member)) == NULL)
+          ok = FALSE;
       }
       break;
 
@@ -815,12 +864,9 @@ read_layer (Parser   *parser,
         g_autofree char *color_member = g_strdup_printf ("%s.color", member);
 
         if (!json_object_has_member (object, "color"))
-          {
-            fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, color_member, "required member is missing");
-            return NULL;
-          }
-        if (!read_color (parser, json_object_get_member (object, "color"), color_member, layer->color))
-          return NULL;
+          ok = fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, color_member, "required member is missing");
+        else
+          ok &= read_color (parser, json_object_get_member (object, "color"), color_member, layer->color);
       }
       break;
 
@@ -828,7 +874,7 @@ read_layer (Parser   *parser,
       {
         static const char * const shapes[] = { "quad", "mesh", "cylinder" };
         const char *shape_name = NULL;
-        g_autofree char *shape_member = NULL;
+        gboolean one_shape = TRUE;
 
         layer->slot = g_strdup (MOCKUP_DEFAULT_SLOT);
         if ((child = json_object_get_member (object, "slot")) != NULL)
@@ -837,51 +883,50 @@ read_layer (Parser   *parser,
             const char *slot;
 
             if (!read_string (parser, child, slot_member, &slot))
-              return NULL;
-            if (!valid_name (slot))
+              ok = FALSE;
+            else if (!valid_name (slot))
+              ok = fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, slot_member,
+                         "\"%s\" is not a slot name (letters, digits, \"-\", \"_\" and \".\")", slot);
+            else
               {
-                fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, slot_member,
-                      "\"%s\" is not a slot name (letters, digits, \"-\", \"_\" and \".\")", slot);
-                return NULL;
+                g_free (layer->slot);
+                layer->slot = g_strdup (slot);
               }
-            g_free (layer->slot);
-            layer->slot = g_strdup (slot);
           }
 
-        for (guint i = 0; i < G_N_ELEMENTS (shapes); i++)
+        for (guint i = 0; i < G_N_ELEMENTS (shapes) && one_shape; i++)
           if (json_object_has_member (object, shapes[i]))
             {
               if (shape_name != NULL)
-                {
-                  fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, member,
-                        "give one of \"quad\", \"mesh\" and \"cylinder\", not both \"%s\" and \"%s\"",
-                        shape_name, shapes[i]);
-                  return NULL;
-                }
-              shape_name = shapes[i];
+                one_shape = fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, member,
+                                  "give one of \"quad\", \"mesh\" and \"cylinder\", not both \"%s\" and \"%s\"",
+                                  shape_name, shapes[i]);
+              else
+                shape_name = shapes[i];
             }
         if (shape_name == NULL)
+          one_shape = fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, member,
+                            "an artwork layer needs \"quad\", \"mesh\" or \"cylinder\"");
+        if (one_shape)
           {
-            fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, member,
-                  "an artwork layer needs \"quad\", \"mesh\" or \"cylinder\"");
-            return NULL;
-          }
+            g_autofree char *shape_member = g_strdup_printf ("%s.%s", member, shape_name);
 
-        shape_member = g_strdup_printf ("%s.%s", member, shape_name);
-        child = json_object_get_member (object, shape_name);
-        if (g_str_equal (shape_name, "quad") ? !read_quad (parser, child, shape_member, &layer->shape)
-            : g_str_equal (shape_name, "mesh") ? !read_mesh (parser, child, shape_member, &layer->shape)
-            : !read_cylinder (parser, child, shape_member, &layer->shape))
-          return NULL;
+            child = json_object_get_member (object, shape_name);
+            ok &= g_str_equal (shape_name, "quad") ? read_quad (parser, child, shape_member, &layer->shape)
+                : g_str_equal (shape_name, "mesh") ? read_mesh (parser, child, shape_member, &layer->shape)
+                : read_cylinder (parser, child, shape_member, &layer->shape);
+          }
+        ok &= one_shape;
 
         layer->fit = MOCKUP_FIT_COVER;
         if ((child = json_object_get_member (object, "fit")) != NULL)
           {
             g_autofree char *fit_member = g_strdup_printf ("%s.fit", member);
 
-            if (!read_enum (parser, child, fit_member, fits, G_N_ELEMENTS (fits), &value))
-              return NULL;
-            layer->fit = (MockupFit) value;
+            if (read_enum (parser, child, fit_member, fits, G_N_ELEMENTS (fits), &value))
+              layer->fit = (MockupFit) value;
+            else
+              ok = FALSE;
           }
 
         layer->align[0] = layer->align[1] = 0.5;
@@ -889,12 +934,10 @@ read_layer (Parser   *parser,
           {
             g_autofree char *align_member = g_strdup_printf ("%s.align", member);
 
-            if (!read_align (parser, child, align_member, layer->align))
-              return NULL;
+            ok &= read_align (parser, child, align_member, layer->align);
           }
 
-        if (!read_optional_number (parser, object, member, "aspect", 0.01, 100.0, &layer->aspect))
-          return NULL;
+        ok &= read_optional_number (parser, object, member, "aspect", 0.01, 100.0, &layer->aspect);
 
         layer->shading_strength = 1.0;
         layer->shading_neutral = 1.0;
@@ -904,8 +947,7 @@ read_layer (Parser   *parser,
 
             layer->shading = read_map (parser, child, shading_member, shading_members, 1.0,
                                        &layer->shading_strength, &layer->shading_neutral);
-            if (layer->shading == NULL)
-              return NULL;
+            ok &= layer->shading != NULL;
           }
 
         layer->displacement_strength = 10.0;
@@ -915,8 +957,7 @@ read_layer (Parser   *parser,
 
             layer->displacement = read_map (parser, child, displacement_member, displacement_members,
                                             256.0, &layer->displacement_strength, NULL);
-            if (layer->displacement == NULL)
-              return NULL;
+            ok &= layer->displacement != NULL;
           }
       }
       break;
@@ -925,7 +966,7 @@ read_layer (Parser   *parser,
       g_assert_not_reached ();
     }
 
-  return g_steal_pointer (&layer);
+  return ok ? g_steal_pointer (&layer) : NULL;
 }
 
 void
@@ -947,14 +988,16 @@ mockup_template_parse (JsonNode            *root,
   static const char * const allowed[] = {
     "$schema", "format", "id", "name", "size", "background", "layers", NULL
   };
-  Parser parser = { label, base_dir, NULL, error };
+  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+  Parser parser = { label, base_dir, NULL, problems, 0, 0 };
   g_autoptr(GPtrArray) layers = NULL;
   JsonObject *object;
   JsonNode *child;
   JsonArray *array;
   double format;
-  gboolean ok = FALSE;
   guint n_layers;
+  /* the canvas is unknown when it was to come from a layer that failed */
+  gboolean canvas_unknown = FALSE;
 
   memset (data, 0, sizeof *data);
 
@@ -977,26 +1020,22 @@ mockup_template_parse (JsonNode            *root,
       goto out;
     }
   object = json_node_get_object (root);
-  if (!check_members (&parser, object, "(root)", allowed))
-    goto out;
+  check_members (&parser, object, "(root)", allowed);
 
   if ((child = json_object_get_member (object, "$schema")) != NULL)
     {
       const char *schema;
 
-      if (!read_string (&parser, child, "$schema", &schema))
-        goto out;
+      read_string (&parser, child, "$schema", &schema);
     }
 
+  /* another format gives every member another meaning: nothing more to
+   * check then */
   if (!json_object_has_member (object, "format"))
-    {
-      fail (&parser, MOCKUP_ERROR_INVALID_TEMPLATE, "format",
-            "required member is missing (this library reads format %d)", MOCKUP_TEMPLATE_FORMAT);
-      goto out;
-    }
-  if (!read_number (&parser, json_object_get_member (object, "format"), "format", 0, G_MAXINT, &format))
-    goto out;
-  if (format != MOCKUP_TEMPLATE_FORMAT)
+    fail (&parser, MOCKUP_ERROR_INVALID_TEMPLATE, "format",
+          "required member is missing (this library reads format %d)", MOCKUP_TEMPLATE_FORMAT);
+  else if (read_number (&parser, json_object_get_member (object, "format"), "format", 0, G_MAXINT, &format) &&
+           format != MOCKUP_TEMPLATE_FORMAT)
     {
       fail (&parser, MOCKUP_ERROR_UNSUPPORTED, "format",
             "format %g is not supported (this library reads format %d)", format, MOCKUP_TEMPLATE_FORMAT);
@@ -1007,15 +1046,14 @@ mockup_template_parse (JsonNode            *root,
     {
       const char *id;
 
-      if (!read_string (&parser, child, "id", &id))
-        goto out;
-      if (!valid_name (id))
+      if (read_string (&parser, child, "id", &id))
         {
-          fail (&parser, MOCKUP_ERROR_INVALID_TEMPLATE, "id",
-                "\"%s\" is not an id (1 to 128 letters, digits, \"-\", \"_\" and \".\")", id);
-          goto out;
+          if (!valid_name (id))
+            fail (&parser, MOCKUP_ERROR_INVALID_TEMPLATE, "id",
+                  "\"%s\" is not an id (1 to 128 letters, digits, \"-\", \"_\" and \".\")", id);
+          else
+            data->id = g_strdup (id);
         }
-      data->id = g_strdup (id);
     }
   else
     data->id = g_strdup (default_id);
@@ -1024,52 +1062,47 @@ mockup_template_parse (JsonNode            *root,
     {
       const char *name;
 
-      if (!read_string (&parser, child, "name", &name))
-        goto out;
-      data->name = g_strdup (name);
+      if (read_string (&parser, child, "name", &name))
+        data->name = g_strdup (name);
     }
   else
     data->name = g_strdup (data->id);
 
-  if ((child = json_object_get_member (object, "background")) != NULL &&
-      !read_color (&parser, child, "background", data->background))
-    goto out;
+  if ((child = json_object_get_member (object, "background")) != NULL)
+    read_color (&parser, child, "background", data->background);
 
   if ((child = json_object_get_member (object, "size")) != NULL)
     {
-      JsonArray *size;
-      double w, h;
-
+      canvas_unknown = TRUE;
       if (!JSON_NODE_HOLDS_ARRAY (child))
+        fail (&parser, MOCKUP_ERROR_INVALID_TEMPLATE, "size",
+              "expected [width, height], got %s", node_type_name (child));
+      else if (json_array_get_length (json_node_get_array (child)) != 2)
+        fail (&parser, MOCKUP_ERROR_INVALID_TEMPLATE, "size",
+              "expected [width, height] of 2 numbers, got %u",
+              json_array_get_length (json_node_get_array (child)));
+      else
         {
-          fail (&parser, MOCKUP_ERROR_INVALID_TEMPLATE, "size",
-                "expected [width, height], got %s", node_type_name (child));
-          goto out;
+          JsonArray *size = json_node_get_array (child);
+          double w, h;
+          gboolean ok;
+
+          ok = read_number (&parser, json_array_get_element (size, 0), "size[0]", 1, MOCKUP_MAX_CANVAS_SIDE, &w);
+          ok &= read_number (&parser, json_array_get_element (size, 1), "size[1]", 1, MOCKUP_MAX_CANVAS_SIDE, &h);
+          if (!ok)
+            ;
+          else if (w != floor (w) || h != floor (h))
+            fail (&parser, MOCKUP_ERROR_INVALID_TEMPLATE, "size", "width and height must be whole pixels");
+          else if (w * h > (double) MOCKUP_MAX_IMAGE_PIXELS)
+            fail (&parser, MOCKUP_ERROR_TOO_LARGE, "size", "%g × %g pixels is more than the %" G_GUINT64_FORMAT
+                  " megapixels allowed", w, h, MOCKUP_MAX_IMAGE_PIXELS / 1000000);
+          else
+            {
+              data->width = (int) w;
+              data->height = (int) h;
+              canvas_unknown = FALSE;
+            }
         }
-      if (json_array_get_length (json_node_get_array (child)) != 2)
-        {
-          fail (&parser, MOCKUP_ERROR_INVALID_TEMPLATE, "size",
-                "expected [width, height] of 2 numbers, got %u",
-                json_array_get_length (json_node_get_array (child)));
-          goto out;
-        }
-      size = json_node_get_array (child);
-      if (!read_number (&parser, json_array_get_element (size, 0), "size[0]", 1, MOCKUP_MAX_CANVAS_SIDE, &w) ||
-          !read_number (&parser, json_array_get_element (size, 1), "size[1]", 1, MOCKUP_MAX_CANVAS_SIDE, &h))
-        goto out;
-      if (w != floor (w) || h != floor (h))
-        {
-          fail (&parser, MOCKUP_ERROR_INVALID_TEMPLATE, "size", "width and height must be whole pixels");
-          goto out;
-        }
-      if (w * h > (double) MOCKUP_MAX_IMAGE_PIXELS)
-        {
-          fail (&parser, MOCKUP_ERROR_TOO_LARGE, "size", "%g × %g pixels is more than the %" G_GUINT64_FORMAT
-                " megapixels allowed", w, h, MOCKUP_MAX_IMAGE_PIXELS / 1000000);
-          goto out;
-        }
-      data->width = (int) w;
-      data->height = (int) h;
     }
 
   if (!json_object_has_member (object, "layers"))
@@ -1096,18 +1129,26 @@ mockup_template_parse (JsonNode            *root,
   layers = g_ptr_array_new_with_free_func ((GDestroyNotify) layer_free);
   for (guint i = 0; i < n_layers; i++)
     {
-      MockupLayer *layer = read_layer (&parser, json_array_get_element (array, i), i);
+      int kind;
+      MockupLayer *layer = read_layer (&parser, json_array_get_element (array, i), i, &kind);
 
       if (layer == NULL)
-        goto out;
+        {
+          if (data->width == 0 && (kind == MOCKUP_LAYER_IMAGE || kind < 0))
+            canvas_unknown = TRUE;
+          continue;
+        }
       g_ptr_array_add (layers, layer);
 
-      if (data->width == 0 && layer->kind == MOCKUP_LAYER_IMAGE)
+      if (data->width == 0 && !canvas_unknown && layer->kind == MOCKUP_LAYER_IMAGE)
         {
           data->width = layer->source->info.width;
           data->height = layer->source->info.height;
         }
     }
+
+  if (canvas_unknown)
+    goto out;
 
   if (data->width == 0)
     {
@@ -1123,12 +1164,14 @@ mockup_template_parse (JsonNode            *root,
       goto out;
     }
 
-  data->layers = g_steal_pointer (&layers);
-  ok = TRUE;
-
 out:
   free (parser.real_base_dir);
-  if (!ok)
-    mockup_template_data_clear (data);
-  return ok;
+  if (parser.n_problems > 0)
+    {
+      report_problems (&parser, error);
+      mockup_template_data_clear (data);
+      return FALSE;
+    }
+  data->layers = g_steal_pointer (&layers);
+  return TRUE;
 }

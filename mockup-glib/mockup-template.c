@@ -246,6 +246,12 @@ template_new_from_node (JsonNode    *root,
  *
  * Errors name the file, the JSON member and the problem, as in
  * `poster/template.json: layers[1].quad: expected 4 points (…), got 3`.
+ * One error reports every problem found, one a line, the root's members
+ * first and then layer by layer (at most 20, then a count of the rest);
+ * its code is the first problem's.
+ *
+ * The manifest's arrays and objects may nest at most 64 levels deep,
+ * which is checked before the JSON is parsed.
  *
  * Returns: (transfer full): the template, or %NULL with @error set
  */
@@ -300,8 +306,9 @@ mockup_template_new_from_file (const char  *path,
  *   relative paths start from, or %NULL if it names no files
  * @error: return location for a [error@Mockup.Error]
  *
- * Loads and checks a template manifest held in memory. Errors name the
- * file as `template data`.
+ * Loads and checks a template manifest held in memory, as
+ * [ctor@Mockup.Template.new_from_file] does. Errors name the file as
+ * `template data`.
  *
  * Returns: (transfer full): the template, or %NULL with @error set
  */

@@ -550,6 +550,95 @@ test_template_json_depth (void)
 }
 
 static void
+test_template_all_problems (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MockupTemplate) template = NULL;
+  g_autoptr(GString) many = g_string_new ("{\"format\": 1, \"size\": [10, 10], \"layers\": [");
+  g_auto(GStrv) lines = NULL;
+
+  /* every problem, one a line, in the manifest's order */
+  template = mockup_template_new_from_data ("{\"format\": 1, \"size\": [10, 10], \"colour\": 1, \"layers\": ["
+                                            "{\"type\": \"color\", \"color\": \"#fff\", \"opacity\": 2, \"blend\": \"x\"}, "
+                                            "{\"type\": \"color\", \"color\": \"#fff\"}, "
+                                            "{\"type\": \"artwork\", \"quad\": [[0, 0], [\"9\", 0], [9, 9], [0, 1e9]], "
+                                            "\"fit\": \"fill\"}]}", -1, dir, &error);
+  g_assert_null (template);
+  g_assert_error (error, MOCKUP_ERROR, MOCKUP_ERROR_INVALID_TEMPLATE);
+  lines = g_strsplit (error->message, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 6);
+  g_assert_true (g_str_has_prefix (lines[0], "template data: (root): unknown member \"colour\""));
+  g_assert_true (g_str_has_prefix (lines[1], "template data: layers[0].blend: unknown value \"x\""));
+  g_assert_cmpstr (lines[2], ==, "template data: layers[0].opacity: 2 is out of range (0 to 1)");
+  g_assert_cmpstr (lines[3], ==, "template data: layers[2].quad[1][0]: expected a number, got a string");
+  g_assert_cmpstr (lines[4], ==, "template data: layers[2].quad[3][1]: 1e+09 is out of range (-1e+06 to 1e+06)");
+  g_assert_true (g_str_has_prefix (lines[5], "template data: layers[2].fit: unknown value \"fill\""));
+  g_clear_error (&error);
+  g_clear_pointer (&lines, g_strfreev);
+
+  /* the code is the first problem's */
+  template = mockup_template_new_from_data ("{\"format\": 1, \"size\": [10, 10], \"layers\": ["
+                                            "{\"type\": \"image\", \"source\": \"missing.png\"}, "
+                                            "{\"type\": \"color\", \"color\": \"white\"}]}", -1, dir, &error);
+  g_assert_null (template);
+  g_assert_error (error, MOCKUP_ERROR, MOCKUP_ERROR_NOT_FOUND);
+  lines = g_strsplit (error->message, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 2);
+  g_assert_true (g_str_has_prefix (lines[0], "template data: layers[0].source: \"missing.png\""));
+  g_assert_true (g_str_has_prefix (lines[1], "template data: layers[1].color: \"white\" is not a colour"));
+  g_clear_error (&error);
+  g_clear_pointer (&lines, g_strfreev);
+
+  /* at most 20, and a count of the rest */
+  for (guint i = 0; i < 30; i++)
+    g_string_append_printf (many, "%s{\"type\": \"color\", \"color\": \"#fff\", \"opacity\": %u}", i ? ", " : "", i + 2);
+  g_string_append (many, "]}");
+  template = mockup_template_new_from_data (many->str, -1, dir, &error);
+  g_assert_null (template);
+  g_assert_error (error, MOCKUP_ERROR, MOCKUP_ERROR_INVALID_TEMPLATE);
+  lines = g_strsplit (error->message, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 21);
+  g_assert_cmpstr (lines[0], ==, "template data: layers[0].opacity: 2 is out of range (0 to 1)");
+  g_assert_cmpstr (lines[19], ==, "template data: layers[19].opacity: 21 is out of range (0 to 1)");
+  g_assert_cmpstr (lines[20], ==, "template data: and 10 more problems");
+  g_clear_error (&error);
+  g_clear_pointer (&lines, g_strfreev);
+
+  /* nothing that follows from another problem: an unknown format ends the
+   * checks, and a canvas that was to come from a failed layer is not
+   * reported missing */
+  template = mockup_template_new_from_data ("{\"format\": 2, \"layers\": [{\"type\": \"colour\"}]}", -1, dir, &error);
+  g_assert_null (template);
+  g_assert_error (error, MOCKUP_ERROR, MOCKUP_ERROR_UNSUPPORTED);
+  g_assert_cmpstr (error->message, ==, "template data: format: format 2 is not supported (this library reads format 1)");
+  g_clear_error (&error);
+  template = mockup_template_new_from_data ("{\"format\": 1, \"layers\": [{\"type\": \"image\", \"source\": 1}, "
+                                            "{\"type\": \"colour\", \"opacity\": 5}]}", -1, dir, &error);
+  g_assert_null (template);
+  g_assert_error (error, MOCKUP_ERROR, MOCKUP_ERROR_INVALID_TEMPLATE);
+  g_assert_cmpstr (error->message, ==,
+                   "template data: layers[0].source: expected a string, got a number\n"
+                   "template data: layers[1].type: unknown value \"colour\" (expected one of: image, artwork, color)");
+  g_clear_error (&error);
+
+  /* a file's name on each line */
+  {
+    g_autofree char *path = test_write_file (dir, "two-problems.json",
+                                             "{\"format\": 1, \"id\": \"a b\", \"size\": [10, 10.5], "
+                                             "\"layers\": [{\"type\": \"color\", \"color\": \"#fff\"}]}");
+
+    template = mockup_template_new_from_file (path, &error);
+    g_assert_null (template);
+    lines = g_strsplit (error->message, "\n", -1);
+    g_assert_cmpuint (g_strv_length (lines), ==, 2);
+    g_assert_true (g_str_has_prefix (lines[0], path));
+    g_assert_nonnull (strstr (lines[0], ": id: \"a b\" is not an id"));
+    g_assert_true (g_str_has_prefix (lines[1], path));
+    g_assert_nonnull (strstr (lines[1], ": size: width and height must be whole pixels"));
+  }
+}
+
+static void
 expect_file_error (const char *path,
                    int         code,
                    const char *part)
@@ -626,6 +715,7 @@ main (int    argc,
   g_test_add_func ("/template/not-regular-files", test_template_not_regular_files);
   g_test_add_func ("/template/json-depth-scan", test_template_json_depth_scan);
   g_test_add_func ("/template/json-depth", test_template_json_depth);
+  g_test_add_func ("/template/all-problems", test_template_all_problems);
 
   return g_test_run ();
 }

@@ -323,3 +323,26 @@ def test_deeply_nested_manifest_is_an_error(tmp_path):
         b'{"format": 1, "size": [10, 10], "_note": ' + note +
         b', "layers": [{"type": "color", "color": "#fff"}]}', None)
     assert template.get_width() == 10
+
+
+def test_template_reports_every_problem(make_template):
+    layers = [{'type': 'color', 'color': '#fff', 'opacity': 3},
+              {'type': 'artwork', 'quad': [[0, 0], [9, 0], [9, 9], [0, 9]], 'fit': 'fill', 'aspect': 0},
+              {'type': 'image', 'source': 'missing.png'}]
+    with pytest.raises(GLib.Error) as excinfo:
+        make_template(layers, size=(10, 10), folder='many', colour='red')
+    # the first problem gives the code and the first line
+    assert_mockup_error(excinfo, Mockup.Error.INVALID_TEMPLATE)
+    lines = excinfo.value.message.split('\n')
+    members = [line.split(': ')[1] for line in lines]
+    assert members == ['(root)', 'layers[0].opacity', 'layers[1].fit', 'layers[1].aspect', 'layers[2].source'], lines
+    assert lines[0].endswith('template.json: (root): unknown member "colour" (allowed: $schema, format, id, name, '
+                             'size, background, layers; names starting with "_" are free for comments)')
+
+    # 20 at most, then a count
+    with pytest.raises(GLib.Error) as excinfo:
+        make_template([{'type': 'color', 'color': '#fff', 'opacity': 2 + k} for k in range(25)],
+                      size=(10, 10), folder='more')
+    lines = excinfo.value.message.split('\n')
+    assert len(lines) == 21
+    assert lines[-1].endswith('template.json: and 5 more problems')
