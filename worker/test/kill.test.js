@@ -16,7 +16,7 @@ import {
 } from './helpers.js';
 
 // Short locks, so that a dead worker's job is noticed within seconds.
-const lockArgs = ['--lock-duration', '2000', '--stalled-interval', '1000', '--timeout', '60'];
+const lockArgs = ['--lock-duration', '3000', '--stalled-interval', '1000', '--timeout', '60'];
 
 test('a worker killed mid-job: its job is retried elsewhere, nothing lost', async (t) => {
   const dir = await tempDir(t);
@@ -79,4 +79,35 @@ test('a worker killed mid-job: its job is retried elsewhere, nothing lost', asyn
     w.child.kill('SIGTERM');
   for (const w of others)
     assert.deepEqual(await w.exited, [0, null]);
+});
+
+test('SIGTERM mid-job: the worker finishes the job, stops its child, exits 0', async (t) => {
+  const dir = await tempDir(t);
+  const redis = await startRedis(t, dir);
+  const connection = { path: redis.socket };
+  const queue = new Queue('mockup', { connection });
+  const events = new QueueEvents('mockup', { connection });
+  defer(t, async () => { await events.close(); await queue.close(); });
+  await events.waitUntilReady();
+
+  const w = spawnWorker(t, ['--redis', redis.socket, ...lockArgs]);
+  const { children: [child] } = await w.waitForLine((l) => l.event === 'worker-started');
+  const job = await enqueueMockupJob(queue, {
+    artwork, templates: [templatesDir], output_dir: join(dir, 'out'), max_size: 400,
+  });
+  // the job is held at its first result until the worker has the signal
+  await once(events, 'progress');
+  process.kill(child, 'SIGSTOP');
+  w.child.kill('SIGTERM');
+  await w.waitForLine((l) => l.event === 'worker-closing');
+  process.kill(child, 'SIGCONT');
+  assert.deepEqual(await w.exited, [0, null]);
+  assert.ok(await processGone(child), `child ${child} stopped`);
+
+  const stored = await queue.getJob(job.id);
+  assert.equal(await stored.getState(), 'completed');
+  assert.equal(stored.returnvalue.done.rendered, 6);
+  await assertOutputFolder(join(dir, 'out'), stored.returnvalue.results);
+  assert.deepEqual(w.lines.filter((l) => l.event).map((l) => l.event),
+    ['child-started', 'worker-started', 'worker-closing', 'job', 'child-exited', 'worker-closed']);
 });

@@ -4,6 +4,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { RenderChildError, RenderJobError, RenderPool } from '../lib/index.js';
@@ -40,6 +41,29 @@ test('jobs on two children get their own lines, in template order', async (t) =>
     assert.ok(answer.peakResidentMemory >= answer.maxResidentMemory);
     assert.ok(answer.peakResidentMemory > 1e6, 'peak RSS in bytes');
     await assertOutputFolder(jobs[i].output_dir, answer.results);
+  }
+});
+
+test('several jobs in flight in one child (--jobs) are told apart by id', async (t) => {
+  const help = spawnSync(mockupRender, ['--help'], { encoding: 'utf8' }).stdout;
+  if (!help.includes('--jobs')) {
+    t.skip(`${mockupRender} has no --jobs`);
+    return;
+  }
+  const dir = await tempDir(t);
+  const pool = await startPool(t, { jobs: 3 });
+  assert.equal(pool.concurrency, 3);
+  assert.deepEqual(pool.args.slice(0, 4), ['--server', '-q', '--jobs', '3']);
+  const jobs = Array.from({ length: 6 }, (_, i) => ({
+    id: `job-${i}`, artwork, templates, output_dir: join(dir, `out-${i}`), max_size: 48 + 8 * i,
+  }));
+  const answers = await Promise.all(jobs.map((job) => pool.run(job)));
+  for (const [i, { done, results }] of answers.entries()) {
+    assert.equal(done.job, `job-${i}`);
+    assert.equal(done.rendered, templates.length);
+    assert.deepEqual(results.map((r) => r.index), templates.map((_, n) => n));
+    assert.ok(results.every((r) => r.job === `job-${i}` && r.path.startsWith(jobs[i].output_dir)));
+    await assertOutputFolder(jobs[i].output_dir, results);
   }
 });
 
