@@ -108,9 +108,11 @@ static void
 complete (GTask *task)
 {
   MrLineReader *self = g_task_get_task_data (task);
-  const guint8 *end;
+  const guint8 *end = NULL;
 
-  end = memchr (self->buffer->data + self->scanned, '\n', self->buffer->len - self->scanned);
+  /* (an empty GByteArray's data may be NULL) */
+  if (self->buffer->len > self->scanned)
+    end = memchr (self->buffer->data + self->scanned, '\n', self->buffer->len - self->scanned);
   if (end != NULL)
     {
       return_line (task, self, end - self->buffer->data, 1);
@@ -176,11 +178,13 @@ mr_line_reader_read_async (MrLineReader        *self,
                            GAsyncReadyCallback  callback,
                            gpointer             user_data)
 {
-  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  GTask *task;
 
+  g_return_if_fail (!self->reading);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, mr_line_reader_read_async);
   g_task_set_task_data (task, self, NULL);
-  g_return_if_fail (!self->reading);
   self->reading = TRUE;
   complete (task);
 }

@@ -42,6 +42,19 @@ invalid (GError     **error,
   return FALSE;
 }
 
+/* For a message that quotes what the line said: at most 64 characters.
+ * (g_utf8_substring () must not be asked for more than there is.) */
+static char *
+shorten (const char *text)
+{
+  g_autofree char *start = NULL;
+
+  if (g_utf8_strlen (text, -1) <= 64)
+    return g_strdup (text);
+  start = g_utf8_substring (text, 0, 64);
+  return g_strconcat (start, "…", NULL);
+}
+
 /* @label: how errors name the member: "slots.left" for "left" */
 static gboolean
 get_string (JsonObject  *object,
@@ -120,10 +133,9 @@ check_members (JsonObject  *object,
     if (!g_strv_contains (allowed, l->data))
       {
         g_autofree char *list = g_strjoinv (", ", (char **) allowed);
-        g_autofree char *shown = g_utf8_substring (l->data, 0, 64);
+        g_autofree char *shown = shorten (l->data);
 
-        return invalid (error, NULL, "unknown member \"%s%s\" (allowed: %s)", shown,
-                        g_utf8_strlen (l->data, -1) > 64 ? "…" : "", list);
+        return invalid (error, NULL, "unknown member \"%s\" (allowed: %s)", shown, list);
       }
   return TRUE;
 }
@@ -278,7 +290,7 @@ mr_job_request_parse (const char              *text,
       (!mockup_format_from_string (format_name, &request->format) ||
        request->format == MOCKUP_FORMAT_PIXBUF))
     {
-      g_autofree char *shown = g_utf8_substring (format_name, 0, 64);
+      g_autofree char *shown = shorten (format_name);
 
       invalid (error, "format", "\"%s\" is not an output format (jpeg, png or webp)", shown);
       return NULL;

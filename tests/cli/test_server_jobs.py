@@ -164,6 +164,8 @@ def test_hostile_lines(run, artwork, templates, tmp_path):
         (json.dumps({**good, "id": "p", "artwork": "/" + "a" * 5000}), "artwork: longer than"),
         (json.dumps({**good, "id": "s", "slots": {f"s{i}": "a.png" for i in range(65)}}), "slots"),
         ('{"id": "nul", "artwork": "a\u0000.png", "templates": ["t"]}', "malformed"),
+        (json.dumps({**good, "id": "m", "é" * 100: 1}), 'unknown member "' + "é" * 64 + '…"'),
+        (json.dumps({**good, "id": "f", "format": "x" * 100}), '"' + "x" * 64 + '…" is not an output format'),
     ]
     stdin = jobs(*(c[0] for c in cases), {**good, "id": "last"})
     result = run("--server", "--jobs", "1", input=stdin, timeout=60)
