@@ -75,7 +75,9 @@ export class RenderChild extends EventEmitter {
 
   /** Starts the process; rejects if it cannot be spawned. */
   async start() {
-    const child = spawn(this.command, this.args, { stdio: ['pipe', 'pipe', 'inherit'] });
+    // Its own process group: a Ctrl-C in the worker's terminal is the
+    // worker's to handle (it closes the children's stdin), not theirs.
+    const child = spawn(this.command, this.args, { stdio: ['pipe', 'pipe', 'inherit'], detached: true });
     this.#process = child;
     // 'close' comes after the last line of stdout has been read, where
     // 'exit' may come before.

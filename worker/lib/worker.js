@@ -130,7 +130,13 @@ export async function createMockupWorker({
   });
   // Without a listener, a lost Redis connection would end the process.
   worker.on('error', (error) => log({ event: 'worker-error', error: error.message }));
-  await worker.waitUntilReady();
+  try {
+    await worker.waitUntilReady();
+  } catch (error) {
+    await worker.close(true);
+    await pool.close();
+    throw error;
+  }
   log({ event: 'worker-started', queue, pid: process.pid, children: pool.pids, concurrency: pool.concurrency });
 
   let closing = null;
