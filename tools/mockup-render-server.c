@@ -70,8 +70,8 @@ typedef struct
   gboolean eof;
   gboolean stopping;
   gboolean abandoned;
-  GHashTable *running;          /* label → ServerJob, for jobs with an id */
-  guint n_jobs;
+  GPtrArray *jobs;              /* ServerJob, in flight */
+  GHashTable *running;          /* label → ServerJob, of those with an id */
   guint reclaim_timer;
   guint stop_timer;
 } Server;
@@ -141,7 +141,7 @@ server_job_free (ServerJob *sj)
 static void
 quit_if_done (Server *self)
 {
-  if (self->n_jobs == 0 && (self->eof || self->stopping) && !self->reading)
+  if (self->jobs->len == 0 && (self->eof || self->stopping) && !self->reading)
     g_main_loop_quit (self->loop);
 }
 
@@ -152,8 +152,9 @@ job_ended (ServerJob *sj)
 
   if (sj->request->id != NULL)
     g_hash_table_remove (self->running, sj->request->label);
+  g_ptr_array_remove_fast (self->jobs, sj);
   server_job_free (sj);
-  if (--self->n_jobs == 0)
+  if (self->jobs->len == 0)
     g_clear_handle_id (&self->reclaim_timer, g_source_remove);
 
   quit_if_done (self);
@@ -321,7 +322,8 @@ start_job (Server       *self,
 
   if (request->id != NULL)
     g_hash_table_insert (self->running, request->label, sj);
-  if (self->n_jobs++ == 0)
+  g_ptr_array_add (self->jobs, sj);
+  if (self->reclaim_timer == 0)
     self->reclaim_timer = g_timeout_add (RECLAIM_INTERVAL_MS, reclaim_cb, self);
 
   task = g_task_new (NULL, self->cancellable, prepared_cb, sj);
@@ -415,7 +417,7 @@ line_cb (GObject      *source,
 static void
 pump (Server *self)
 {
-  if (self->reading || self->eof || self->stopping || self->n_jobs >= self->max_jobs)
+  if (self->reading || self->eof || self->stopping || self->jobs->len >= self->max_jobs)
     return;
   self->reading = TRUE;
   mr_line_reader_read_async (self->reader, self->cancellable, line_cb, self);
@@ -430,11 +432,21 @@ stop_timeout_cb (gpointer user_data)
   Server *self = user_data;
 
   self->stop_timer = 0;
-  if (self->n_jobs > 0)
+  if (self->jobs->len == 0)
+    return G_SOURCE_REMOVE;
+
+  /* each job still gets its one closing line */
+  for (guint i = 0; i < self->jobs->len; i++)
     {
-      self->abandoned = TRUE;
-      g_main_loop_quit (self->loop);
+      ServerJob *sj = self->jobs->pdata[i];
+      g_autoptr(GError) error = g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                             "stopped by a signal; did not stop within %d ms "
+                                             "and was left behind", STOP_GRACE_MS);
+
+      print_error_line (sj->progress, sj->request->id, sj->line_number, error);
     }
+  self->abandoned = TRUE;
+  g_main_loop_quit (self->loop);
   return G_SOURCE_REMOVE;
 }
 
@@ -483,6 +495,7 @@ mr_server_run (MockupRenderer         *renderer,
   g_autoptr(MrLineReader) reader = mr_line_reader_new (stdin_stream, MR_REQUEST_MAX_LINE_LENGTH);
   g_autoptr(MrProgress) progress = mr_progress_new (quiet, TRUE);
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr(GPtrArray) jobs = g_ptr_array_new ();
   g_autoptr(GHashTable) running = g_hash_table_new (g_str_hash, g_str_equal);
   Server self = {
     .renderer = renderer,
@@ -496,6 +509,7 @@ mr_server_run (MockupRenderer         *renderer,
     .cancellable = cancellable,
     .loop = loop,
     .status = MR_EXIT_OK,
+    .jobs = jobs,
     .running = running,
   };
 
@@ -510,6 +524,7 @@ mr_server_run (MockupRenderer         *renderer,
       g_steal_pointer (&templates);
       g_steal_pointer (&artworks);
       g_steal_pointer (&reader);
+      g_steal_pointer (&jobs);
       g_steal_pointer (&running);
       return MR_SERVER_ABANDONED;
     }
