@@ -969,6 +969,31 @@ read_layer (Parser   *parser,
   return ok ? g_steal_pointer (&layer) : NULL;
 }
 
+/* A mask is stretched to the canvas: one of another shape would be
+ * distorted and cut the wrong places. It may be smaller, so its sides are
+ * rounded: it fits when one side, scaled from the other by the canvas's
+ * proportions, is within a pixel of its size. */
+static gboolean
+check_mask_aspect (Parser            *parser,
+                   const MockupLayer *layer,
+                   int                canvas_width,
+                   int                canvas_height)
+{
+  double width = layer->mask->info.width;
+  double height = layer->mask->info.height;
+  double off_x = fabs (width - height * canvas_width / canvas_height);
+  double off_y = fabs (height - width * canvas_height / canvas_width);
+  g_autofree char *member = g_strdup_printf ("%s.mask", layer->member);
+
+  if (MIN (off_x, off_y) <= 1.0 + 1e-9)
+    return TRUE;
+  return fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, member,
+               "\"%s\" is %d × %d pixels, not of the canvas's aspect ratio (%d × %d); "
+               "a mask is stretched to the canvas, so it must have its proportions",
+               layer->mask->source.display_name, layer->mask->info.width, layer->mask->info.height,
+               canvas_width, canvas_height);
+}
+
 void
 mockup_template_data_clear (MockupTemplateData *data)
 {
@@ -1162,6 +1187,14 @@ mockup_template_parse (JsonNode            *root,
             "the canvas would be %d × %d pixels; give a \"size\" of at most %d a side",
             data->width, data->height, MOCKUP_MAX_CANVAS_SIDE);
       goto out;
+    }
+
+  for (guint i = 0; i < layers->len; i++)
+    {
+      const MockupLayer *layer = g_ptr_array_index (layers, i);
+
+      if (layer->mask != NULL)
+        check_mask_aspect (&parser, layer, data->width, data->height);
     }
 
 out:

@@ -639,6 +639,58 @@ test_template_all_problems (void)
 }
 
 static void
+test_template_mask_aspect (void)
+{
+  g_autofree char *half = test_write_png (dir, "mask-half.png", 60, 40, 0xffffffff);
+  g_autofree char *rounded = test_write_png (dir, "mask-rounded.png", 7, 5, 0xffffffff);
+  g_autofree char *wide = test_write_png (dir, "mask-wide.png", 100, 40, 0xffffffff);
+  g_autofree char *tall = test_write_png (dir, "mask-tall.png", 5, 20, 0xffffffff);
+  g_autoptr(MockupTemplate) template = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* the canvas is 120 × 80: a mask of its proportions at any size fits,
+   * its sides rounded either way */
+  template = test_template (dir, MINIMAL ("{\"type\": \"color\", \"color\": \"#fff\", \"mask\": \"mask-half.png\"}"));
+  g_clear_object (&template);
+  template = test_template (dir, MINIMAL ("{\"type\": \"color\", \"color\": \"#fff\", "
+                                          "\"mask\": {\"source\": \"mask-rounded.png\", \"mode\": \"alpha\"}}"));
+  g_clear_object (&template);
+
+  /* another shape would be stretched out of place */
+  test_template_fails (dir, MINIMAL ("{\"type\": \"color\", \"color\": \"#fff\", \"mask\": \"mask-wide.png\"}"),
+                       MOCKUP_ERROR_INVALID_TEMPLATE,
+                       "template data: layers[1].mask: \"mask-wide.png\" is 100 × 40 pixels, "
+                       "not of the canvas's aspect ratio (120 × 80)", NULL);
+  test_template_fails (dir, MINIMAL ("{\"type\": \"artwork\", \"quad\": [[10, 10], [90, 12], [88, 60], [12, 58]], "
+                                     "\"mask\": {\"source\": \"mask-wide.png\", \"invert\": true}}"),
+                       MOCKUP_ERROR_INVALID_TEMPLATE, "template data: layers[1].mask: ", "100 × 40", "120 × 80", NULL);
+  /* on a canvas given by "size" too, and on the layer that gives the canvas */
+  test_template_fails (dir, "{\"format\": 1, \"size\": [120, 120], \"layers\": [{\"type\": \"color\", "
+                       "\"color\": \"#fff\", \"mask\": \"mask-half.png\"}]}",
+                       MOCKUP_ERROR_INVALID_TEMPLATE, "layers[0].mask: ", "60 × 40", "(120 × 120)", NULL);
+  test_template_fails (dir, "{\"format\": 1, \"layers\": [{\"type\": \"image\", \"source\": \"room.jpg\", "
+                       "\"mask\": \"mask-tall.png\"}]}",
+                       MOCKUP_ERROR_INVALID_TEMPLATE, "layers[0].mask: ", "5 × 20", NULL);
+
+  /* a tall canvas: 10 × 41 halved is 5 × 20.5 */
+  template = test_template (dir, "{\"format\": 1, \"size\": [10, 41], \"layers\": [{\"type\": \"color\", "
+                                 "\"color\": \"#fff\", \"mask\": \"mask-tall.png\"}]}");
+  g_clear_object (&template);
+
+  /* reported with the other problems */
+  template = mockup_template_new_from_data ("{\"format\": 1, \"size\": [120, 80], \"layers\": ["
+                                            "{\"type\": \"color\", \"color\": \"#fff\", \"mask\": \"mask-wide.png\"}, "
+                                            "{\"type\": \"color\", \"color\": \"#fff\", \"mask\": \"mask-half.png\"}, "
+                                            "{\"type\": \"color\", \"color\": \"#fff\", \"mask\": \"mask-tall.png\"}]}",
+                                            -1, dir, &error);
+  g_assert_null (template);
+  g_assert_error (error, MOCKUP_ERROR, MOCKUP_ERROR_INVALID_TEMPLATE);
+  g_assert_true (g_str_has_prefix (error->message, "template data: layers[0].mask: \"mask-wide.png\""));
+  g_assert_nonnull (strstr (error->message, "\ntemplate data: layers[2].mask: \"mask-tall.png\" is 5 × 20 pixels"));
+  g_assert_null (strstr (error->message, "layers[1]"));
+}
+
+static void
 expect_file_error (const char *path,
                    int         code,
                    const char *part)
@@ -716,6 +768,7 @@ main (int    argc,
   g_test_add_func ("/template/json-depth-scan", test_template_json_depth_scan);
   g_test_add_func ("/template/json-depth", test_template_json_depth);
   g_test_add_func ("/template/all-problems", test_template_all_problems);
+  g_test_add_func ("/template/mask-aspect", test_template_mask_aspect);
 
   return g_test_run ();
 }
