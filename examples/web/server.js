@@ -23,6 +23,7 @@ import { EventEmitter } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -228,7 +229,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1]
   const web = await createWebServer({
     connection: process.env.REDIS_URL,
     queue: process.env.QUEUE,
-    dataDir: process.env.DATA_DIR ?? 'web-data',
+    dataDir: process.env.DATA_DIR ?? join(tmpdir(), 'mockup-web'),
     templates: (process.env.TEMPLATES ?? join(here, '../../data/templates')).split(':').map((p) => resolve(p)),
     maxSize: process.env.MAX_SIZE ? Number(process.env.MAX_SIZE) : undefined,
   });
