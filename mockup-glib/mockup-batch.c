@@ -110,7 +110,8 @@ struct _BatchCore
   gboolean base_in_use;
   guint window;
   guint next_start;
-  guint next_deliver;
+  guint next_deliver;           /* jumps to n_items when cancelled */
+  guint n_completed;            /* results delivered in order, never cancelled ones */
   guint n_taken;
   guint n_running;
   MockupResult **done;          /* finished, waiting for their turn */
@@ -640,6 +641,7 @@ core_run_job (gpointer data)
       g_async_queue_push (core->queue, g_steal_pointer (&core->done[core->next_deliver]));
       push_event_locked (core, EVENT_COMPLETED, core->next_deliver);
       core->next_deliver++;
+      core->n_completed++;
     }
   if (core->cancelled)
     {
@@ -794,8 +796,17 @@ mockup_batch_class_init (MockupBatchClass *klass)
   /**
    * MockupBatch:n-completed: (getter get_n_completed)
    *
-   * How many results are done, in order: taken, or ready to be taken.
-   * Notified in the batch's main context as each one completes.
+   * How many results, from the first, are done: rendered or failed, and
+   * taken or ready to be taken. Results are done in template order, so
+   * this is also the index of the next result to come.
+   *
+   * Renders stopped by [method@Mockup.Batch.cancel] are not done and never
+   * count: after a cancel, it keeps the number of results that were done
+   * before (taken or dropped), below [property@Mockup.Batch:n-items]
+   * unless every result was done.
+   *
+   * Notified in the batch's main context as each one is done, so only
+   * while that context runs (see [signal@Mockup.Batch::progress]).
    */
   properties[PROP_N_COMPLETED] =
     g_param_spec_uint ("n-completed", NULL, NULL, 0, G_MAXUINT, 0,
@@ -1395,7 +1406,8 @@ mockup_batch_get_n_items (MockupBatch *self)
  *
  * Gets [property@Mockup.Batch:n-completed].
  *
- * Returns: how many results are done, in order
+ * Returns: how many results, from the first, were rendered or failed;
+ *   renders stopped by a cancel do not count
  */
 guint
 mockup_batch_get_n_completed (MockupBatch *self)
@@ -1405,7 +1417,7 @@ mockup_batch_get_n_completed (MockupBatch *self)
   g_return_val_if_fail (MOCKUP_IS_BATCH (self), 0);
 
   g_mutex_lock (&self->core->lock);
-  n = self->core->next_deliver;
+  n = self->core->n_completed;
   g_mutex_unlock (&self->core->lock);
   return n;
 }

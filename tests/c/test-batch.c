@@ -295,6 +295,70 @@ test_batch_cancel (void)
 }
 
 static void
+test_batch_cancel_counts (void)
+{
+  /* n-completed counts results that were rendered or failed, never the
+   * renders a cancel stopped */
+  g_autofree char *root = g_build_filename (dir, "cancel-counts", NULL);
+  g_autoptr(GListModel) templates = make_templates (root, 18, 0);
+  g_autoptr(MockupArtwork) artwork = mockup_artwork_new_from_file (artwork_path, NULL);
+  g_autoptr(MockupRenderer) renderer = mockup_renderer_new ();
+  g_autoptr(MockupBatch) batch = NULL;
+  g_autoptr(GError) error = NULL;
+  guint taken = 0, completed;
+
+  mockup_renderer_set_threads (renderer, 2);
+  batch = mockup_renderer_render_batch (renderer, artwork, templates, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  /* nobody takes a result: the window (4) fills, then the batch waits */
+  for (int i = 0; i < 6000 && mockup_batch_get_n_completed (batch) < 4; i++)
+    g_usleep (10000);
+  g_assert_cmpuint (mockup_batch_get_n_completed (batch), ==, 4);
+
+  mockup_batch_cancel (batch);
+  g_assert_true (mockup_batch_is_finished (batch));
+  g_assert_cmpuint (mockup_batch_get_n_completed (batch), ==, 4);
+  g_assert_null (mockup_batch_next (batch, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  for (int i = 0; i < 200 && mockup_renderer_get_memory_in_use (renderer) != 0; i++)
+    g_usleep (10000);
+  g_assert_cmpuint (mockup_batch_get_n_completed (batch), ==, 4);
+  g_clear_object (&batch);
+
+  /* a batch taken to its end keeps its count when cancelled afterwards */
+  batch = mockup_renderer_render_batch (renderer, artwork, templates, NULL, NULL, &error);
+  g_assert_no_error (error);
+  for (MockupResult *result; (result = mockup_batch_next (batch, NULL, &error)) != NULL; taken++)
+    {
+      /* the count includes the result in hand, and those ready after it */
+      g_assert_cmpuint (mockup_batch_get_n_completed (batch), >, taken);
+      g_assert_cmpuint (mockup_result_get_index (result), ==, taken);
+      g_object_unref (result);
+    }
+  g_assert_no_error (error);
+  g_assert_cmpuint (taken, ==, 18);
+  mockup_batch_cancel (batch);
+  g_assert_cmpuint (mockup_batch_get_n_completed (batch), ==, 18);
+  g_clear_object (&batch);
+
+  /* cancelled while renders run: those do not count, once they stop */
+  batch = mockup_renderer_render_batch (renderer, artwork, templates, NULL, NULL, &error);
+  g_assert_no_error (error);
+  for (int i = 0; i < 6000 && mockup_batch_get_n_completed (batch) < 1; i++)
+    g_usleep (1000);
+  mockup_batch_cancel (batch);
+  completed = mockup_batch_get_n_completed (batch);
+  g_assert_cmpuint (completed, >=, 1);
+  g_assert_cmpuint (completed, <=, 4);
+  for (int i = 0; i < 200 && mockup_renderer_get_memory_in_use (renderer) != 0; i++)
+    g_usleep (10000);
+  g_assert_cmpuint (mockup_renderer_get_memory_in_use (renderer), ==, 0);
+  g_assert_cmpuint (mockup_batch_get_n_completed (batch), ==, completed);
+}
+
+static void
 test_batch_dropped_while_running (void)
 {
   g_autofree char *root = g_build_filename (dir, "dropped", NULL);
@@ -576,6 +640,7 @@ main (int    argc,
   g_test_add_func ("/batch/slots", test_batch_slots);
   g_test_add_func ("/batch/backpressure", test_batch_backpressure);
   g_test_add_func ("/batch/cancel", test_batch_cancel);
+  g_test_add_func ("/batch/cancel-counts", test_batch_cancel_counts);
   g_test_add_func ("/batch/cancel-async", test_batch_cancel_async);
   g_test_add_func ("/batch/dropped-while-running", test_batch_dropped_while_running);
   g_test_add_func ("/batch/empty", test_batch_empty);
