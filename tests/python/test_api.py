@@ -5,6 +5,7 @@
 import json
 
 import numpy as np
+import pytest
 from PIL import Image
 from gi.repository import GdkPixbuf, Gio, GLib, Mockup
 
@@ -69,6 +70,37 @@ def test_artwork_accessors(tmp_path):
     from_pixbuf = Mockup.Artwork.new_from_pixbuf(pixbuf)
     assert (from_pixbuf.get_width(), from_pixbuf.get_height()) == (12, 8)
     assert 'in memory' in repr(from_pixbuf)
+
+
+def test_python_data_helpers(tmp_path):
+    # JSON text as str, bytes, bytearray, memoryview or GLib.Bytes; the
+    # folder optional, and any path
+    Image.new('RGB', (40, 30), (10, 20, 30)).save(tmp_path / 'photo.jpg')
+    text = json.dumps({'format': 1, 'name': 'Café', 'layers': [{'type': 'image', 'source': 'photo.jpg'}]})
+    for data in (text, text.encode(), bytearray(text.encode()), memoryview(text.encode()),
+                 GLib.Bytes.new(text.encode())):
+        template = Mockup.Template.new_from_data(data, tmp_path)
+        assert isinstance(template, Mockup.Template)
+        assert (template.get_name(), template.get_width()) == ('Café', 40), type(data)
+    colour = '{"format": 1, "size": [8, 6], "layers": [{"type": "color", "color": "#fff"}]}'
+    assert Mockup.Template.new_from_data(colour).get_width() == 8
+    with pytest.raises(GLib.Error) as excinfo:
+        Mockup.Template.new_from_data('{"format": 1, "layers": [{"type": "image", "source": "photo.jpg"}]}')
+    assert 'without a base folder' in excinfo.value.message
+    with pytest.raises(TypeError, match='str, bytes or GLib.Bytes'):
+        Mockup.Template.new_from_data({'format': 1})
+
+    # an image file as bytes, bytearray or memoryview as well as GLib.Bytes
+    Image.new('RGBA', (30, 20), (200, 100, 50, 255)).save(tmp_path / 'a.png')
+    png = (tmp_path / 'a.png').read_bytes()
+    for data in (png, bytearray(png), memoryview(png), GLib.Bytes.new(png)):
+        artwork = Mockup.Artwork.new_from_bytes(data)
+        assert isinstance(artwork, Mockup.Artwork)
+        assert (artwork.get_width(), artwork.get_height()) == (30, 20), type(data)
+    with pytest.raises(GLib.Error):
+        Mockup.Artwork.new_from_bytes(b'not an image')
+    with pytest.raises(TypeError, match='bytes or GLib.Bytes'):
+        Mockup.Artwork.new_from_bytes(str(tmp_path / 'a.png'))
 
 
 def test_renderer_accessors():

@@ -8,12 +8,15 @@
   and context managers that cancel what is left when the block exits.
 * Template lists may be plain Python sequences of ``Mockup.Template``s,
   ``Gio.File``s or paths; slot artworks a ``dict``.
+* ``Template.new_from_data`` takes JSON text as ``str``, ``bytes`` or
+  ``GLib.Bytes``, its folder optional; ``Artwork.new_from_bytes`` takes
+  ``bytes``, ``bytearray`` or ``memoryview`` as well as ``GLib.Bytes``.
 * Readable ``repr()``s for every object.
 """
 
 import os
 
-from gi.repository import GObject, Gio
+from gi.repository import GLib, GObject, Gio
 
 from ..module import get_introspection_module
 from ..overrides import override
@@ -127,6 +130,24 @@ __all__.append('Result')
 
 
 class Template(Mockup.Template):
+    @classmethod
+    def new_from_data(cls, data, base_dir=None):
+        """Load a manifest held in memory: JSON text as ``str``, or UTF-8
+        as ``bytes``, ``bytearray``, ``memoryview`` or ``GLib.Bytes``.
+        ``base_dir`` (a path) is the folder its relative paths start from."""
+        if isinstance(data, str):
+            data = data.encode('utf-8')
+        elif isinstance(data, GLib.Bytes):
+            data = data.get_data()
+        elif isinstance(data, (bytes, bytearray, memoryview)):
+            data = bytes(data)
+        else:
+            raise TypeError('new_from_data() takes JSON text as str, bytes or GLib.Bytes, not %s'
+                            % type(data).__name__)
+        if base_dir is not None:
+            base_dir = os.fsdecode(base_dir)
+        return Mockup.Template.new_from_data(data, base_dir)
+
     def __repr__(self):
         return '<Mockup.Template %s %r %d×%d slots=%s>' % (
             self.get_id(), self.get_name(), self.get_width(), self.get_height(),
@@ -138,6 +159,17 @@ __all__.append('Template')
 
 
 class Artwork(Mockup.Artwork):
+    @classmethod
+    def new_from_bytes(cls, data):
+        """Load an image file held in memory: ``GLib.Bytes``, ``bytes``,
+        ``bytearray`` or ``memoryview`` (copied once into a GLib.Bytes)."""
+        if isinstance(data, (bytes, bytearray, memoryview)):
+            data = GLib.Bytes.new(bytes(data))
+        elif not isinstance(data, GLib.Bytes):
+            raise TypeError('new_from_bytes() takes the bytes of an image file '
+                            '(bytes or GLib.Bytes), not %s' % type(data).__name__)
+        return Mockup.Artwork.new_from_bytes(data)
+
     def __repr__(self):
         return '<Mockup.Artwork %s %d×%d>' % (
             self.get_path() or '(in memory)', self.get_width(), self.get_height())
