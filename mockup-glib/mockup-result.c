@@ -200,7 +200,13 @@ mockup_result_class_init (MockupResultClass *klass)
   /**
    * MockupResult:bytes: (getter get_bytes)
    *
-   * The encoded image, or %NULL for pixbuf output and failed renders.
+   * The encoded image itself, the contents of the file
+   * [method@Mockup.Result.save] writes, or %NULL for pixbuf output and
+   * failed renders.
+   *
+   * It is the data, not a count: its size in bytes is
+   * [method@GLib.Bytes.get_size] (`len()` of its data in Python). The
+   * `bytes` member of `mockup-render`'s result lines is that size.
    */
   properties[PROP_BYTES] =
     g_param_spec_boxed ("bytes", NULL, NULL, G_TYPE_BYTES,
@@ -387,7 +393,8 @@ mockup_result_get_format (MockupResult *self)
  * @self: a result
  *
  * The encoded image, ready to be sent or stored, in the result's
- * [property@Mockup.Result:format].
+ * [property@Mockup.Result:format]: the data itself, whose size is
+ * [method@GLib.Bytes.get_size] (what `mockup-render` reports as `bytes`).
  *
  * Gets [property@Mockup.Result:bytes].
  *
