@@ -4,6 +4,7 @@
 //
 // SPDX-License-Identifier: LGPL-2.1-or-later
 
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { createMockupWorker, logJson } from '../lib/worker.js';
 import { DEFAULT_REDIS } from '../lib/connection.js';
@@ -18,7 +19,7 @@ Each job's data is a mockup-render server-mode job object.
   --queue NAME              queue name (default: ${DEFAULT_QUEUE})
   --mockup-render PATH      mockup-render binary (default: MOCKUP_RENDER, or mockup-render on PATH)
   --children N              mockup-render processes (default: 1)
-  --jobs N                  jobs in flight per process, passed as --jobs (default: 1, not passed)
+  --jobs N                  jobs in flight per process, passed as --jobs (default: one per processor)
   --memory-limit SIZE       --memory-limit of each process (e.g. 512M)
   --threads N               --threads of each process
   --output-dir DIR          output folder of jobs that name none
@@ -103,7 +104,8 @@ try {
     connection: values.redis,
     mockupRender: values['mockup-render'],
     children: integer('children', values.children, 1),
-    jobs: integer('jobs', values.jobs, 1),
+    // one server using every core: its jobs in flight share one memory budget
+    jobs: integer('jobs', values.jobs, 1) ?? availableParallelism(),
     memoryLimit: values['memory-limit'],
     threads: integer('threads', values.threads, 1),
     outputDir: values['output-dir'],
