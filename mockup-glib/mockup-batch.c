@@ -43,7 +43,14 @@
  * `G_IO_ERROR_CANCELLED`.
  *
  * Signals are emitted in the thread-default main context of the thread that
- * started the batch.
+ * started the batch, and only while that context runs: a loop over the
+ * blocking [method@Mockup.Batch.next] with no main loop running gets no
+ * [signal@Mockup.Batch::progress] and no notification of
+ * [property@Mockup.Batch:n-completed]. Such a loop knows its progress from
+ * each result's [property@Mockup.Result:index] and
+ * [property@Mockup.Batch:n-items]. (The Python overrides' iterator runs the
+ * context between results when no main loop does, so that handlers fire
+ * in a plain `for result in batch` loop too.)
  */
 
 #define END_OF_BATCH ((gpointer) &end_marker)
@@ -824,6 +831,9 @@ mockup_batch_class_init (MockupBatchClass *klass)
    * Emitted when a template starts rendering, for logs such as
    * "Processing mockup 3/10: Framed poster". Results may start out of
    * order, since several render at once; they are delivered in order.
+   *
+   * Emitted in the main context of the thread that started the batch, when
+   * that context runs (see [class@Mockup.Batch]).
    */
   signals[PROGRESS] =
     g_signal_new ("progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,

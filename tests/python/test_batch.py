@@ -107,6 +107,50 @@ def test_main_loop_callbacks(templates, artwork):
     assert progress[0][2] == 'Template 0'
 
 
+def test_progress_in_a_plain_loop(templates, artwork):
+    # no main loop runs: the iterator dispatches the batch's events between
+    # results, so handlers fire, each before the result it concerns
+    renderer = Mockup.Renderer(format=Mockup.Format.PIXBUF, max_size=60, threads=2)
+    batch = renderer.render_batch(artwork, templates)
+    started, completed = [], []
+    batch.connect('progress', lambda b, i, n, name: started.append((i, n, name)))
+    batch.connect('notify::n-completed', lambda b, pspec: completed.append(b.props.n_completed))
+    for result in batch:
+        k = result.get_index()
+        assert k in [i for i, _, _ in started]
+        assert completed and completed[-1] >= k + 1
+        # and without any handler: the result's index says how far it is
+        assert (k + 1, len(batch)) == (result.props.index + 1, 8)
+    assert [i for i, _, _ in started] == list(range(8))
+    assert started[3] == (3, 8, 'Template 3')
+    assert completed[-1] == 8 and completed == sorted(completed)
+
+
+def test_plain_loop_inside_a_main_loop(templates, artwork):
+    # inside a main loop's callback the iterator does not run the loop's
+    # context again (no re-entrance): the events wait for the loop
+    renderer = Mockup.Renderer(format=Mockup.Format.PIXBUF, max_size=60)
+    loop = GLib.MainLoop()
+    started, during, kept = [], [], []
+
+    def run_batch():
+        batch = renderer.render_batch(artwork, templates)
+        batch.connect('progress', lambda b, i, n, name: started.append(i))
+        for result in batch:
+            during.append(len(started))
+        # a batch's events go with it: keep it until they are out, ahead
+        # of this idle (they have the default priority)
+        kept.append(batch)
+        GLib.idle_add(loop.quit)
+        return GLib.SOURCE_REMOVE
+
+    GLib.idle_add(run_batch)
+    GLib.timeout_add_seconds(60, loop.quit)
+    loop.run()
+    assert len(during) == 8 and set(during) == {0}
+    assert started == list(range(8))
+
+
 def test_render_batch_async_defaults(templates, artwork):
     # slot_artworks and cancellable default to None, as for render_batch
     renderer = Mockup.Renderer(format=Mockup.Format.PIXBUF, max_size=60)

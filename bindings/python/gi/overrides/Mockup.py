@@ -6,6 +6,9 @@
 
 * Batches are iterators: ``for result in renderer.render_batch(art, templates):``
   and context managers that cancel what is left when the block exits.
+  Between results the iterator runs the batch's main context when no main
+  loop does, so ``progress`` and ``notify::n-completed`` handlers fire in a
+  plain loop too.
 * Template lists may be plain Python sequences of ``Mockup.Template``s,
   ``Gio.File``s or paths; slot artworks a ``dict``.
 * ``Template.new_from_data`` takes JSON text as ``str``, ``bytes`` or
@@ -59,8 +62,11 @@ class Renderer(Mockup.Renderer):
     def render_batch(self, artwork, templates, slot_artworks=None, cancellable=None):
         """Start a batch; ``templates`` may be any sequence of templates,
         files or paths, ``slot_artworks`` a dict of slot names to artworks."""
-        return Mockup.Renderer.render_batch(self, artwork, _template_model(templates),
-                                            slot_artworks, cancellable)
+        batch = Mockup.Renderer.render_batch(self, artwork, _template_model(templates),
+                                             slot_artworks, cancellable)
+        # where its signals go: this thread's default main context
+        batch._mockup_context = GLib.MainContext.ref_thread_default()
+        return batch
 
     def render_batch_async(self, artwork, templates, slot_artworks=None, cancellable=None,
                            callback=None, *user_data):
@@ -81,12 +87,30 @@ Renderer = override(Renderer)
 __all__.append('Renderer')
 
 
+def _dispatch_ready(context):
+    """Dispatch what is ready in ``context`` (the batch's ``progress`` and
+    ``notify::n-completed`` among it), without waiting, unless a main loop
+    runs it: one of this thread's, whose callback we may be inside (no
+    re-entrance: it dispatches them once we return), or another thread's."""
+    if context.is_owner() or not context.acquire():
+        return
+    try:
+        # a few rounds: sources of a higher priority may go first
+        for _ in range(4):
+            if not context.iteration(False):
+                break
+    finally:
+        context.release()
+
+
 class Batch(Mockup.Batch):
     def __iter__(self):
         return self
 
     def __next__(self):
         result = self.next(None)
+        context = getattr(self, '_mockup_context', None) or GLib.MainContext.ref_thread_default()
+        _dispatch_ready(context)
         if result is None:
             raise StopIteration
         return result
