@@ -44,6 +44,22 @@ typedef struct
   float dudx, dvdx, dudy, dvdy;
 } MockupSurfacePoint;
 
+/* Surface coordinates and derivatives are stored within these bounds: far
+ * past what any filter distinguishes (the sampler clamps (u, v) to [0, 1]
+ * and a footprint of a whole texture is its smallest level), near enough
+ * that a near-degenerate cell or the horizon of a quad, where they grow
+ * without bound, converts to float and later to int safely. */
+#define MOCKUP_SURFACE_LIMIT 1024.0
+
+/* @v as a float within ±MOCKUP_SURFACE_LIMIT, NaN as 0. */
+static inline float
+mockup_surface_float (double v)
+{
+  if (!(v > -MOCKUP_SURFACE_LIMIT))
+    return v != v ? 0.0f : (float) -MOCKUP_SURFACE_LIMIT;
+  return (float) (v < MOCKUP_SURFACE_LIMIT ? v : MOCKUP_SURFACE_LIMIT);
+}
+
 typedef struct _MockupGeometry MockupGeometry;
 
 void            mockup_shape_clear             (MockupShape          *shape);

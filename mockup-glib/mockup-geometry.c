@@ -30,6 +30,7 @@ struct _MockupGeometry
   double h[9];
   double hinv[9];
   double w_sign;
+  double w_floor;
 
   /* cylinder, scaled to output pixels */
   double cx, radius, top, height, ellipse, wrap, rotation;
@@ -310,12 +311,21 @@ quad_init (MockupGeometry    *self,
                  self->hinv[7] * (h[3] * 0.5 + h[4] * 0.5 + h[5]) / (h[6] * 0.5 + h[7] * 0.5 + h[8]) +
                  self->hinv[8] > 0 ? 1.0 : -1.0;
 
+  /* Towards the horizon w nears 0 and (u, v) and their derivatives grow
+   * without bound. w is affine in the pixel's position, so over the quad it
+   * is at least its value at a corner: where it is 10⁴ times less, the
+   * pixel lies far outside and is left off the surface. What is left
+   * stays far below float's range. */
+  self->w_floor = G_MAXDOUBLE;
   for (int i = 0; i < 4; i++)
     {
       double u = (i == 1 || i == 2) ? 1.0 : 0.0, v = i >= 2 ? 1.0 : 0.0;
       double w = h[6] * u + h[7] * v + h[8];
+      double x = (h[0] * u + h[1] * v + h[2]) / w, y = (h[3] * u + h[4] * v + h[5]) / w;
 
-      append_point (points, (h[0] * u + h[1] * v + h[2]) / w, (h[3] * u + h[4] * v + h[5]) / w);
+      append_point (points, x, y);
+      self->w_floor = MIN (self->w_floor,
+                           fabs (self->hinv[6] * x + self->hinv[7] * y + self->hinv[8]) * 1e-4);
     }
   set_outline (self, points);
 }
@@ -355,7 +365,7 @@ quad_map_row (MockupGeometry     *self,
           W = W0 + m[6] * i;
         }
 
-      if (W * self->w_sign <= 0.0)
+      if (W * self->w_sign <= self->w_floor)
         {
           valid[i] = 0;
           continue;
@@ -475,12 +485,12 @@ cylinder_map_row (MockupGeometry     *self,
       u = (phi - self->rotation) / self->wrap + 0.5;
       v = (py - self->top - self->ellipse * (c - 1.0)) / self->height;
 
-      points[i].u = (float) ((u - self->region[0]) / ru);
-      points[i].v = (float) ((v - self->region[1]) / rv);
-      points[i].dudx = (float) (dphidx / self->wrap / ru);
+      points[i].u = mockup_surface_float ((u - self->region[0]) / ru);
+      points[i].v = mockup_surface_float ((v - self->region[1]) / rv);
+      points[i].dudx = mockup_surface_float (dphidx / self->wrap / ru);
       points[i].dudy = 0.0f;
-      points[i].dvdx = (float) (self->ellipse * s * dphidx / self->height / rv);
-      points[i].dvdy = (float) (1.0 / self->height / rv);
+      points[i].dvdx = mockup_surface_float (self->ellipse * s * dphidx / self->height / rv);
+      points[i].dvdy = mockup_surface_float (1.0 / self->height / rv);
       valid[i] = 1;
     }
 }

@@ -420,12 +420,14 @@ sub_quad_point (MockupMesh         *self,
   if (det == 0.0)
     return FALSE;
 
-  point->u = (float) ((i + a) / self->nu);
-  point->v = (float) ((j + b) / self->nv);
-  point->dudx = (float) (dyb / det / self->nu);
-  point->dudy = (float) (-dxb / det / self->nu);
-  point->dvdx = (float) (-dya / det / self->nv);
-  point->dvdy = (float) (dxa / det / self->nv);
+  /* A sliver of a cell, where det nears 0, has derivatives of 1e10 and
+   * more; a point far outside, coordinates as large. */
+  point->u = mockup_surface_float ((i + a) / self->nu);
+  point->v = mockup_surface_float ((j + b) / self->nv);
+  point->dudx = mockup_surface_float (dyb / det / self->nu);
+  point->dudy = mockup_surface_float (-dxb / det / self->nu);
+  point->dvdx = mockup_surface_float (-dya / det / self->nv);
+  point->dvdy = mockup_surface_float (dxa / det / self->nv);
   return TRUE;
 }
 

@@ -206,7 +206,9 @@ typedef struct
 } Footprint;
 
 /* log2 to about 0.01, without a libm call: exponent plus a quadratic fit
- * of the mantissa. Plenty for choosing a mipmap level. */
+ * of the mantissa. Plenty for choosing a mipmap level. Below 130 for any
+ * input, infinity and NaN included, so a level of detail from it casts to
+ * int safely. */
 static inline float
 fast_log2 (float v)
 {
@@ -244,13 +246,29 @@ footprint_setup (const MockupTexture *self,
   setup->inv_h = 1.0f / base->height;
 }
 
+/* @v limited to [@lo, @hi], NaN to @lo: CLAMP () passes NaN through. The
+ * comparisons map to minss/maxss, as cheap as CLAMP (). */
+static inline float
+clamp_finite (float v,
+              float lo,
+              float hi)
+{
+  v = v > lo ? v : lo;
+  return v < hi ? v : hi;
+}
+
+/* Every texel position the sampler computes comes from these two clamps:
+ * the centre within the texture and the step between taps at most the
+ * texture's size, so that a tap lies within 9 texture sizes of it and its
+ * fixed-point coordinates fit an int, whatever the geometry gave (a
+ * near-degenerate mesh cell inverts to derivatives of 1e10 and more). */
 static inline void
 footprint_position (const FootprintSetup     *setup,
                     const MockupSurfacePoint *point,
                     Footprint                *f)
 {
-  f->s = setup->crop_x + CLAMP (point->u, 0.0f, 1.0f) * setup->crop_w;
-  f->t = setup->crop_y + CLAMP (point->v, 0.0f, 1.0f) * setup->crop_h;
+  f->s = setup->crop_x + clamp_finite (point->u, 0.0f, 1.0f) * setup->crop_w;
+  f->t = setup->crop_y + clamp_finite (point->v, 0.0f, 1.0f) * setup->crop_h;
 }
 
 static inline void
@@ -307,8 +325,8 @@ footprint (const FootprintSetup     *setup,
   f->lod = 0.5f * fast_log2 (MAX (per_tap2, minor2));
   f->lod = MAX (f->lod, 0.0f);
   f->n = n;
-  f->step_s = mx * setup->inv_w * inv_n;
-  f->step_t = my * setup->inv_h * inv_n;
+  f->step_s = clamp_finite (mx * setup->inv_w * inv_n, -1.0f, 1.0f);
+  f->step_t = clamp_finite (my * setup->inv_h * inv_n, -1.0f, 1.0f);
 }
 
 void
