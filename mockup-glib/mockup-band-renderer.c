@@ -47,6 +47,7 @@ typedef struct
 {
   const MockupLayer *layer;
   cairo_operator_t op;
+  int color_blend;              /* a MockupColorBlend where Cairo has no operator, else -1 */
   MockupImageReader *source;
   MockupImageReader *mask;
   MockupImageReader *shading;
@@ -114,6 +115,23 @@ static const cairo_operator_t blend_operators[] = {
   [MOCKUP_BLEND_COLOR] = CAIRO_OPERATOR_HSL_COLOR,
   [MOCKUP_BLEND_LUMINOSITY] = CAIRO_OPERATOR_HSL_LUMINOSITY,
 };
+
+/* The modes after these are blended in our own code */
+G_STATIC_ASSERT (G_N_ELEMENTS (blend_operators) == MOCKUP_BLEND_LINEAR_BURN);
+
+static const MockupColorBlend color_blends[] = {
+  [MOCKUP_BLEND_LINEAR_BURN - MOCKUP_BLEND_LINEAR_BURN] = MOCKUP_COLOR_BLEND_LINEAR_BURN,
+  [MOCKUP_BLEND_LINEAR_DODGE - MOCKUP_BLEND_LINEAR_BURN] = MOCKUP_COLOR_BLEND_LINEAR_DODGE,
+  [MOCKUP_BLEND_DARKER_COLOR - MOCKUP_BLEND_LINEAR_BURN] = MOCKUP_COLOR_BLEND_DARKER_COLOR,
+  [MOCKUP_BLEND_LIGHTER_COLOR - MOCKUP_BLEND_LINEAR_BURN] = MOCKUP_COLOR_BLEND_LIGHTER_COLOR,
+  [MOCKUP_BLEND_VIVID_LIGHT - MOCKUP_BLEND_LINEAR_BURN] = MOCKUP_COLOR_BLEND_VIVID_LIGHT,
+  [MOCKUP_BLEND_LINEAR_LIGHT - MOCKUP_BLEND_LINEAR_BURN] = MOCKUP_COLOR_BLEND_LINEAR_LIGHT,
+  [MOCKUP_BLEND_PIN_LIGHT - MOCKUP_BLEND_LINEAR_BURN] = MOCKUP_COLOR_BLEND_PIN_LIGHT,
+  [MOCKUP_BLEND_HARD_MIX - MOCKUP_BLEND_LINEAR_BURN] = MOCKUP_COLOR_BLEND_HARD_MIX,
+  [MOCKUP_BLEND_SUBTRACT - MOCKUP_BLEND_LINEAR_BURN] = MOCKUP_COLOR_BLEND_SUBTRACT,
+  [MOCKUP_BLEND_DIVIDE - MOCKUP_BLEND_LINEAR_BURN] = MOCKUP_COLOR_BLEND_DIVIDE,
+};
+G_STATIC_ASSERT (G_N_ELEMENTS (color_blends) == MOCKUP_BLEND_DIVIDE + 1 - MOCKUP_BLEND_LINEAR_BURN);
 
 static double
 output_scale (const MockupRenderSettings *settings,
@@ -529,7 +547,16 @@ prepare_layers (Render                  *render,
       LayerState *state = &render->layers[i];
 
       state->layer = layer;
-      state->op = blend_operators[layer->blend];
+      if (layer->blend < MOCKUP_BLEND_LINEAR_BURN)
+        {
+          state->op = blend_operators[layer->blend];
+          state->color_blend = -1;
+        }
+      else
+        {
+          state->op = CAIRO_OPERATOR_OVER;
+          state->color_blend = color_blends[layer->blend - MOCKUP_BLEND_LINEAR_BURN];
+        }
 
       if (layer->source != NULL &&
           !open_reader (render, preload, i, LAYER_SOURCE, layer->source, &state->source, error))
@@ -663,6 +690,26 @@ composite (Render     *render,
 {
   cairo_t *cr = render->cr;
   const MockupLayer *layer = state->layer;
+
+  if (state->color_blend >= 0)
+    {
+      const double *c = layer->color;
+      guint32 solid = MOCKUP_ARGB (lrint (c[3] * 255), lrint (c[0] * c[3] * 255),
+                                   lrint (c[1] * c[3] * 255), lrint (c[2] * c[3] * 255));
+      guint8 coverage = (guint8) lrint (layer->opacity * 255.0);
+
+      cairo_surface_flush (render->band_surface);
+      for (int r = 0; r < n_rows; r++)
+        mockup_color_blend_row ((MockupColorBlend) state->color_blend,
+                                render->band + (gsize) r * render->stride + x0,
+                                layer->kind == MOCKUP_LAYER_COLOR ? NULL :
+                                render->layer_band + (gsize) r * render->stride + x0,
+                                solid,
+                                state->mask != NULL ? render->mask_band + (gsize) r * render->mask_stride + x0 : NULL,
+                                coverage, x1 - x0);
+      cairo_surface_mark_dirty (render->band_surface);
+      return;
+    }
 
   cairo_save (cr);
   cairo_rectangle (cr, x0, 0, x1 - x0, n_rows);

@@ -76,6 +76,31 @@ void                   mockup_color_rgba_to_premul_row   (const guint8       *in
 /* Premultiplies straight-alpha ARGB32 in place. */
 void                   mockup_color_premultiply_row      (guint32            *row,
                                                           int                 n);
+/* Photoshop's blend modes that Cairo has no operator for. */
+typedef enum {
+  MOCKUP_COLOR_BLEND_LINEAR_BURN,
+  MOCKUP_COLOR_BLEND_LINEAR_DODGE,
+  MOCKUP_COLOR_BLEND_DARKER_COLOR,
+  MOCKUP_COLOR_BLEND_LIGHTER_COLOR,
+  MOCKUP_COLOR_BLEND_VIVID_LIGHT,
+  MOCKUP_COLOR_BLEND_LINEAR_LIGHT,
+  MOCKUP_COLOR_BLEND_PIN_LIGHT,
+  MOCKUP_COLOR_BLEND_HARD_MIX,
+  MOCKUP_COLOR_BLEND_SUBTRACT,
+  MOCKUP_COLOR_BLEND_DIVIDE,
+} MockupColorBlend;
+
+/* Composites @n premultiplied ARGB32 pixels of @src (or, when @src is NULL,
+ * the one premultiplied pixel @solid) onto @dst with @mode, as Cairo's
+ * separable operators do: the source's alpha weighted by @mask, an A8 row,
+ * or by @coverage when @mask is NULL. */
+void                   mockup_color_blend_row            (MockupColorBlend    mode,
+                                                          guint32            *dst,
+                                                          const guint32      *src,
+                                                          guint32             solid,
+                                                          const guint8       *mask,
+                                                          guint8              coverage,
+                                                          int                 n);
 /* An sRGB ICC profile to embed in outputs. */
 GBytes                *mockup_color_get_srgb_profile     (void);
 

@@ -368,6 +368,128 @@ mockup_color_premultiply_row (guint32 *row,
     }
 }
 
+/* Cairo's colour burn and dodge, which vivid light is made of. */
+static inline float
+blend_color_burn (float b,
+                  float s)
+{
+  if (b >= 1.0f)
+    return 1.0f;
+  if (s <= 0.0f)
+    return 0.0f;
+  return 1.0f - MIN (1.0f, (1.0f - b) / s);
+}
+
+static inline float
+blend_color_dodge (float b,
+                   float s)
+{
+  if (b <= 0.0f)
+    return 0.0f;
+  if (s >= 1.0f)
+    return 1.0f;
+  return MIN (1.0f, b / (1.0f - s));
+}
+
+/* B(Cb, Cs) of the separable modes, on straight colour in [0, 1]. */
+static inline float
+blend_channel (MockupColorBlend mode,
+               float            b,
+               float            s)
+{
+  switch (mode)
+    {
+    case MOCKUP_COLOR_BLEND_LINEAR_BURN:
+      return MAX (0.0f, b + s - 1.0f);
+    case MOCKUP_COLOR_BLEND_LINEAR_DODGE:
+      return MIN (1.0f, b + s);
+    case MOCKUP_COLOR_BLEND_VIVID_LIGHT:
+      return s <= 0.5f ? blend_color_burn (b, 2.0f * s) : blend_color_dodge (b, 2.0f * s - 1.0f);
+    case MOCKUP_COLOR_BLEND_LINEAR_LIGHT:
+      return CLAMP (b + 2.0f * s - 1.0f, 0.0f, 1.0f);
+    case MOCKUP_COLOR_BLEND_PIN_LIGHT:
+      return s <= 0.5f ? MIN (b, 2.0f * s) : MAX (b, 2.0f * s - 1.0f);
+    case MOCKUP_COLOR_BLEND_HARD_MIX:
+      /* b + s ≥ 1 in 8-bit levels, safe from float rounding */
+      return b + s > 1.0f - 0.5f / 255.0f ? 1.0f : 0.0f;
+    case MOCKUP_COLOR_BLEND_SUBTRACT:
+      return MAX (0.0f, b - s);
+    case MOCKUP_COLOR_BLEND_DIVIDE:
+      if (s <= 0.0f)
+        return b > 0.0f ? 1.0f : 0.0f;
+      return MIN (1.0f, b / s);
+    case MOCKUP_COLOR_BLEND_DARKER_COLOR:
+    case MOCKUP_COLOR_BLEND_LIGHTER_COLOR:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static inline float
+blend_lum (const float c[3])
+{
+  return 0.3f * c[0] + 0.59f * c[1] + 0.11f * c[2];
+}
+
+void
+mockup_color_blend_row (MockupColorBlend  mode,
+                        guint32          *dst,
+                        const guint32    *src,
+                        guint32           solid,
+                        const guint8     *mask,
+                        guint8            coverage,
+                        int               n)
+{
+  for (int i = 0; i < n; i++)
+    {
+      guint32 sp = src != NULL ? src[i] : solid;
+      guint32 dp = dst[i];
+      guint8 m = mask != NULL ? mask[i] : coverage;
+      guint8 sa8 = MOCKUP_A (sp), da8 = MOCKUP_A (dp);
+      float weight = m / 255.0f;
+      float as = sa8 / 255.0f * weight;
+      float ad = da8 / 255.0f;
+      float sc[3], dc[3], cs[3], cb[3], result[3], ao;
+      guint8 ao8, out[3];
+
+      if (m == 0 || sa8 == 0)
+        continue;
+
+      sc[0] = MOCKUP_R (sp) / 255.0f, sc[1] = MOCKUP_G (sp) / 255.0f, sc[2] = MOCKUP_B (sp) / 255.0f;
+      dc[0] = MOCKUP_R (dp) / 255.0f, dc[1] = MOCKUP_G (dp) / 255.0f, dc[2] = MOCKUP_B (dp) / 255.0f;
+      for (int c = 0; c < 3; c++)
+        {
+          cs[c] = MIN (1.0f, sc[c] * 255.0f / sa8);
+          cb[c] = da8 == 0 ? 0.0f : MIN (1.0f, dc[c] * 255.0f / da8);
+        }
+
+      if (mode == MOCKUP_COLOR_BLEND_DARKER_COLOR || mode == MOCKUP_COLOR_BLEND_LIGHTER_COLOR)
+        {
+          /* the whole colour of the darker (lighter) of the two */
+          gboolean take_source = mode == MOCKUP_COLOR_BLEND_DARKER_COLOR ?
+                                 blend_lum (cs) < blend_lum (cb) : blend_lum (cs) > blend_lum (cb);
+
+          for (int c = 0; c < 3; c++)
+            result[c] = take_source ? cs[c] : cb[c];
+        }
+      else
+        for (int c = 0; c < 3; c++)
+          result[c] = blend_channel (mode, cb[c], cs[c]);
+
+      /* PDF's compositing: source over a transparent backdrop, the blend
+       * where both are, backdrop where the source is not */
+      ao = as + ad * (1.0f - as);
+      ao8 = (guint8) lrintf (ao * 255.0f);
+      for (int c = 0; c < 3; c++)
+        {
+          float co = sc[c] * weight * (1.0f - ad) + dc[c] * (1.0f - as) + as * ad * result[c];
+
+          out[c] = (guint8) MIN (ao8, lrintf (CLAMP (co, 0.0f, 1.0f) * 255.0f));
+        }
+      dst[i] = MOCKUP_ARGB (ao8, out[0], out[1], out[2]);
+    }
+}
+
 static GBytes *
 create_srgb_profile (void)
 {

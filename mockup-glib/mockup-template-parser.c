@@ -40,7 +40,10 @@ static const char * const blend_names[] = {
   "normal", "multiply", "screen", "overlay", "darken", "lighten",
   "color-dodge", "color-burn", "hard-light", "soft-light", "difference",
   "exclusion", "hue", "saturation", "color", "luminosity",
+  "linear-burn", "linear-dodge", "darker-color", "lighter-color",
+  "vivid-light", "linear-light", "pin-light", "hard-mix", "subtract", "divide",
 };
+G_STATIC_ASSERT (G_N_ELEMENTS (blend_names) == MOCKUP_BLEND_DIVIDE + 1);
 
 const char *
 mockup_blend_mode_to_string (MockupBlendMode mode)

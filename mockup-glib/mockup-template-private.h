@@ -27,7 +27,9 @@ typedef enum {
   MOCKUP_LAYER_COLOR,
 } MockupLayerKind;
 
-/* In the order of the manifest's names; mapped to Cairo operators. */
+/* In the order of the manifest's names. The first sixteen are Cairo
+ * operators; the rest, Photoshop's modes that Cairo lacks, are blended by
+ * mockup_color_blend_row (). */
 typedef enum {
   MOCKUP_BLEND_NORMAL,
   MOCKUP_BLEND_MULTIPLY,
@@ -45,6 +47,16 @@ typedef enum {
   MOCKUP_BLEND_SATURATION,
   MOCKUP_BLEND_COLOR,
   MOCKUP_BLEND_LUMINOSITY,
+  MOCKUP_BLEND_LINEAR_BURN,
+  MOCKUP_BLEND_LINEAR_DODGE,
+  MOCKUP_BLEND_DARKER_COLOR,
+  MOCKUP_BLEND_LIGHTER_COLOR,
+  MOCKUP_BLEND_VIVID_LIGHT,
+  MOCKUP_BLEND_LINEAR_LIGHT,
+  MOCKUP_BLEND_PIN_LIGHT,
+  MOCKUP_BLEND_HARD_MIX,
+  MOCKUP_BLEND_SUBTRACT,
+  MOCKUP_BLEND_DIVIDE,
 } MockupBlendMode;
 
 typedef enum {

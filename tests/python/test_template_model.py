@@ -78,6 +78,34 @@ def color_burn(b, s):
         return np.where(b >= 1, 1, np.where(s <= 0, 0, 1 - np.minimum(1, (1 - b) / s)))
 
 
+# Photoshop's modes that Cairo lacks, blended by the library itself.
+def vivid_light(b, s):
+    return np.where(s <= 0.5, color_burn(b, 2 * s), color_dodge(b, 2 * s - 1))
+
+
+def whole_color(b, s, take_source):
+    return np.where(take_source(lum(s), lum(b))[..., None], s, b)
+
+
+def divide(b, s):
+    with np.errstate(divide='ignore', invalid='ignore'):
+        return np.where(s == 0, np.where(b > 0, 1.0, 0.0), np.minimum(1, b / s))
+
+
+PHOTOSHOP_FORMULAS = {
+    'linear-burn': lambda b, s: np.maximum(0, b + s - 1),
+    'linear-dodge': lambda b, s: np.minimum(1, b + s),
+    'darker-color': lambda b, s: whole_color(b, s, np.less),
+    'lighter-color': lambda b, s: whole_color(b, s, np.greater),
+    'vivid-light': vivid_light,
+    'linear-light': lambda b, s: np.clip(b + 2 * s - 1, 0, 1),
+    'pin-light': lambda b, s: np.where(s <= 0.5, np.minimum(b, 2 * s), np.maximum(b, 2 * s - 1)),
+    # in 8-bit levels: 255 where the two add up to 255 or more
+    'hard-mix': lambda b, s: np.where(np.rint(b * 255) + np.rint(s * 255) >= 255, 1.0, 0.0),
+    'subtract': lambda b, s: np.maximum(0, b - s),
+    'divide': divide,
+}
+
 FORMULAS = {
     'normal': lambda b, s: s,
     'multiply': lambda b, s: b * s,
@@ -95,6 +123,7 @@ FORMULAS = {
     'saturation': lambda b, s: set_lum(set_sat(b, sat(s)), lum(b)),
     'color': lambda b, s: set_lum(s, lum(b)),
     'luminosity': lambda b, s: set_lum(b, lum(s)),
+    **PHOTOSHOP_FORMULAS,
 }
 
 
@@ -112,7 +141,7 @@ def test_blend_mode_formula(make_template, make_artwork, mode):
     error = np.abs(out - expected)
     # pixman works in 8 bits: two levels of rounding at most, a little more
     # where dodge and burn divide by almost nothing
-    tolerance = 6 / 255 if mode in ('color-dodge', 'color-burn') else 2.5 / 255
+    tolerance = 6 / 255 if mode in ('color-dodge', 'color-burn', 'vivid-light', 'divide') else 2.5 / 255
     worst = np.unravel_index(error.argmax(), error.shape)
     assert error.max() <= tolerance, (mode, worst, b[worst[:2]], s[worst[:2]],
                                       out[worst[:2]], expected[worst[:2]])
@@ -127,6 +156,50 @@ def test_blend_with_opacity(make_template, make_artwork):
     out = render_rgba(template, make_artwork(source))[..., :3]
     b, s = backdrop / 255.0, source / 255.0
     assert np.abs(out - (0.6 * b + 0.4 * b * s)).max() <= 2.5 / 255
+
+
+@pytest.mark.parametrize('mode', sorted(PHOTOSHOP_FORMULAS))
+def test_photoshop_blend_weights(make_template, make_artwork, mode):
+    """The modes the library blends itself weigh opacity, masks, the source's
+    alpha and a transparent backdrop as Cairo's operators do (PDF):
+    co = αs·(1 − αb)·Cs + αb·(1 − αs)·Cb + αs·αb·B(Cb, Cs)."""
+    backdrop, source = palette_images()
+    n = backdrop.shape[0]
+    # the backdrop's alpha falls along the rows, the source's along the columns
+    b_alpha = np.linspace(255, 0, n).round().astype(np.uint8)[:, None].repeat(n, 1)
+    s_alpha = np.linspace(255, 60, n).round().astype(np.uint8)[None, :].repeat(n, 0)
+    mask = np.linspace(255, 40, n).round().astype(np.uint8)[:, None].repeat(n, 1).T
+    mask_rgb = np.stack([mask] * 3, axis=-1)
+    images = {'b.png': np.dstack([backdrop, b_alpha]), 's.png': np.dstack([source, s_alpha]),
+              'm.png': mask_rgb}
+    b, s = backdrop / 255.0, source / 255.0
+    blended = FORMULAS[mode](b, s)
+    tolerance = 8 / 255 if mode in ('vivid-light', 'divide') else 3 / 255
+
+    def check(out, a_s, a_b, cs):
+        a_o = a_s + a_b * (1 - a_s)
+        co = (a_s * (1 - a_b))[..., None] * cs + (a_b * (1 - a_s))[..., None] * b \
+            + (a_s * a_b)[..., None] * blended
+        assert np.abs(out[..., 3] - a_o).max() <= 1.5 / 255
+        # compare premultiplied colour: straight colour means little where alpha is low
+        error = np.abs(out[..., :3] * out[..., 3:] - co)
+        assert error.max() <= tolerance, (mode, np.unravel_index(error.argmax(), error.shape))
+
+    template = make_template([{'type': 'image', 'source': 'b.png'},
+                              {'type': 'image', 'source': 's.png', 'blend': mode, 'opacity': 0.6,
+                               'mask': 'm.png'}],
+                             images=images, folder='weights-' + mode)
+    out = render_rgba(template, make_artwork(source))
+    check(out, s_alpha / 255.0 * 0.6 * mask / 255.0, b_alpha / 255.0, s)
+
+    # a colour layer: one source colour, its own alpha, no mask
+    template = make_template([{'type': 'image', 'source': 'b.png'},
+                              {'type': 'color', 'color': '#c04020b0', 'blend': mode, 'opacity': 0.5}],
+                             images=images, folder='weights-color-' + mode)
+    out = render_rgba(template, make_artwork(source))
+    colour = np.broadcast_to(np.array([0xc0, 0x40, 0x20]) / 255.0, b.shape)
+    blended = FORMULAS[mode](b, colour)
+    check(out, np.full((n, n), 0xb0 / 255.0 * 0.5), b_alpha / 255.0, colour)
 
 
 def gradient(width=64, height=16):
