@@ -88,8 +88,12 @@ report_problems (Parser  *parser,
     g_string_append_printf (message, "%s%s", i > 0 ? "\n" : "",
                             (const char *) g_ptr_array_index (parser->problems, i));
   if (parser->n_problems > parser->problems->len)
-    g_string_append_printf (message, "\n%s: and %u more problems", parser->label,
-                            parser->n_problems - parser->problems->len);
+    {
+      guint more = parser->n_problems - parser->problems->len;
+
+      g_string_append_printf (message, "\n%s: and %u more problem%s", parser->label,
+                              more, more == 1 ? "" : "s");
+    }
   g_set_error_literal (error, MOCKUP_ERROR, parser->code, message->str);
 }
 

@@ -603,6 +603,16 @@ test_template_all_problems (void)
   g_assert_cmpstr (lines[20], ==, "template data: and 10 more problems");
   g_clear_error (&error);
   g_clear_pointer (&lines, g_strfreev);
+  g_string_truncate (many, 0);
+  g_string_append (many, "{\"format\": 1, \"size\": [10, 10], \"layers\": [");
+  for (guint i = 0; i < 21; i++)
+    g_string_append_printf (many, "%s{\"type\": \"color\", \"color\": \"#fff\", \"opacity\": %u}", i ? ", " : "", i + 2);
+  g_string_append (many, "]}");
+  template = mockup_template_new_from_data (many->str, -1, dir, &error);
+  g_assert_null (template);
+  g_assert_true (g_str_has_suffix (error->message, "layers[19].opacity: 21 is out of range (0 to 1)\n"
+                                                   "template data: and 1 more problem"));
+  g_clear_error (&error);
 
   /* nothing that follows from another problem: an unknown format ends the
    * checks, and a canvas that was to come from a failed layer is not
