@@ -529,6 +529,7 @@ test_template_json_depth (void)
     template = test_template (dir, note);
     g_clear_object (&template);
     g_free (note);
+    g_free (value);
 
     value = g_strconcat ("[", opens, closes, "]", NULL);
     note = manifest_with_note (value);
