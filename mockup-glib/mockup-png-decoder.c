@@ -268,8 +268,17 @@ mockup_png_decoder_new (const MockupImageSource  *image,
   self->row_bytes = (gsize) ihdr.width * 4;
   self->parent.raw_row_size = self->row_bytes;
 
-  if (spng_get_srgb (self->ctx, &srgb_intent) != 0 &&
-      spng_get_iccp (self->ctx, &iccp) == 0)
+  /* the first call that reads the chunks before the image data: a chunk
+   * libspng cannot read is reported here, not as the "non-recoverable
+   * state" every later call would give */
+  ret = spng_get_srgb (self->ctx, &srgb_intent);
+  if (ret != 0 && ret != SPNG_ECHUNKAVAIL)
+    {
+      set_spng_error (error, image->display_name, ret);
+      png_decoder_free (&self->parent);
+      return NULL;
+    }
+  if (ret != 0 && spng_get_iccp (self->ctx, &iccp) == 0)
     {
       g_autoptr(GError) icc_error = NULL;
 

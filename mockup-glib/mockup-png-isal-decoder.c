@@ -55,6 +55,7 @@ typedef struct
   gboolean idat_over;
 
   struct inflate_state inflate;
+  gboolean wants_input;   /* the last inflate stopped with room left */
   guint8 *inflated;       /* rows with their filter byte, as inflated */
   gsize inflated_size;
   gsize inflated_start;
@@ -342,11 +343,13 @@ unfilter (IsalDecoder  *self,
 {
   guint8 *x = self->current;
   const guint8 *b = self->previous;
-  int bpp = self->bpp;
+  /* the left neighbours as pointers of their own: with an unsigned index,
+   * x[i - bpp] would point around the address space for the first pixel */
+  const guint8 *a = x - self->bpp, *c = b - self->bpp;
   gsize n = self->stride;
 
 #ifdef __SSE2__
-  if (bpp == 4 && (filter == 1 || filter == 3 || filter == 4))
+  if (self->bpp == 4 && (filter == 1 || filter == 3 || filter == 4))
     {
       unfilter4_sse2 (f, x, b, n, filter);
       return;
@@ -360,7 +363,7 @@ unfilter (IsalDecoder  *self,
       break;
     case 1:
       for (gsize i = 0; i < n; i++)
-        x[i] = (guint8) (f[i] + x[i - bpp]);
+        x[i] = (guint8) (f[i] + a[i]);
       break;
     case 2:
       for (gsize i = 0; i < n; i++)
@@ -368,12 +371,12 @@ unfilter (IsalDecoder  *self,
       break;
     case 3:
       for (gsize i = 0; i < n; i++)
-        x[i] = (guint8) (f[i] + ((x[i - bpp] + b[i]) >> 1));
+        x[i] = (guint8) (f[i] + ((a[i] + b[i]) >> 1));
       break;
     case 4:
     default:
       for (gsize i = 0; i < n; i++)
-        x[i] = (guint8) (f[i] + paeth (x[i - bpp], b[i], b[i - bpp]));
+        x[i] = (guint8) (f[i] + paeth (a[i], b[i], c[i]));
       break;
     }
 }
@@ -404,7 +407,12 @@ isal_decoder_read_raw (MockupImageDecoder  *decoder,
 
       if (self->inflate.block_state == ISAL_BLOCK_FINISH)
         return corrupt (self, error, "the image data ends early");
-      if (self->inflate.avail_in == 0 && !feed (self, error))
+      /* ISA-L takes its input ahead of its output: bytes in its bit
+       * buffer, and up to 32 KiB decoded into its window. No input left is
+       * no sign that it needs more until it stops short of filling the
+       * output: the first call takes in all of a short, well compressed
+       * stream (a flat image). */
+      if (self->inflate.avail_in == 0 && self->wants_input && !feed (self, error))
         return FALSE;
 
       self->inflate.next_out = self->inflated + self->inflated_end;
@@ -416,6 +424,7 @@ isal_decoder_read_raw (MockupImageDecoder  *decoder,
       if (ret < 0)
         return corrupt (self, error, "the compressed image data is corrupt");
       self->inflated_end += before - self->inflate.avail_out;
+      self->wants_input = self->inflate.avail_out > 0;
     }
 
   if (self->inflated[self->inflated_start] > 4)
@@ -535,6 +544,7 @@ mockup_png_isal_decoder_new (const MockupImageSource  *image,
 
   isal_inflate_init (&self->inflate);
   self->inflate.crc_flag = ISAL_ZLIB;
+  self->wants_input = TRUE;
   return &self->parent;
 }
 

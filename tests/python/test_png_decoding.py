@@ -154,3 +154,51 @@ def test_other_kinds_still_decode(make_template, tmp_path, pixels):
     Image.fromarray(grey, 'L').save(tmp_path / 'grey.png')
     out = decoded(make_template, tmp_path, (tmp_path / 'grey.png').read_bytes(), 53, 37, 'grey-copy.png')
     assert np.array_equal(out[..., 0], grey.astype(np.int32))
+
+
+@pytest.mark.parametrize('size', [256, 625, 1000])
+@pytest.mark.parametrize('mode,colour', [('RGBA', (0, 0, 0, 0)), ('RGBA', (30, 60, 90, 128)), ('RGB', (9, 8, 7))])
+def test_flat_images_decode(make_template, tmp_path, size, mode, colour):
+    """Issue 14: a flat image compresses so well that the inflater takes in
+    all of it at once, with rows still to give; it was "not a readable PNG
+    image: the image data ends early"."""
+    from PIL import Image
+    name = 'flat-%s-%d.png' % (mode, size)
+    Image.new(mode, (size, size), colour).save(tmp_path / name)
+    out = decoded(make_template, tmp_path, (tmp_path / name).read_bytes(), size, size, name)
+    alpha = colour[3] if mode == 'RGBA' else 255
+    assert (out[..., 3] == alpha).all()
+    if alpha:
+        premultiplied = np.round(out[..., :3] * alpha / 255)
+        assert (np.abs(premultiplied - np.round(np.array(colour[:3]) * alpha / 255)) == 0).all()
+
+
+@pytest.mark.parametrize('icon', ['256x256/mimetypes/x-package-repository.png',
+                                  '512x512/mimetypes/x-office-document-template.png'])
+def test_reported_icons_decode(make_template, tmp_path, icon):
+    """The two Adwaita icons of issue 14, where the machine has them."""
+    from PIL import Image
+    path = '/usr/share/icons/Adwaita/' + icon
+    try:
+        data = open(path, 'rb').read()
+    except OSError:
+        pytest.skip('%s is not installed' % path)
+    reference = np.asarray(Image.open(path).convert('RGBA')).astype(np.int32)
+    h, w = reference.shape[:2]
+    out = decoded(make_template, tmp_path, data, w, h, icon.replace('/', '-'))
+    assert np.array_equal(out[..., 3], reference[..., 3])
+    a = reference[..., 3:]
+    assert np.array_equal((2 * out[..., :3] * a + 255) // 510, (2 * reference[..., :3] * a + 255) // 510)
+
+
+def test_unreadable_chunk_is_named(make_template, tmp_path, pixels):
+    """A chunk libspng cannot read (a palette of 257 colours) is the error,
+    not the "non-recoverable state" of the calls after it."""
+    h, w = 4, 3
+    rows = b''.join(b'\x00' + bytes(w) for _ in range(h))
+    data = (b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', w, h, 8, 3, 0, 0, 0)) +
+            chunk(b'PLTE', bytes(3 * 257)) + chunk(b'IDAT', zlib.compress(rows)) + chunk(b'IEND', b''))
+    with pytest.raises(GLib.Error) as excinfo:
+        decoded(make_template, tmp_path, data, w, h, 'long-palette.png')
+    assert_mockup_error(excinfo, Mockup.Error.INVALID_IMAGE, 'long-palette.png', 'chunk length')
+    assert 'non-recoverable' not in excinfo.value.message
