@@ -380,11 +380,11 @@ _mockup_artwork_get_texture (MockupArtwork  *self,
 
   /* An artwork is decoded once, often from a large file, while nothing
    * else can start: give the codec a thread of its own. */
-  reader = mockup_image_reader_new (&self->source, &self->info, width, height,
-                                    (linear ? MOCKUP_IMAGE_READER_LINEAR_LIGHT : 0) |
-                                    ((guint64) self->info.stored_width * self->info.stored_height >= 1000000
-                                       ? MOCKUP_IMAGE_READER_PREFETCH : 0),
-                                    error);
+  reader = mockup_image_reader_new_full (&self->source, &self->info, width, height,
+                                         (linear ? MOCKUP_IMAGE_READER_LINEAR_LIGHT : 0) |
+                                         ((guint64) self->info.stored_width * self->info.stored_height >= 1000000
+                                            ? MOCKUP_IMAGE_READER_PREFETCH : 0),
+                                         cancellable, error);
   if (reader == NULL)
     return NULL;
 

@@ -391,14 +391,15 @@ new_reader (const MockupRenderSettings  *settings,
             const char                  *label,
             int                          width,
             int                          height,
+            GCancellable                *cancellable,
             GError                     **error)
 {
   MockupImageReader *reader;
 
-  reader = mockup_image_reader_new (&ref->source, &ref->info, width, height,
-                                    settings->linear_light ? MOCKUP_IMAGE_READER_LINEAR_LIGHT
-                                                           : MOCKUP_IMAGE_READER_NONE,
-                                    error);
+  reader = mockup_image_reader_new_full (&ref->source, &ref->info, width, height,
+                                         settings->linear_light ? MOCKUP_IMAGE_READER_LINEAR_LIGHT
+                                                                : MOCKUP_IMAGE_READER_NONE,
+                                         cancellable, error);
   if (reader == NULL)
     g_prefix_error (error, "%s: %s: ", label, ref->member);
   return reader;
@@ -413,6 +414,7 @@ open_reader (Render                *render,
              guint                  which,
              const MockupImageRef  *ref,
              MockupImageReader    **reader,
+             GCancellable          *cancellable,
              GError               **error)
 {
   if (preload != NULL && layer_index < preload->n_layers)
@@ -421,7 +423,8 @@ open_reader (Render                *render,
       if (*reader != NULL)
         return TRUE;
     }
-  *reader = new_reader (render->settings, ref, render->label, render->width, render->height, error);
+  *reader = new_reader (render->settings, ref, render->label, render->width, render->height,
+                        cancellable, error);
   return *reader != NULL;
 }
 
@@ -472,7 +475,7 @@ mockup_band_renderer_preload (const MockupRenderSettings  *settings,
             continue;
           if (g_cancellable_set_error_if_cancelled (cancellable, error))
             return NULL;
-          reader = new_reader (settings, refs[k], label, width, height, error);
+          reader = new_reader (settings, refs[k], label, width, height, cancellable, error);
           if (reader == NULL)
             return NULL;
           preload->readers[i * N_LAYER_IMAGES + k] = reader;
@@ -559,10 +562,11 @@ prepare_layers (Render                  *render,
         }
 
       if (layer->source != NULL &&
-          !open_reader (render, preload, i, LAYER_SOURCE, layer->source, &state->source, error))
+          !open_reader (render, preload, i, LAYER_SOURCE, layer->source, &state->source,
+                        cancellable, error))
         return FALSE;
       if (layer->mask != NULL &&
-          !open_reader (render, preload, i, LAYER_MASK, layer->mask, &state->mask, error))
+          !open_reader (render, preload, i, LAYER_MASK, layer->mask, &state->mask, cancellable, error))
         return FALSE;
 
       state->replaces = layer->kind == MOCKUP_LAYER_IMAGE && layer->blend == MOCKUP_BLEND_NORMAL &&
@@ -577,11 +581,12 @@ prepare_layers (Render                  *render,
           if (artwork == NULL)
             return FALSE;
           if (layer->shading != NULL &&
-              !open_reader (render, preload, i, LAYER_SHADING, layer->shading, &state->shading, error))
+              !open_reader (render, preload, i, LAYER_SHADING, layer->shading, &state->shading,
+                            cancellable, error))
             return FALSE;
           if (layer->displacement != NULL &&
               !open_reader (render, preload, i, LAYER_DISPLACEMENT, layer->displacement,
-                            &state->displacement, error))
+                            &state->displacement, cancellable, error))
             return FALSE;
 
           state->texture = get_texture (render, artwork, needs, cancellable, error);

@@ -6,6 +6,9 @@
 #pragma once
 
 #include <gdk-pixbuf/gdk-pixbuf.h>
+#include <gio/gio.h>
+
+#include "mockup-version-macros.h"
 
 G_BEGIN_DECLS
 
@@ -76,6 +79,16 @@ MockupImageReader *mockup_image_reader_new                (const MockupImageSour
                                                            int                       height,
                                                            MockupImageReaderFlags    flags,
                                                            GError                  **error);
+/* @cancellable, kept by the reader, stops a long decode (the whole of a
+ * progressive JPEG is decoded when the reader is made) with
+ * G_IO_ERROR_CANCELLED: what a render uses. */
+MockupImageReader *mockup_image_reader_new_full           (const MockupImageSource  *source,
+                                                           const MockupImageInfo    *info,
+                                                           int                       width,
+                                                           int                       height,
+                                                           MockupImageReaderFlags    flags,
+                                                           GCancellable             *cancellable,
+                                                           GError                  **error);
 gboolean           mockup_image_reader_read_row           (MockupImageReader        *self,
                                                            guint32                  *row,
                                                            GError                  **error);
@@ -116,6 +129,7 @@ struct _MockupImageDecoder
 MockupImageDecoder *mockup_jpeg_decoder_new        (const MockupImageSource  *source,
                                                     int                       min_width,
                                                     int                       min_height,
+                                                    GCancellable             *cancellable,
                                                     GError                  **error);
 gboolean            mockup_jpeg_probe              (const MockupImageSource  *source,
                                                     MockupImageInfo          *info,
@@ -137,6 +151,22 @@ MockupImageDecoder *mockup_pixbuf_decoder_new      (const MockupImageSource  *so
 gboolean            mockup_pixbuf_probe            (const MockupImageSource  *source,
                                                     MockupImageInfo          *info,
                                                     GError                  **error);
+
+/* A JPEG of more scans than this is refused: each scan of a progressive
+ * file passes over every block of the image, however little data it
+ * holds, so a small file of thousands of empty scans takes minutes to
+ * decode. Encoders write about 10 (libjpeg's default script) and at most a
+ * few dozen. */
+#define MOCKUP_JPEG_MAX_SCANS 100
+
+/* For tests: called from the progress monitor of every JPEG decode, in the
+ * thread decoding, with the number of the scan it reads; NULL for none.
+ * Exported, not public, so that tests of the public API reach it. */
+typedef void (*MockupJpegProgressHook) (int      scan,
+                                        gpointer user_data);
+_MOCKUP_EXTERN
+void                _mockup_jpeg_set_progress_hook (MockupJpegProgressHook    hook,
+                                                    gpointer                  user_data);
 
 /* Reads the whole file for a source given by path, or returns its bytes. */
 GBytes             *mockup_image_source_load_bytes (const MockupImageSource  *source,

@@ -501,6 +501,18 @@ mockup_image_reader_new (const MockupImageSource  *source,
                          MockupImageReaderFlags    flags,
                          GError                  **error)
 {
+  return mockup_image_reader_new_full (source, info, width, height, flags, NULL, error);
+}
+
+MockupImageReader *
+mockup_image_reader_new_full (const MockupImageSource  *source,
+                              const MockupImageInfo    *info,
+                              int                       width,
+                              int                       height,
+                              MockupImageReaderFlags    flags,
+                              GCancellable             *cancellable,
+                              GError                  **error)
+{
   g_autoptr(MockupImageReader) self = g_new0 (MockupImageReader, 1);
   gboolean swap = info->orientation >= 5;
   gboolean linear_light = (flags & MOCKUP_IMAGE_READER_LINEAR_LIGHT) != 0;
@@ -516,7 +528,8 @@ mockup_image_reader_new (const MockupImageSource  *source,
   switch (info->kind)
     {
     case MOCKUP_IMAGE_KIND_JPEG:
-      self->decoder = mockup_jpeg_decoder_new (source, self->stored_width, self->stored_height, error);
+      self->decoder = mockup_jpeg_decoder_new (source, self->stored_width, self->stored_height,
+                                               cancellable, error);
       break;
     case MOCKUP_IMAGE_KIND_PNG:
       self->decoder = mockup_png_decoder_new (source, error);

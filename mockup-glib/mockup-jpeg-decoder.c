@@ -30,12 +30,22 @@ typedef struct
   JOCTET buffer[INPUT_BUFFER_SIZE];
 } SourceManager;
 
+/* Why the progress monitor stopped a decode. */
+typedef enum {
+  STOP_NONE,
+  STOP_CANCELLED,
+  STOP_TOO_MANY_SCANS,
+} StopReason;
+
 typedef struct
 {
   MockupImageDecoder parent;
 
   struct jpeg_decompress_struct cinfo;
   MockupJpegError error;
+  struct jpeg_progress_mgr progress;
+  GCancellable *cancellable;
+  StopReason stop;
   SourceManager source;
   char *display_name;
   gboolean started;
@@ -44,6 +54,41 @@ typedef struct
   MockupColorTransform *transform;
   JOCTET *icc;    /* here, not on the stack: longjmp may land after it is set */
 } JpegDecoder;
+
+static MockupJpegProgressHook progress_hook;
+static gpointer progress_hook_data;
+
+void
+_mockup_jpeg_set_progress_hook (MockupJpegProgressHook hook,
+                                gpointer               user_data)
+{
+  g_atomic_pointer_set (&progress_hook_data, user_data);
+  g_atomic_pointer_set (&progress_hook, hook);
+}
+
+/* libjpeg calls this before each row of blocks it reads while it buffers
+ * a multi-scan file (all inside jpeg_start_decompress ()), and for each
+ * row it outputs: a fraction of a millisecond apart, often enough to stop
+ * a long decode at once when the render is cancelled, or when the file
+ * turns out to hold more scans than any encoder writes. */
+static void
+progress_monitor (j_common_ptr cinfo)
+{
+  JpegDecoder *self = cinfo->client_data;
+  int scan = ((j_decompress_ptr) cinfo)->input_scan_number;
+  MockupJpegProgressHook hook = g_atomic_pointer_get (&progress_hook);
+
+  if (G_UNLIKELY (hook != NULL))
+    hook (scan, g_atomic_pointer_get (&progress_hook_data));
+
+  if (scan > MOCKUP_JPEG_MAX_SCANS)
+    self->stop = STOP_TOO_MANY_SCANS;
+  else if (g_cancellable_is_cancelled (self->cancellable))
+    self->stop = STOP_CANCELLED;
+  else
+    return;
+  longjmp (self->error.jump, 1);
+}
 
 static void
 emit_message (j_common_ptr cinfo,
@@ -264,6 +309,32 @@ mockup_jpeg_estimate_memory (const MockupImageInfo *info,
          info->codec_memory + (gsize) width * 4 * 2 + 256 * 1024;
 }
 
+/* The error for a longjmp () back from libjpeg or the progress monitor. */
+static void
+set_decode_error (JpegDecoder  *self,
+                  GError      **error)
+{
+  switch (self->stop)
+    {
+    case STOP_CANCELLED:
+      g_cancellable_set_error_if_cancelled (self->cancellable, error);
+      break;
+    case STOP_TOO_MANY_SCANS:
+      g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_INVALID_IMAGE,
+                   "%s: the JPEG image has more than %d scans, the most this library decodes",
+                   self->display_name, MOCKUP_JPEG_MAX_SCANS);
+      break;
+    case STOP_NONE:
+    default:
+      if (self->started)
+        g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_INVALID_IMAGE,
+                     "%s: %s", self->display_name, self->error.message);
+      else
+        set_invalid (error, self->display_name, self->error.message);
+      break;
+    }
+}
+
 static gboolean
 jpeg_decoder_read_raw (MockupImageDecoder  *decoder,
                        guint8              *raw,
@@ -274,8 +345,7 @@ jpeg_decoder_read_raw (MockupImageDecoder  *decoder,
 
   if (setjmp (self->error.jump))
     {
-      g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_INVALID_IMAGE,
-                   "%s: %s", self->display_name, self->error.message);
+      set_decode_error (self, error);
       return FALSE;
     }
 
@@ -311,6 +381,7 @@ jpeg_decoder_free (MockupImageDecoder *decoder)
   jpeg_destroy_decompress (&self->cinfo);
   close_source (&self->source);
   g_clear_pointer (&self->transform, mockup_color_transform_free);
+  g_clear_object (&self->cancellable);
   g_free (self->display_name);
   free (self->icc);
   g_free (self);
@@ -320,6 +391,7 @@ MockupImageDecoder *
 mockup_jpeg_decoder_new (const MockupImageSource  *image,
                          int                       min_width,
                          int                       min_height,
+                         GCancellable             *cancellable,
                          GError                  **error)
 {
   JpegDecoder *self = g_new0 (JpegDecoder, 1);
@@ -330,11 +402,15 @@ mockup_jpeg_decoder_new (const MockupImageSource  *image,
   self->parent.read_raw = jpeg_decoder_read_raw;
   self->parent.free = jpeg_decoder_free;
   self->display_name = g_strdup (image->display_name);
+  self->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
 
   self->cinfo.err = jpeg_std_error (&self->error.pub);
   self->error.pub.error_exit = mockup_jpeg_error_exit;
   self->error.pub.emit_message = emit_message;
   jpeg_create_decompress (&self->cinfo);
+  self->cinfo.client_data = self;
+  self->progress.progress_monitor = progress_monitor;
+  self->cinfo.progress = &self->progress;
 
   if (!open_source (&self->source, image, error))
     {
@@ -344,7 +420,7 @@ mockup_jpeg_decoder_new (const MockupImageSource  *image,
 
   if (setjmp (self->error.jump))
     {
-      set_invalid (error, image->display_name, self->error.message);
+      set_decode_error (self, error);
       jpeg_decoder_free (&self->parent);
       return NULL;
     }

@@ -121,6 +121,82 @@ test_write_jpeg_bomb (const char *dir,
   return path;
 }
 
+static void
+append_bytes (GByteArray *data,
+              const char *bytes,
+              gsize       length)
+{
+  g_byte_array_append (data, (const guint8 *) bytes, (guint) length);
+}
+
+static void
+append_marker (GByteArray   *data,
+               guint8        marker,
+               const guint8 *payload,
+               gsize         length)
+{
+  guint8 head[4] = { 0xff, marker, (guint8) ((length + 2) >> 8), (guint8) (length + 2) };
+
+  g_byte_array_append (data, head, 4);
+  g_byte_array_append (data, payload, (guint) length);
+}
+
+char *
+test_write_jpeg_scans (const char *dir,
+                       const char *name,
+                       int         size,
+                       int         n_scans)
+{
+  const guint8 sof2[] = { 8, (guint8) (size >> 8), (guint8) size, (guint8) (size >> 8), (guint8) size,
+                          1, 1, 0x11, 0 };
+  /* one code of one bit, for symbol 0, as the DC and the AC table: every
+   * block decodes to a DC difference of 0 and an end of band */
+  guint8 dht[2 * (1 + 16 + 1)] = { 0 };
+  guint8 dqt[1 + 64];
+  char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GByteArray) data = g_byte_array_new ();
+  g_autoptr(GError) error = NULL;
+
+  dht[0] = 0x00;
+  dht[1] = 1;
+  dht[18] = 0x10;
+  dht[19] = 1;
+  memset (dqt, 1, sizeof dqt);
+  dqt[0] = 0;
+
+  append_bytes (data, "\xff\xd8", 2);
+  append_marker (data, 0xdb, dqt, sizeof dqt);
+  append_marker (data, 0xc2, sof2, sizeof sof2);
+  append_marker (data, 0xc4, dht, sizeof dht);
+  for (int scan = 0; scan < n_scans; scan++)
+    {
+      /* DC first, AC first, then refinements of both, over and over */
+      guint8 sos[6] = { 1, 1, 0x00, 0, 0, 0 };
+
+      switch (scan)
+        {
+        case 0:
+          sos[5] = 0x01;
+          break;
+        case 1:
+          sos[3] = 1, sos[4] = 63, sos[5] = 0x01;
+          break;
+        default:
+          if (scan % 2 == 0)
+            sos[5] = 0x10;
+          else
+            sos[3] = 1, sos[4] = 63, sos[5] = 0x10;
+          break;
+        }
+      append_marker (data, 0xda, sos, sizeof sos);
+    }
+  append_bytes (data, "\xff\xd9", 2);
+
+  g_file_set_contents (path, (const char *) data->data, data->len, &error);
+  g_assert_no_error (error);
+  return path;
+}
+
 char *
 test_write_png_bomb (const char *dir,
                      const char *name)

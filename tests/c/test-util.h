@@ -52,6 +52,14 @@ char       *test_write_jpeg_bomb    (const char  *dir,
 /* and an interlaced PNG, whose pixels take 1 GiB. */
 char       *test_write_png_bomb     (const char  *dir,
                                      const char  *name);
+/* A progressive greyscale JPEG of @size × @size and @n_scans scans, none
+ * of them with any data: the decoder reads zeros for each, but still
+ * passes over every block of the image per scan. Written marker by
+ * marker, as the CPU bomb of issue 14 was. */
+char       *test_write_jpeg_scans   (const char  *dir,
+                                     const char  *name,
+                                     int          size,
+                                     int          n_scans);
 
 /* What test_make_templates () writes. */
 typedef struct

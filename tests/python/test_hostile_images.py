@@ -6,7 +6,7 @@
 import numpy as np
 import pytest
 
-from conftest import Mockup, render_rgba
+from conftest import GLib, Mockup, assert_mockup_error, render_rgba
 
 # A 2 × 6 mesh the parser accepts, one point moved until the cell beside it
 # is a sliver: it inverts to derivatives of 1e10 (tests/c/test-sampling.c).
@@ -28,3 +28,42 @@ def test_sliver_mesh_renders(make_template, make_artwork, linear_light):
     # a cell of the untouched part shows the artwork's colour, around it white
     assert np.allclose(rgba[100, 400, :3] * 255, (0x33, 0x66, 0x99), atol=1.5)
     assert np.allclose(rgba[220, 650], 1.0)
+
+
+def progressive_jpeg(size, n_scans):
+    """A progressive greyscale JPEG of ``n_scans`` scans without data (see
+    test_write_jpeg_scans () in tests/c/test-util.c)."""
+    def marker(code, payload):
+        return bytes([0xff, code]) + (len(payload) + 2).to_bytes(2, 'big') + bytes(payload)
+
+    sof2 = [8, size >> 8, size & 0xff, size >> 8, size & 0xff, 1, 1, 0x11, 0]
+    table = [1] + [0] * 15 + [0]
+    data = b'\xff\xd8' + marker(0xdb, [0] + [1] * 64) + marker(0xc2, sof2)
+    data += marker(0xc4, [0x00] + table + [0x10] + table)
+    for scan in range(n_scans):
+        if scan == 0:
+            sos = [1, 1, 0, 0, 0, 0x01]
+        elif scan == 1:
+            sos = [1, 1, 0, 1, 63, 0x01]
+        else:
+            sos = [1, 1, 0, 0, 0, 0x10] if scan % 2 == 0 else [1, 1, 0, 1, 63, 0x10]
+        data += marker(0xda, sos)
+    return data + b'\xff\xd9'
+
+
+def test_jpeg_with_too_many_scans_is_refused(tmp_path, make_template):
+    template = make_template([{'type': 'color', 'color': '#ffffff'},
+                              {'type': 'artwork', 'quad': [[0, 0], [64, 0], [64, 64], [0, 64]]}],
+                             size=(64, 64))
+    renderer = Mockup.Renderer()
+
+    ok = tmp_path / 'ok.jpg'
+    ok.write_bytes(progressive_jpeg(64, 100))
+    renderer.render(Mockup.Artwork.new_from_file(str(ok)), template, None)
+
+    bomb = tmp_path / 'bomb.jpg'
+    bomb.write_bytes(progressive_jpeg(64, 101))
+    artwork = Mockup.Artwork.new_from_file(str(bomb))   # the header is fine
+    with pytest.raises(GLib.Error) as excinfo:
+        renderer.render(artwork, template, None)
+    assert_mockup_error(excinfo, Mockup.Error.INVALID_IMAGE, 'bomb.jpg', 'more than 100 scans')

@@ -1,0 +1,155 @@
+/* test-image-files.c: hostile image files through the public API: decodes
+ * that take too long, files that are not images, files swapped after a
+ * template checked them, templates of many files
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "test-util.h"
+/* after mockup.h, for the test hook the shared library exports */
+#include "mockup-image-reader-private.h"
+
+static char *dir;
+
+/* A render cancelled from another thread while a JPEG of its decodes. */
+typedef struct
+{
+  GMutex lock;
+  GCond cond;
+  gboolean decoding;
+  GCancellable *cancellable;
+  int max_scan;
+  gint64 cancelled_at;
+} CrossThread;
+
+static void
+wait_for_cancel (int      scan,
+                 gpointer user_data)
+{
+  CrossThread *state = user_data;
+
+  g_mutex_lock (&state->lock);
+  state->max_scan = MAX (state->max_scan, scan);
+  if (scan >= 3 && !state->decoding)
+    {
+      /* the decode is under way: hand over, and hold it until the cancel,
+       * so that it cannot finish first however the threads are scheduled */
+      state->decoding = TRUE;
+      g_cond_broadcast (&state->cond);
+      while (!g_cancellable_is_cancelled (state->cancellable))
+        g_cond_wait (&state->cond, &state->lock);
+    }
+  g_mutex_unlock (&state->lock);
+}
+
+typedef struct
+{
+  MockupArtwork *artwork;
+  MockupTemplate *template;
+  GCancellable *cancellable;
+  CrossThread *state;
+  GError *error;
+  gint64 returned_at;
+  gboolean returned;
+} RenderJob;
+
+static gpointer
+render_thread (gpointer data)
+{
+  RenderJob *job = data;
+  g_autoptr(MockupRenderer) renderer = mockup_renderer_new ();
+  g_autoptr(MockupResult) result = NULL;
+
+  mockup_renderer_set_max_size (renderer, 256);
+  result = mockup_renderer_render (renderer, job->artwork, job->template, job->cancellable, &job->error);
+  g_mutex_lock (&job->state->lock);
+  job->returned_at = g_get_monotonic_time ();
+  job->returned = TRUE;
+  g_cond_broadcast (&job->state->cond);
+  g_mutex_unlock (&job->state->lock);
+  return NULL;
+}
+
+static void
+cancel_render_while_decoding (MockupArtwork  *artwork,
+                              MockupTemplate *template)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  CrossThread state = { .cancellable = cancellable };
+  RenderJob job = { artwork, template, cancellable, &state, NULL, 0, FALSE };
+  GThread *thread;
+
+  g_mutex_init (&state.lock);
+  g_cond_init (&state.cond);
+  _mockup_jpeg_set_progress_hook (wait_for_cancel, &state);
+  thread = g_thread_new ("render", render_thread, &job);
+
+  g_mutex_lock (&state.lock);
+  while (!state.decoding && !job.returned)
+    g_cond_wait (&state.cond, &state.lock);
+  if (job.returned)
+    g_error ("the render returned before decoding (scan %d): %s", state.max_scan, job.error ? job.error->message : "no error");
+  state.cancelled_at = g_get_monotonic_time ();
+  g_cancellable_cancel (cancellable);
+  g_cond_broadcast (&state.cond);
+  g_mutex_unlock (&state.lock);
+
+  g_thread_join (thread);
+  _mockup_jpeg_set_progress_hook (NULL, NULL);
+
+  g_assert_error (job.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  /* it stopped inside the decode, not after it */
+  g_assert_cmpint (state.max_scan, <, MOCKUP_JPEG_MAX_SCANS - 1);
+  g_test_message ("cancelled in scan %d; the render returned %.1f ms after the cancel",
+                  state.max_scan, (job.returned_at - state.cancelled_at) / 1000.0);
+  g_clear_error (&job.error);
+  g_mutex_clear (&state.lock);
+  g_cond_clear (&state.cond);
+}
+
+static void
+test_jpeg_cancel_render (void)
+{
+  g_autofree char *slow = test_write_jpeg_scans (dir, "slow-render.jpg", 2048, MOCKUP_JPEG_MAX_SCANS - 1);
+  g_autofree char *sub = g_build_filename (dir, "slow-template", NULL);
+  g_autofree char *photo = NULL, *art_path = NULL, *moved = NULL;
+  g_autoptr(MockupArtwork) slow_artwork = NULL, artwork = NULL;
+  g_autoptr(MockupTemplate) plain = NULL, slow_template = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (sub, 0755), ==, 0);
+  photo = test_write_png (sub, "photo.png", 400, 300, 0xff808080);
+  art_path = test_write_png (dir, "plain-art.png", 64, 64, 0xffff0000);
+  plain = test_template (sub, "{\"format\": 1, \"layers\": [{\"type\": \"image\", \"source\": \"photo.png\"},"
+                              "{\"type\": \"artwork\", \"quad\": [[10, 10], [300, 20], [290, 250], [20, 240]]}]}");
+  slow_artwork = mockup_artwork_new_from_file (slow, &error);
+  g_assert_no_error (error);
+  artwork = mockup_artwork_new_from_file (art_path, &error);
+  g_assert_no_error (error);
+
+  /* the artwork's decode */
+  cancel_render_while_decoding (slow_artwork, plain);
+
+  /* a template image's */
+  moved = g_build_filename (sub, "slow.jpg", NULL);
+  g_assert_cmpint (g_rename (slow, moved), ==, 0);
+  slow_template = test_template (sub, "{\"format\": 1, \"layers\": [{\"type\": \"image\", \"source\": \"slow.jpg\"},"
+                                      "{\"type\": \"artwork\", \"quad\": [[10, 10], [300, 20], [290, 250], [20, 240]]}]}");
+  cancel_render_while_decoding (artwork, slow_template);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  dir = test_make_dir ();
+
+  g_test_add_func ("/image-files/jpeg/cancel-render", test_jpeg_cancel_render);
+
+  return g_test_run ();
+}

@@ -1,0 +1,116 @@
+/* test-readers.c: image readers against hostile files: decoding work
+ * limits, cancellation, what is opened and how, formats refused
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "mockup-image-reader-private.h"
+#include "mockup-jpeg-private.h"
+#include "test-util.h"
+
+static char *dir;
+
+/* Opens a reader on @path at full size, as a render of a template does. */
+static MockupImageReader *
+open_reader (const char    *path,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  MockupImageSource source;
+  MockupImageInfo info;
+  MockupImageReader *reader = NULL;
+
+  mockup_image_source_init_path (&source, path);
+  if (mockup_image_source_probe (&source, &info, error))
+    reader = mockup_image_reader_new_full (&source, &info, info.width, info.height,
+                                           MOCKUP_IMAGE_READER_NONE, cancellable, error);
+  mockup_image_source_clear (&source);
+  return reader;
+}
+
+static void
+test_jpeg_scan_limit (void)
+{
+  g_autofree char *ok_path = test_write_jpeg_scans (dir, "scans-ok.jpg", 64, MOCKUP_JPEG_MAX_SCANS);
+  g_autofree char *bomb_path = test_write_jpeg_scans (dir, "scans-bomb.jpg", 64, MOCKUP_JPEG_MAX_SCANS + 1);
+  g_autoptr(MockupImageReader) reader = NULL;
+  g_autoptr(GError) error = NULL;
+  guint32 row[64];
+
+  /* as many scans as allowed: decodes, to the grey of all-zero blocks */
+  reader = open_reader (ok_path, NULL, &error);
+  g_assert_no_error (error);
+  for (int y = 0; y < 64; y++)
+    {
+      g_assert_true (mockup_image_reader_read_row (reader, row, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_cmphex (row[0], ==, 0xff808080);
+
+  /* one more: refused, naming the file and the limit */
+  g_clear_pointer (&reader, mockup_image_reader_free);
+  reader = open_reader (bomb_path, NULL, &error);
+  g_assert_null (reader);
+  g_assert_error (error, MOCKUP_ERROR, MOCKUP_ERROR_INVALID_IMAGE);
+  g_assert_nonnull (strstr (error->message, "scans-bomb.jpg"));
+  g_assert_nonnull (strstr (error->message, "more than 100 scans"));
+}
+
+/* A decode cancelled from the progress monitor stops at that call. */
+typedef struct
+{
+  GCancellable *cancellable;
+  int cancel_at;          /* scan to cancel at, from the hook */
+  int max_scan;
+  int calls_after_cancel;
+} CancelFromHook;
+
+static void
+cancel_from_hook (int      scan,
+                  gpointer user_data)
+{
+  CancelFromHook *state = user_data;
+
+  state->max_scan = MAX (state->max_scan, scan);
+  if (g_cancellable_is_cancelled (state->cancellable))
+    state->calls_after_cancel++;
+  else if (scan >= state->cancel_at)
+    g_cancellable_cancel (state->cancellable);
+}
+
+static void
+test_jpeg_cancel_in_decode (void)
+{
+  g_autofree char *path = test_write_jpeg_scans (dir, "slow.jpg", 1024, MOCKUP_JPEG_MAX_SCANS - 1);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(MockupImageReader) reader = NULL;
+  g_autoptr(GError) error = NULL;
+  CancelFromHook state = { cancellable, 10, 0, 0 };
+
+  _mockup_jpeg_set_progress_hook (cancel_from_hook, &state);
+  reader = open_reader (path, cancellable, &error);
+  _mockup_jpeg_set_progress_hook (NULL, NULL);
+
+  g_assert_null (reader);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  /* stopped at the call that saw the cancel, in the scan it came in */
+  g_assert_cmpint (state.max_scan, ==, 10);
+  g_assert_cmpint (state.calls_after_cancel, ==, 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  dir = test_make_dir ();
+
+  g_test_add_func ("/readers/jpeg/scan-limit", test_jpeg_scan_limit);
+  g_test_add_func ("/readers/jpeg/cancel-in-decode", test_jpeg_cancel_in_decode);
+
+  return g_test_run ();
+}
