@@ -216,7 +216,7 @@ void
 mr_artwork_cache_release (MrArtworkCache *self,
                           MockupArtwork  *artwork)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+  G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
   Entry *entry = g_hash_table_lookup (self->by_artwork, artwork);
 
   /* (not cached: it could not be looked at when acquired) */
@@ -251,7 +251,7 @@ mr_artwork_cache_release (MrArtworkCache *self,
 gboolean
 mr_artwork_cache_reclaim (MrArtworkCache *self)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+  G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
   Entry *entry = g_queue_peek_tail (&self->idle);
 
   if (entry == NULL)
@@ -264,7 +264,7 @@ mr_artwork_cache_reclaim (MrArtworkCache *self)
 guint64
 mr_artwork_cache_get_size (MrArtworkCache *self)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+  G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
 
   return self->charged;
 }
