@@ -24,13 +24,18 @@ typedef enum {
   MOCKUP_IMAGE_KIND_PIXBUF,   /* already decoded by the caller */
 } MockupImageKind;
 
-/* Where pixels come from: exactly one of path, bytes and pixbuf is set. */
+/* Where pixels come from: exactly one of path, bytes and pixbuf is set.
+ * Only a regular file is read from a path; with no_symlinks, the path is
+ * one realpath () gave when a template checked it, and a symbolic link
+ * found on it when it is opened, later, is refused as
+ * MOCKUP_ERROR_PATH_OUTSIDE: it may lead out of the template's folder. */
 typedef struct
 {
   char *path;
   GBytes *bytes;
   GdkPixbuf *pixbuf;
   char *display_name;   /* for error messages */
+  gboolean no_symlinks;
 } MockupImageSource;
 
 typedef struct
@@ -170,6 +175,10 @@ void                _mockup_jpeg_set_progress_hook (MockupJpegProgressHook    ho
 
 /* Reads the whole file for a source given by path, or returns its bytes. */
 GBytes             *mockup_image_source_load_bytes (const MockupImageSource  *source,
+                                                    GError                  **error);
+/* Opens a source given by path as a stream, only ever a regular file (see
+ * mockup_file_open_regular ()), or fails naming the file. */
+FILE               *mockup_image_source_fopen      (const MockupImageSource  *source,
                                                     GError                  **error);
 gboolean            mockup_image_check_size        (const MockupImageSource  *source,
                                                     guint64                   width,

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -15,6 +16,7 @@
 
 #include "mockup-buffer-private.h"
 #include "mockup-error.h"
+#include "mockup-file-private.h"
 #include "mockup-image-reader-private.h"
 #include "mockup-resampler-private.h"
 
@@ -105,25 +107,88 @@ mockup_image_source_clear (MockupImageSource *source)
   g_clear_pointer (&source->display_name, g_free);
 }
 
+static void
+set_open_error (const MockupImageSource  *source,
+                const struct stat        *info,
+                int                       error_number,
+                GError                  **error)
+{
+  if (error_number == 0)
+    g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_INVALID_IMAGE,
+                 "\"%s\" is %s, not an image file",
+                 source->display_name, mockup_file_type_name (info->st_mode));
+  else if (error_number == ELOOP && source->no_symlinks)
+    g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_PATH_OUTSIDE,
+                 "\"%s\" has become a symbolic link, or a folder on its path has, since the "
+                 "template was loaded: a render reads only files the template checked (load it again)",
+                 source->display_name);
+  else
+    g_set_error (error, MOCKUP_ERROR,
+                 error_number == ENOENT || error_number == ENOTDIR ? MOCKUP_ERROR_NOT_FOUND
+                                                                   : MOCKUP_ERROR_INVALID_IMAGE,
+                 "%s: %s", source->display_name, g_strerror (error_number));
+}
+
+static MockupFileOpenFlags
+open_flags (const MockupImageSource *source)
+{
+  return source->no_symlinks ? MOCKUP_FILE_OPEN_NO_SYMLINKS : MOCKUP_FILE_OPEN_NONE;
+}
+
+FILE *
+mockup_image_source_fopen (const MockupImageSource  *source,
+                           GError                  **error)
+{
+  struct stat info;
+  int error_number;
+  FILE *file;
+  int fd;
+
+  g_return_val_if_fail (source->path != NULL, NULL);
+
+  fd = mockup_file_open_regular (source->path, open_flags (source), &info, &error_number);
+  if (fd < 0)
+    {
+      set_open_error (source, &info, error_number, error);
+      return NULL;
+    }
+  file = fdopen (fd, "rb");
+  if (file == NULL)
+    {
+      error_number = errno;
+      close (fd);
+      set_open_error (source, &info, error_number, error);
+    }
+  return file;
+}
+
 GBytes *
 mockup_image_source_load_bytes (const MockupImageSource  *source,
                                 GError                  **error)
 {
   g_autoptr(GMappedFile) mapped = NULL;
   g_autoptr(GError) local_error = NULL;
+  struct stat info;
+  int error_number;
+  int fd;
 
   if (source->bytes != NULL)
     return g_bytes_ref (source->bytes);
 
   g_return_val_if_fail (source->path != NULL, NULL);
 
-  mapped = g_mapped_file_new (source->path, FALSE, &local_error);
+  fd = mockup_file_open_regular (source->path, open_flags (source), &info, &error_number);
+  if (fd < 0)
+    {
+      set_open_error (source, &info, error_number, error);
+      return NULL;
+    }
+  mapped = g_mapped_file_new_from_fd (fd, FALSE, &local_error);
+  close (fd);
   if (mapped == NULL)
     {
-      g_set_error (error, MOCKUP_ERROR,
-                   g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT)
-                     ? MOCKUP_ERROR_NOT_FOUND : MOCKUP_ERROR_INVALID_IMAGE,
-                   "%s", local_error->message);
+      g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_INVALID_IMAGE,
+                   "%s: %s", source->display_name, local_error->message);
       return NULL;
     }
   return g_mapped_file_get_bytes (mapped);
@@ -160,7 +225,9 @@ read_magic (const MockupImageSource  *source,
             gsize                    *n_read,
             GError                  **error)
 {
-  FILE *file;
+  struct stat info;
+  int error_number;
+  int fd;
 
   if (source->bytes != NULL)
     {
@@ -173,19 +240,31 @@ read_magic (const MockupImageSource  *source,
       return TRUE;
     }
 
-  file = g_fopen (source->path, "rbe");
-  if (file == NULL)
+  fd = mockup_file_open_regular (source->path, open_flags (source), &info, &error_number);
+  if (fd < 0)
     {
-      int saved_errno = errno;
-
-      g_set_error (error, MOCKUP_ERROR,
-                   saved_errno == ENOENT || saved_errno == ENOTDIR ? MOCKUP_ERROR_NOT_FOUND
-                                                                   : MOCKUP_ERROR_INVALID_IMAGE,
-                   "%s: %s", source->display_name, g_strerror (saved_errno));
+      set_open_error (source, &info, error_number, error);
       return FALSE;
     }
-  *n_read = fread (magic, 1, 8, file);
-  fclose (file);
+  *n_read = 0;
+  while (*n_read < 8)
+    {
+      gssize n = read (fd, magic + *n_read, 8 - *n_read);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          error_number = errno;
+          close (fd);
+          set_open_error (source, &info, error_number, error);
+          return FALSE;
+        }
+      if (n == 0)
+        break;
+      *n_read += (gsize) n;
+    }
+  close (fd);
   return TRUE;
 }
 

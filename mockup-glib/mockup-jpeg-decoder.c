@@ -164,17 +164,8 @@ open_source (SourceManager            *source,
       return TRUE;
     }
 
-  source->file = g_fopen (image->path, "rbe");
-  if (source->file == NULL)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, MOCKUP_ERROR,
-                   saved_errno == ENOENT ? MOCKUP_ERROR_NOT_FOUND : MOCKUP_ERROR_INVALID_IMAGE,
-                   "%s: %s", image->display_name, g_strerror (saved_errno));
-      return FALSE;
-    }
-  return TRUE;
+  source->file = mockup_image_source_fopen (image, error);
+  return source->file != NULL;
 }
 
 static void

@@ -15,6 +15,7 @@
 #include <glib/gstdio.h>
 
 #include "mockup-error.h"
+#include "mockup-file-private.h"
 #include "mockup-json-depth-private.h"
 #include "mockup-manifest-private.h"
 #include "mockup-template-private.h"
@@ -306,18 +307,6 @@ mockup_manifest_parse (const char  *data,
   return json_parser_steal_root (parser);
 }
 
-static const char *
-file_type_name (mode_t mode)
-{
-  if (S_ISFIFO (mode))
-    return "a FIFO";
-  if (S_ISCHR (mode) || S_ISBLK (mode))
-    return "a device";
-  if (S_ISSOCK (mode))
-    return "a socket";
-  return "a special file";
-}
-
 /* Reads a manifest, refusing anything but a regular file and never more
  * than one byte past the limit: a FIFO, /dev/zero or a file that grows
  * while it is read must not stall the caller or fill its memory. The file
@@ -333,41 +322,28 @@ mockup_manifest_read (const char  *path,
   gsize size = 0;
   gsize allocated;
   struct stat info;
+  int error_number;
   int fd;
 
-  fd = g_open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC, 0);
-  if (fd < 0)
+  fd = mockup_file_open_regular (path, MOCKUP_FILE_OPEN_NONE, &info, &error_number);
+  if (fd < 0 && error_number != 0)
     {
-      int saved_errno = errno;
-
       g_set_error (error, MOCKUP_ERROR,
-                   saved_errno == ENOENT || saved_errno == ENOTDIR ? MOCKUP_ERROR_NOT_FOUND
-                                                                  : MOCKUP_ERROR_INVALID_TEMPLATE,
-                   "%s: (root): cannot open the manifest: %s", label, g_strerror (saved_errno));
+                   error_number == ENOENT || error_number == ENOTDIR ? MOCKUP_ERROR_NOT_FOUND
+                                                                    : MOCKUP_ERROR_INVALID_TEMPLATE,
+                   "%s: (root): cannot open the manifest: %s", label, g_strerror (error_number));
       return NULL;
     }
-
-  if (fstat (fd, &info) != 0)
+  if (fd < 0 && S_ISDIR (info.st_mode))
     {
-      int saved_errno = errno;
-
-      close (fd);
-      g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_INVALID_TEMPLATE,
-                   "%s: (root): cannot read the manifest: %s", label, g_strerror (saved_errno));
-      return NULL;
-    }
-  if (S_ISDIR (info.st_mode))
-    {
-      close (fd);
       g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_NOT_FOUND,
                    "%s: (root): this is a folder; give its template.json", label);
       return NULL;
     }
-  if (!S_ISREG (info.st_mode))
+  if (fd < 0)
     {
-      close (fd);
       g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_NOT_FOUND,
-                   "%s: (root): not a regular file but %s", label, file_type_name (info.st_mode));
+                   "%s: (root): not a regular file but %s", label, mockup_file_type_name (info.st_mode));
       return NULL;
     }
 

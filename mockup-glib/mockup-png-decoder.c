@@ -73,16 +73,11 @@ open_png (const MockupImageSource  *image,
     }
   else
     {
-      FILE *file = g_fopen (image->path, "rbe");
+      FILE *file = mockup_image_source_fopen (image, error);
 
       if (file == NULL)
         {
-          int saved_errno = errno;
-
           spng_ctx_free (ctx);
-          g_set_error (error, MOCKUP_ERROR,
-                       saved_errno == ENOENT ? MOCKUP_ERROR_NOT_FOUND : MOCKUP_ERROR_INVALID_IMAGE,
-                       "%s: %s", image->display_name, g_strerror (saved_errno));
           return FALSE;
         }
       *file_out = file;

@@ -518,14 +518,9 @@ mockup_png_isal_decoder_new (const MockupImageSource  *image,
     }
   else
     {
-      self->file = g_fopen (image->path, "rbe");
+      self->file = mockup_image_source_fopen (image, error);
       if (self->file == NULL)
         {
-          int saved_errno = errno;
-
-          g_set_error (error, MOCKUP_ERROR,
-                       saved_errno == ENOENT ? MOCKUP_ERROR_NOT_FOUND : MOCKUP_ERROR_INVALID_IMAGE,
-                       "%s: %s", image->display_name, g_strerror (saved_errno));
           isal_decoder_free (&self->parent);
           return NULL;
         }

@@ -418,6 +418,7 @@ read_image (Parser     *parser,
   mockup_image_source_init_path (&ref->source, path);
   g_free (ref->source.display_name);
   ref->source.display_name = g_strdup (relative);
+  ref->source.no_symlinks = TRUE;   /* resolved above: a link in it later is a change */
 
   /* Before the probe, so that a change after it shows in a later stamp. */
   if (!mockup_template_file_stamp (&ref->file, path))

@@ -7,6 +7,8 @@
 
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "test-util.h"
 /* after mockup.h, for the test hook the shared library exports */
@@ -141,6 +143,138 @@ test_jpeg_cancel_render (void)
   cancel_render_while_decoding (artwork, slow_template);
 }
 
+/* Renders @template with a one-colour artwork into a pixbuf. */
+static MockupResult *
+render_pixbuf (MockupTemplate  *template,
+               GError         **error)
+{
+  g_autofree char *art_path = test_write_png (dir, "render-art.png", 32, 32, 0xff2080c0);
+  g_autoptr(MockupArtwork) artwork = mockup_artwork_new_from_file (art_path, error);
+  g_autoptr(MockupRenderer) renderer = mockup_renderer_new ();
+
+  g_assert_nonnull (artwork);
+  mockup_renderer_set_format (renderer, MOCKUP_FORMAT_PIXBUF);
+  return mockup_renderer_render (renderer, artwork, template, NULL, error);
+}
+
+static void
+assert_artwork_refused (const char *path,
+                        const char *what)
+{
+  g_autoptr(MockupArtwork) artwork = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *base = g_path_get_basename (path);
+
+  artwork = mockup_artwork_new_from_file (path, &error);
+  g_assert_null (artwork);
+  g_assert_error (error, MOCKUP_ERROR, MOCKUP_ERROR_INVALID_IMAGE);
+  g_assert_nonnull (strstr (error->message, base));
+  g_assert_nonnull (strstr (error->message, what));
+}
+
+/* A FIFO with no writer, a folder, a device: refused at once, naming what
+ * they are, where they used to block (the FIFO) or read as empty. */
+static void
+test_not_regular_artworks (void)
+{
+  g_autofree char *fifo = g_build_filename (dir, "artwork-fifo.png", NULL);
+  g_autofree char *folder = g_build_filename (dir, "artwork-folder.jpg", NULL);
+
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  g_assert_cmpint (g_mkdir (folder, 0755), ==, 0);
+
+  assert_artwork_refused (fifo, "is a FIFO, not an image file");
+  assert_artwork_refused (folder, "is a folder, not an image file");
+  assert_artwork_refused ("/dev/zero", "is a device, not an image file");
+}
+
+/* A template image replaced by a FIFO after loading: the render fails, it
+ * does not wait for a writer. */
+static void
+test_template_image_becomes_fifo (void)
+{
+  g_autofree char *sub = g_build_filename (dir, "becomes-fifo", NULL);
+  g_autofree char *photo = NULL;
+  g_autoptr(MockupTemplate) template = NULL;
+  g_autoptr(MockupResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (sub, 0755), ==, 0);
+  photo = test_write_png (sub, "photo.png", 64, 48, 0xff808080);
+  template = test_template (sub, "{\"format\": 1, \"layers\": [{\"type\": \"image\", \"source\": \"photo.png\"},"
+                                 "{\"type\": \"artwork\", \"quad\": [[4, 4], [60, 4], [60, 44], [4, 44]]}]}");
+  g_assert_cmpint (g_unlink (photo), ==, 0);
+  g_assert_cmpint (mkfifo (photo, 0600), ==, 0);
+
+  result = render_pixbuf (template, &error);
+  g_assert_null (result);
+  g_assert_error (error, MOCKUP_ERROR, MOCKUP_ERROR_INVALID_IMAGE);
+  g_assert_nonnull (strstr (error->message, "layers[0].source"));
+  g_assert_nonnull (strstr (error->message, "\"photo.png\" is a FIFO, not an image file"));
+}
+
+/* Templates whose images are swapped for symbolic links after loading:
+ * the file itself, or a folder on its path. A render opens only what the
+ * template checked, and names the file and the member. */
+static void
+test_symlink_swapped_in (void)
+{
+  g_autofree char *outside = g_build_filename (dir, "outside", NULL);
+  g_autofree char *secret = NULL, *secret_mask = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (outside, 0755), ==, 0);
+  secret = test_write_png (outside, "secret.png", 64, 48, 0xffff0000);
+  secret_mask = test_write_png (outside, "mask.png", 64, 48, 0xffffffff);
+
+  for (int which = 0; which < 3; which++)
+    {
+      g_autofree char *name = g_strdup_printf ("swapped-%d", which);
+      g_autofree char *sub = g_build_filename (dir, name, NULL);
+      g_autofree char *maps = g_build_filename (sub, "maps", NULL);
+      g_autofree char *photo = NULL, *mask = NULL, *target = NULL, *link = NULL;
+      g_autoptr(MockupTemplate) template = NULL;
+      g_autoptr(MockupResult) result = NULL;
+      g_autoptr(GError) error = NULL;
+      const char *member;
+
+      g_assert_cmpint (g_mkdir_with_parents (maps, 0755), ==, 0);
+      photo = test_write_png (sub, "photo.png", 64, 48, 0xff808080);
+      mask = test_write_png (maps, "mask.png", 64, 48, 0xff000000);
+      template = test_template (sub, "{\"format\": 1, \"layers\": [{\"type\": \"image\", \"source\": \"photo.png\"},"
+                                     "{\"type\": \"artwork\", \"quad\": [[4, 4], [60, 4], [60, 44], [4, 44]],"
+                                     " \"mask\": \"maps/mask.png\"}]}");
+      switch (which)
+        {
+        case 0:   /* the photo, for a link to a file outside */
+          g_assert_cmpint (g_unlink (photo), ==, 0);
+          link = g_strdup (photo);
+          target = g_strdup (secret);
+          member = "layers[0].source";
+          break;
+        case 1:   /* its folder, for a link to a folder outside */
+          g_assert_cmpint (g_unlink (mask), ==, 0);
+          g_assert_cmpint (g_rmdir (maps), ==, 0);
+          link = g_strdup (maps);
+          target = g_strdup (outside);
+          member = "layers[1].mask";
+          break;
+        default:  /* even a link that stays inside: not what was checked */
+          g_assert_cmpint (g_rename (photo, mask = g_build_filename (sub, "other.png", NULL)), ==, 0);
+          link = g_strdup (photo);
+          target = g_strdup ("other.png");
+          member = "layers[0].source";
+          break;
+        }
+      g_assert_cmpint (symlink (target, link), ==, 0);
+
+      result = render_pixbuf (template, &error);
+      g_assert_null (result);
+      g_assert_error (error, MOCKUP_ERROR, MOCKUP_ERROR_PATH_OUTSIDE);
+      g_assert_nonnull (strstr (error->message, member));
+      g_assert_nonnull (strstr (error->message, which == 1 ? "maps/mask.png" : "photo.png"));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -150,6 +284,9 @@ main (int   argc,
   dir = test_make_dir ();
 
   g_test_add_func ("/image-files/jpeg/cancel-render", test_jpeg_cancel_render);
+  g_test_add_func ("/image-files/not-regular-artworks", test_not_regular_artworks);
+  g_test_add_func ("/image-files/template-image-becomes-fifo", test_template_image_becomes_fifo);
+  g_test_add_func ("/image-files/symlink-swapped-in", test_symlink_swapped_in);
 
   return g_test_run ();
 }

@@ -4,9 +4,14 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
+#include <errno.h>
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "mockup-file-private.h"
 #include "mockup-image-reader-private.h"
 #include "mockup-jpeg-private.h"
 #include "test-util.h"
@@ -101,6 +106,58 @@ test_jpeg_cancel_in_decode (void)
   g_assert_cmpint (state.calls_after_cancel, ==, 0);
 }
 
+/* What mockup_file_open_regular () opens, and what it refuses. */
+static void
+test_open_regular (void)
+{
+  g_autofree char *sub = g_build_filename (dir, "open-regular", NULL);
+  g_autofree char *folder = g_build_filename (sub, "folder", NULL);
+  g_autofree char *fifo = g_build_filename (sub, "fifo", NULL);
+  g_autofree char *file = NULL, *link = g_build_filename (sub, "link", NULL);
+  g_autofree char *linked_folder = g_build_filename (sub, "linked", NULL);
+  g_autofree char *through_link = g_build_filename (linked_folder, "file", NULL);
+  struct stat info;
+  int error_number, fd;
+
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0755), ==, 0);
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  file = test_write_file (folder, "file", "data");
+  g_assert_cmpint (symlink (file, link), ==, 0);
+  g_assert_cmpint (symlink ("folder", linked_folder), ==, 0);
+
+  /* a regular file, blocking again once open */
+  fd = mockup_file_open_regular (file, MOCKUP_FILE_OPEN_NO_SYMLINKS, &info, &error_number);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (info.st_size, ==, 4);
+  g_assert_cmpint (fcntl (fd, F_GETFL) & O_NONBLOCK, ==, 0);
+  g_assert_cmpint (fcntl (fd, F_GETFD) & FD_CLOEXEC, !=, 0);
+  close (fd);
+
+  /* the others opened without blocking, and named by what they are */
+  g_assert_cmpint (mockup_file_open_regular (fifo, MOCKUP_FILE_OPEN_NONE, &info, &error_number), ==, -1);
+  g_assert_cmpint (error_number, ==, 0);
+  g_assert_cmpstr (mockup_file_type_name (info.st_mode), ==, "a FIFO");
+  g_assert_cmpint (mockup_file_open_regular (folder, MOCKUP_FILE_OPEN_NONE, &info, &error_number), ==, -1);
+  g_assert_cmpint (error_number, ==, 0);
+  g_assert_cmpstr (mockup_file_type_name (info.st_mode), ==, "a folder");
+  g_assert_cmpint (mockup_file_open_regular ("/dev/null", MOCKUP_FILE_OPEN_NONE, &info, &error_number), ==, -1);
+  g_assert_cmpstr (mockup_file_type_name (info.st_mode), ==, "a device");
+
+  /* links are followed, unless the path was resolved already */
+  fd = mockup_file_open_regular (link, MOCKUP_FILE_OPEN_NONE, &info, &error_number);
+  g_assert_cmpint (fd, >=, 0);
+  close (fd);
+  fd = mockup_file_open_regular (through_link, MOCKUP_FILE_OPEN_NONE, &info, &error_number);
+  g_assert_cmpint (fd, >=, 0);
+  close (fd);
+  g_assert_cmpint (mockup_file_open_regular (link, MOCKUP_FILE_OPEN_NO_SYMLINKS, &info, &error_number), ==, -1);
+  g_assert_cmpint (error_number, ==, ELOOP);
+  g_assert_cmpint (mockup_file_open_regular (through_link, MOCKUP_FILE_OPEN_NO_SYMLINKS, &info, &error_number), ==, -1);
+  g_assert_cmpint (error_number, ==, ELOOP);
+  g_assert_cmpint (mockup_file_open_regular (fifo, MOCKUP_FILE_OPEN_NO_SYMLINKS, &info, &error_number), ==, -1);
+  g_assert_cmpint (error_number, ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -111,6 +168,7 @@ main (int   argc,
 
   g_test_add_func ("/readers/jpeg/scan-limit", test_jpeg_scan_limit);
   g_test_add_func ("/readers/jpeg/cancel-in-decode", test_jpeg_cancel_in_decode);
+  g_test_add_func ("/readers/files/open-regular", test_open_regular);
 
   return g_test_run ();
 }

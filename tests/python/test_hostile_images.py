@@ -3,10 +3,12 @@
 #
 # SPDX-License-Identifier: LGPL-2.1-or-later
 
+import os
+
 import numpy as np
 import pytest
 
-from conftest import GLib, Mockup, assert_mockup_error, render_rgba
+from conftest import GLib, Mockup, assert_mockup_error, render_rgba, save_image
 
 # A 2 × 6 mesh the parser accepts, one point moved until the cell beside it
 # is a sliver: it inverts to derivatives of 1e10 (tests/c/test-sampling.c).
@@ -67,3 +69,31 @@ def test_jpeg_with_too_many_scans_is_refused(tmp_path, make_template):
     with pytest.raises(GLib.Error) as excinfo:
         renderer.render(artwork, template, None)
     assert_mockup_error(excinfo, Mockup.Error.INVALID_IMAGE, 'bomb.jpg', 'more than 100 scans')
+
+
+@pytest.mark.parametrize('kind', ['fifo', 'folder'])
+def test_artwork_that_is_not_a_file_is_refused(tmp_path, kind):
+    path = tmp_path / 'artwork.png'
+    if kind == 'fifo':
+        os.mkfifo(path)     # no writer: opening it for reading used to block
+    else:
+        path.mkdir()
+    with pytest.raises(GLib.Error) as excinfo:
+        Mockup.Artwork.new_from_file(str(path))
+    assert_mockup_error(excinfo, Mockup.Error.INVALID_IMAGE, 'artwork.png',
+                        f'is a {"FIFO" if kind == "fifo" else "folder"}, not an image file')
+
+
+def test_image_swapped_for_a_symlink_after_loading(tmp_path, make_template, make_artwork):
+    outside = tmp_path / 'secret.png'
+    save_image(outside, np.full((48, 64, 3), 200, np.uint8))
+    template = make_template([{'type': 'image', 'source': 'photo.png'},
+                              {'type': 'artwork', 'quad': [[4, 4], [60, 4], [60, 44], [4, 44]]}],
+                             images={'photo.png': np.zeros((48, 64, 3), np.uint8)})
+    artwork = make_artwork(np.zeros((8, 8, 3), np.uint8))
+    photo = tmp_path / 'tpl' / 'photo.png'
+    photo.unlink()
+    photo.symlink_to(outside)
+    with pytest.raises(GLib.Error) as excinfo:
+        Mockup.Renderer().render(artwork, template, None)
+    assert_mockup_error(excinfo, Mockup.Error.PATH_OUTSIDE, 'layers[0].source', 'photo.png')
