@@ -1,11 +1,12 @@
 /* mockup-file-private.h: opening the files a template or an artwork names,
- * safely
+ * safely, and within a limit of descriptors
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
 #pragma once
 
+#include <stdio.h>
 #include <sys/stat.h>
 
 #include <glib.h>
@@ -33,5 +34,24 @@ int         mockup_file_open_regular  (const char           *path,
 
 /* "a folder", "a FIFO", "a device", "a socket", "a special file" */
 const char *mockup_file_type_name     (mode_t                mode);
+
+/* The same, as a stdio stream whose descriptor counts against a limit
+ * for the whole process: at most a quarter of RLIMIT_NOFILE's soft limit,
+ * and at most MOCKUP_FILE_MAX_OPEN. Past it, the streams used least
+ * recently lose their descriptor, and get one again when they are next
+ * read: the same file, opened as above and checked to be the same inode,
+ * or the read fails with ESTALE. So a render of hundreds of images holds
+ * a bounded number of descriptors, whatever its templates. */
+#define MOCKUP_FILE_MAX_OPEN 256
+
+FILE       *mockup_file_open_stream   (const char           *path,
+                                       MockupFileOpenFlags   flags,
+                                       struct stat          *info,
+                                       int                  *error_number);
+
+/* For tests: how many of those streams hold a descriptor now, and the
+ * most that did at once since the last reset. */
+guint       mockup_file_get_n_open    (guint                *peak);
+void        mockup_file_reset_peak    (void);
 
 G_END_DECLS

@@ -1,5 +1,5 @@
 /* mockup-file.c: opening the files a template or an artwork names,
- * safely
+ * safely, and within a limit of descriptors
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "mockup-file-private.h"
@@ -131,4 +132,245 @@ mockup_file_open_regular (const char          *path,
       return -1;
     }
   return fd;
+}
+
+/* The streams of mockup_file_open_stream (): each a descriptor it may
+ * lose and get again, and its own offset, read with pread (). A stream is
+ * read by one thread at a time; the pool by all, under pool_lock. */
+typedef struct
+{
+  GList link;             /* in pool_open while fd >= 0 */
+  char *path;
+  MockupFileOpenFlags flags;
+  dev_t device;
+  ino_t inode;
+  off_t size;
+  off_t offset;
+  int fd;
+  gboolean busy;          /* in a read: its descriptor stays */
+} PooledFile;
+
+static GMutex pool_lock;
+static GQueue pool_open = G_QUEUE_INIT;   /* least recently read first */
+static guint pool_peak;
+
+static guint
+pool_limit (void)
+{
+  struct rlimit limit;
+
+  if (getrlimit (RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY)
+    return MOCKUP_FILE_MAX_OPEN;
+  return (guint) CLAMP (limit.rlim_cur / 4, 4, MOCKUP_FILE_MAX_OPEN);
+}
+
+/* Under pool_lock: closes the least recently read descriptors that are
+ * not being read until one more fits. */
+static void
+pool_make_room (void)
+{
+  guint limit = pool_limit ();
+  GList *l = pool_open.head;
+
+  while (pool_open.length >= limit && l != NULL)
+    {
+      PooledFile *file = l->data;
+      GList *next = l->next;
+
+      if (!file->busy)
+        {
+          g_queue_unlink (&pool_open, l);
+          close (file->fd);
+          file->fd = -1;
+        }
+      l = next;
+    }
+}
+
+static void
+pool_add (PooledFile *file)
+{
+  g_queue_push_tail_link (&pool_open, &file->link);
+  pool_peak = MAX (pool_peak, pool_open.length);
+}
+
+/* Under pool_lock: the descriptor again, for the same file. */
+static gboolean
+pool_reopen (PooledFile *file)
+{
+  struct stat info;
+  int error_number;
+  int fd;
+
+  pool_make_room ();
+  fd = mockup_file_open_regular (file->path, file->flags, &info, &error_number);
+  if (fd < 0)
+    {
+      errno = error_number != 0 ? error_number : ESTALE;
+      return FALSE;
+    }
+  if (info.st_dev != file->device || info.st_ino != file->inode)
+    {
+      close (fd);
+      errno = ESTALE;
+      return FALSE;
+    }
+  file->fd = fd;
+  pool_add (file);
+  return TRUE;
+}
+
+static ssize_t
+pooled_read (void   *cookie,
+             char   *buffer,
+             size_t  size)
+{
+  PooledFile *file = cookie;
+  ssize_t n;
+  int fd, saved_errno;
+
+  g_mutex_lock (&pool_lock);
+  if (file->fd < 0)
+    {
+      if (!pool_reopen (file))
+        {
+          saved_errno = errno;
+          g_mutex_unlock (&pool_lock);
+          errno = saved_errno;
+          return -1;
+        }
+    }
+  else
+    {
+      g_queue_unlink (&pool_open, &file->link);
+      g_queue_push_tail_link (&pool_open, &file->link);
+    }
+  file->busy = TRUE;
+  fd = file->fd;
+  g_mutex_unlock (&pool_lock);
+
+  do
+    n = pread (fd, buffer, size, file->offset);
+  while (n < 0 && errno == EINTR);
+  saved_errno = errno;
+
+  g_mutex_lock (&pool_lock);
+  file->busy = FALSE;
+  g_mutex_unlock (&pool_lock);
+
+  if (n > 0)
+    file->offset += n;
+  errno = saved_errno;
+  return n;
+}
+
+static int
+pooled_seek (void    *cookie,
+             off64_t *position,
+             int      whence)
+{
+  PooledFile *file = cookie;
+  off64_t base;
+
+  switch (whence)
+    {
+    case SEEK_SET: base = 0; break;
+    case SEEK_CUR: base = file->offset; break;
+    case SEEK_END: base = file->size; break;
+    default: errno = EINVAL; return -1;
+    }
+  if (*position < -base)
+    {
+      errno = EINVAL;
+      return -1;
+    }
+  file->offset = base + *position;
+  *position = file->offset;
+  return 0;
+}
+
+static int
+pooled_close (void *cookie)
+{
+  PooledFile *file = cookie;
+
+  g_mutex_lock (&pool_lock);
+  if (file->fd >= 0)
+    {
+      g_queue_unlink (&pool_open, &file->link);
+      close (file->fd);
+    }
+  g_mutex_unlock (&pool_lock);
+  g_free (file->path);
+  g_free (file);
+  return 0;
+}
+
+FILE *
+mockup_file_open_stream (const char          *path,
+                         MockupFileOpenFlags  flags,
+                         struct stat         *info,
+                         int                 *error_number)
+{
+  static const cookie_io_functions_t functions = {
+    .read = pooled_read,
+    .seek = pooled_seek,
+    .close = pooled_close,
+  };
+  PooledFile *file;
+  FILE *stream;
+  int fd;
+
+  g_mutex_lock (&pool_lock);
+  pool_make_room ();
+  g_mutex_unlock (&pool_lock);
+
+  fd = mockup_file_open_regular (path, flags, info, error_number);
+  if (fd < 0)
+    return NULL;
+
+  file = g_new0 (PooledFile, 1);
+  file->link.data = file;
+  file->path = g_strdup (path);
+  file->flags = flags;
+  file->device = info->st_dev;
+  file->inode = info->st_ino;
+  file->size = info->st_size;
+  file->fd = fd;
+
+  stream = fopencookie (file, "r", functions);
+  if (stream == NULL)
+    {
+      *error_number = errno;
+      close (fd);
+      g_free (file->path);
+      g_free (file);
+      return NULL;
+    }
+
+  g_mutex_lock (&pool_lock);
+  pool_add (file);
+  g_mutex_unlock (&pool_lock);
+  return stream;
+}
+
+guint
+mockup_file_get_n_open (guint *peak)
+{
+  guint n;
+
+  g_mutex_lock (&pool_lock);
+  n = pool_open.length;
+  if (peak != NULL)
+    *peak = pool_peak;
+  g_mutex_unlock (&pool_lock);
+  return n;
+}
+
+void
+mockup_file_reset_peak (void)
+{
+  g_mutex_lock (&pool_lock);
+  pool_peak = pool_open.length;
+  g_mutex_unlock (&pool_lock);
 }

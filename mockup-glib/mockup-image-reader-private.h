@@ -176,8 +176,9 @@ void                _mockup_jpeg_set_progress_hook (MockupJpegProgressHook    ho
 /* Reads the whole file for a source given by path, or returns its bytes. */
 GBytes             *mockup_image_source_load_bytes (const MockupImageSource  *source,
                                                     GError                  **error);
-/* Opens a source given by path as a stream, only ever a regular file (see
- * mockup_file_open_regular ()), or fails naming the file. */
+/* Opens a source given by path as a stream (see mockup_file_open_stream ():
+ * its descriptor counts against the process's limit of open images, and
+ * it is only ever a regular file), or fails naming the file. */
 FILE               *mockup_image_source_fopen      (const MockupImageSource  *source,
                                                     GError                  **error);
 gboolean            mockup_image_check_size        (const MockupImageSource  *source,

@@ -142,23 +142,12 @@ mockup_image_source_fopen (const MockupImageSource  *source,
   struct stat info;
   int error_number;
   FILE *file;
-  int fd;
 
   g_return_val_if_fail (source->path != NULL, NULL);
 
-  fd = mockup_file_open_regular (source->path, open_flags (source), &info, &error_number);
-  if (fd < 0)
-    {
-      set_open_error (source, &info, error_number, error);
-      return NULL;
-    }
-  file = fdopen (fd, "rb");
+  file = mockup_file_open_stream (source->path, open_flags (source), &info, &error_number);
   if (file == NULL)
-    {
-      error_number = errno;
-      close (fd);
-      set_open_error (source, &info, error_number, error);
-    }
+    set_open_error (source, &info, error_number, error);
   return file;
 }
 

@@ -7,6 +7,7 @@
 
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -231,7 +232,7 @@ test_symlink_swapped_in (void)
       g_autofree char *name = g_strdup_printf ("swapped-%d", which);
       g_autofree char *sub = g_build_filename (dir, name, NULL);
       g_autofree char *maps = g_build_filename (sub, "maps", NULL);
-      g_autofree char *photo = NULL, *mask = NULL, *target = NULL, *link = NULL;
+      g_autofree char *photo = NULL, *mask = NULL, *other = NULL, *target = NULL, *link = NULL;
       g_autoptr(MockupTemplate) template = NULL;
       g_autoptr(MockupResult) result = NULL;
       g_autoptr(GError) error = NULL;
@@ -259,7 +260,8 @@ test_symlink_swapped_in (void)
           member = "layers[1].mask";
           break;
         default:  /* even a link that stays inside: not what was checked */
-          g_assert_cmpint (g_rename (photo, mask = g_build_filename (sub, "other.png", NULL)), ==, 0);
+          other = g_build_filename (sub, "other.png", NULL);
+          g_assert_cmpint (g_rename (photo, other), ==, 0);
           link = g_strdup (photo);
           target = g_strdup ("other.png");
           member = "layers[0].source";
@@ -275,6 +277,55 @@ test_symlink_swapped_in (void)
     }
 }
 
+/* A template of many images, rendered with few descriptors allowed: the
+ * readers share a bounded number of them, re-opening their files where
+ * they left off, and the pixels are those of an unconstrained render. */
+static void
+test_many_images_few_descriptors (void)
+{
+  const int n_layers = 60;
+  g_autofree char *sub = g_build_filename (dir, "many-images", NULL);
+  g_autoptr(GString) json = g_string_new ("{\"format\": 1, \"layers\": [");
+  g_autoptr(MockupTemplate) template = NULL;
+  g_autoptr(MockupResult) expected = NULL, result = NULL;
+  g_autoptr(GError) error = NULL;
+  struct rlimit saved, low;
+  GdkPixbuf *a, *b;
+
+  g_assert_cmpint (g_mkdir_with_parents (sub, 0755), ==, 0);
+  for (int i = 0; i < n_layers; i++)
+    {
+      g_autofree char *photo_name = g_strdup_printf ("photo-%02d.jpg", i);
+      g_autofree char *mask_name = g_strdup_printf ("mask-%02d.png", i);
+      g_autofree char *photo = test_write_photo (sub, photo_name, 320, 240, i);
+      g_autofree char *mask = test_write_png (sub, mask_name, 160, 120, 0xff000000 | (i * 0x040404));
+
+      g_string_append_printf (json, "%s{\"type\": \"image\", \"source\": \"%s\", \"mask\": \"%s\","
+                              " \"blend\": \"%s\"}", i > 0 ? ", " : "", photo_name, mask_name,
+                              i % 2 ? "multiply" : "normal");
+    }
+  g_string_append (json, ", {\"type\": \"artwork\", \"quad\": [[10, 10], [300, 10], [300, 230], [10, 230]]}]}");
+  template = test_template (sub, json->str);
+
+  expected = render_pixbuf (template, &error);
+  g_assert_no_error (error);
+
+  /* 120 files, 32 descriptors for the whole process */
+  g_assert_cmpint (getrlimit (RLIMIT_NOFILE, &saved), ==, 0);
+  low = saved;
+  low.rlim_cur = 32;
+  g_assert_cmpint (setrlimit (RLIMIT_NOFILE, &low), ==, 0);
+  result = render_pixbuf (template, &error);
+  g_assert_cmpint (setrlimit (RLIMIT_NOFILE, &saved), ==, 0);
+  g_assert_no_error (error);
+
+  a = mockup_result_get_pixbuf (expected);
+  b = mockup_result_get_pixbuf (result);
+  g_assert_cmpint (gdk_pixbuf_get_rowstride (a), ==, gdk_pixbuf_get_rowstride (b));
+  g_assert_true (memcmp (gdk_pixbuf_read_pixels (a), gdk_pixbuf_read_pixels (b),
+                         (gsize) gdk_pixbuf_get_rowstride (a) * gdk_pixbuf_get_height (a)) == 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -287,6 +338,7 @@ main (int   argc,
   g_test_add_func ("/image-files/not-regular-artworks", test_not_regular_artworks);
   g_test_add_func ("/image-files/template-image-becomes-fifo", test_template_image_becomes_fifo);
   g_test_add_func ("/image-files/symlink-swapped-in", test_symlink_swapped_in);
+  g_test_add_func ("/image-files/many-images-few-descriptors", test_many_images_few_descriptors);
 
   return g_test_run ();
 }

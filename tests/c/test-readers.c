@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -158,6 +159,72 @@ test_open_regular (void)
   g_assert_cmpint (error_number, ==, 0);
 }
 
+/* Streams past the limit of descriptors: they share the few there are,
+ * read on where they were, and get their descriptor again only for the
+ * file they opened. */
+static void
+test_stream_pool (void)
+{
+  enum { N_STREAMS = 40 };
+  g_autofree char *sub = g_build_filename (dir, "pool", NULL);
+  char *paths[N_STREAMS];
+  FILE *streams[N_STREAMS];
+  struct rlimit saved, low;
+  struct stat info;
+  int error_number;
+  guint peak;
+  char c;
+
+  g_assert_cmpint (g_mkdir_with_parents (sub, 0755), ==, 0);
+  for (int i = 0; i < N_STREAMS; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("file-%02d", i);
+      g_autofree char *contents = g_strnfill (100, (char) ('0' + i));
+
+      paths[i] = test_write_file (sub, name, contents);
+    }
+
+  /* a limit of 16 */
+  g_assert_cmpint (getrlimit (RLIMIT_NOFILE, &saved), ==, 0);
+  low = saved;
+  low.rlim_cur = 64;
+  g_assert_cmpint (setrlimit (RLIMIT_NOFILE, &low), ==, 0);
+  mockup_file_reset_peak ();
+
+  for (int i = 0; i < N_STREAMS; i++)
+    {
+      streams[i] = mockup_file_open_stream (paths[i], MOCKUP_FILE_OPEN_NO_SYMLINKS, &info, &error_number);
+      g_assert_nonnull (streams[i]);
+      setvbuf (streams[i], NULL, _IONBF, 0);   /* every fgetc () reads */
+    }
+  for (int round = 0; round < 3; round++)
+    for (int i = 0; i < N_STREAMS; i++)
+      g_assert_cmpint (fgetc (streams[i]), ==, '0' + i);
+  g_assert_cmpint (fseeko (streams[5], 99, SEEK_SET), ==, 0);
+  g_assert_cmpint (fgetc (streams[5]), ==, '0' + 5);
+  g_assert_cmpint (fgetc (streams[5]), ==, EOF);
+  g_assert_cmpint (fseeko (streams[5], -50, SEEK_END), ==, 0);
+  g_assert_cmpint (ftello (streams[5]), ==, 50);
+  g_assert_cmpuint (mockup_file_get_n_open (&peak), <=, 16);
+  g_assert_cmpuint (peak, <=, 16);
+
+  /* a file replaced while its stream had no descriptor */
+  g_assert_cmpint (g_rename (paths[1], paths[0]), ==, 0);
+  for (int i = 2; i < N_STREAMS; i++)
+    g_assert_cmpint (fgetc (streams[i]), ==, '0' + i);
+  errno = 0;
+  g_assert_cmpint (fread (&c, 1, 1, streams[0]), ==, 0);
+  g_assert_true (ferror (streams[0]));
+  g_assert_cmpint (errno, ==, ESTALE);
+
+  for (int i = 0; i < N_STREAMS; i++)
+    fclose (streams[i]);
+  g_assert_cmpuint (mockup_file_get_n_open (NULL), ==, 0);
+  g_assert_cmpint (setrlimit (RLIMIT_NOFILE, &saved), ==, 0);
+  for (int i = 0; i < N_STREAMS; i++)
+    g_free (paths[i]);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -169,6 +236,7 @@ main (int   argc,
   g_test_add_func ("/readers/jpeg/scan-limit", test_jpeg_scan_limit);
   g_test_add_func ("/readers/jpeg/cancel-in-decode", test_jpeg_cancel_in_decode);
   g_test_add_func ("/readers/files/open-regular", test_open_regular);
+  g_test_add_func ("/readers/files/stream-pool", test_stream_pool);
 
   return g_test_run ();
 }
