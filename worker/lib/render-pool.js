@@ -46,31 +46,38 @@ export async function peakResidentMemory(pid) {
 }
 
 /**
- * One `mockup-render --server` process. It takes up to `slots` jobs at a
- * time and routes the output lines back to them by their `"job"` member:
- * lines of different jobs may interleave.
+ * One `mockup-render --server` process, started again by RenderPool when
+ * it dies. It takes up to `slots` jobs at a time and routes the output
+ * lines back to them by their `"job"` member: lines of different jobs may
+ * interleave. Each process has its own jobs and line count, so a line only
+ * ever settles a job that was written to the process that wrote the line.
  */
 export class RenderChild extends EventEmitter {
-  #pending = new Map(); // wire id -> job state
-  #lineNumber = 0; // input lines written, as the server counts them
-  #process = null;
-  #exited = null;
+  // The process started last: {process, pending (wire id -> job state),
+  // lineNumber (input lines written, as the server counts them), spawned,
+  // exited, retired (being killed or stopped: no new jobs), closed}.
+  #current = null;
 
   constructor(command, args, slots) {
     super();
     this.command = command;
     this.args = args;
     this.slots = slots;
-    this.alive = false;
   }
 
   get pid() {
-    return this.#process?.pid;
+    return this.#current?.process.pid;
+  }
+
+  /** Whether the process runs and takes jobs (not exited, killed or stopping). */
+  get alive() {
+    const current = this.#current;
+    return current !== null && current.spawned && !current.exited && !current.retired;
   }
 
   /** Jobs this child can take now. */
   get free() {
-    return this.alive ? this.slots - this.#pending.size : 0;
+    return this.alive ? this.slots - this.#current.pending.size : 0;
   }
 
   /** Starts the process; rejects if it cannot be spawned. */
@@ -78,58 +85,89 @@ export class RenderChild extends EventEmitter {
     // Its own process group: a Ctrl-C in the worker's terminal is the
     // worker's to handle (it closes the children's stdin), not theirs.
     const child = spawn(this.command, this.args, { stdio: ['pipe', 'pipe', 'inherit'], detached: true });
-    this.#process = child;
+    const current = {
+      process: child, pending: new Map(), lineNumber: 0,
+      spawned: false, exited: false, retired: false, closed: null,
+    };
+    this.#current = current;
     // 'close' comes after the last line of stdout has been read, where
     // 'exit' may come before.
-    this.#exited = once(child, 'close').catch(() => {});
+    current.closed = once(child, 'close').catch(() => {});
     // Spawn errors reject `once(child, 'spawn')` below; a write to a child
     // that just died fails with EPIPE, and 'close' handles it.
     child.on('error', () => {});
     child.stdin.on('error', () => {});
-    createInterface({ input: child.stdout }).on('line', (line) => this.#onLine(line));
-    child.on('close', (code, signal) => this.#onExit(code, signal));
+    createInterface({ input: child.stdout }).on('line', (line) => this.#onLine(current, line));
+    // No new job for a process that has exited, even before the rest of
+    // its output is read.
+    child.on('exit', () => { current.exited = true; });
+    child.on('close', (code, signal) => this.#onExit(current, code, signal));
     try {
       await once(child, 'spawn');
     } catch (error) {
       throw new Error(`cannot start ${this.command}: ${error.message}`);
     }
-    this.alive = true;
+    current.spawned = true;
   }
 
   /**
    * Sends `job` (a server-mode job object with a unique `id`) and resolves
    * with `{done, results, maxResidentMemory, peakResidentMemory}` once its
    * closing line arrives: the closing line, the result lines, the largest
-   * `resident_memory` in them, and the child's peak RSS so far (VmHWM). Rejects with RenderJobError for an error line,
-   * RenderChildError if the child dies or `timeout` ms pass (the child is
-   * then killed, with every other job it was running).
+   * `resident_memory` in them, and the child's peak RSS so far (VmHWM).
+   * Rejects with RenderJobError for an error line, RenderChildError if the
+   * child dies or `timeout` ms pass (the child is then killed, with every
+   * other job it was running).
+   *
+   * `onDispatch(pid)` is called once the job has its slot and before its
+   * line is written, so the child cannot have read the job before it
+   * returns. If it throws, the job is not sent and run() throws.
    */
-  run(job, { timeout = 0, onResult = () => {} } = {}) {
+  run(job, { timeout = 0, onResult = () => {}, onDispatch = () => {} } = {}) {
     if (this.free <= 0)
       throw new Error('mockup-render child has no free slot');
-    if (this.#pending.has(job.id))
+    const current = this.#current;
+    if (current.pending.has(job.id))
       throw new Error(`job id ${job.id} is already running in this child`);
-    return new Promise((resolve, reject) => {
-      const state = {
-        id: job.id, line: ++this.#lineNumber, results: [], maxResidentMemory: 0,
-        onResult, resolve, reject, timer: null,
-      };
-      if (timeout > 0) {
-        state.timer = setTimeout(() => {
-          state.timedOut = true;
-          this.emit('timeout', job.id);
-          this.kill();
-        }, timeout);
-      }
-      this.#pending.set(job.id, state);
-      this.#process.stdin.write(`${JSON.stringify(job)}\n`);
-    });
+    const text = `${JSON.stringify(job)}\n`;
+    const state = {
+      id: job.id, line: 0, results: [], maxResidentMemory: 0, onResult, timer: null,
+    };
+    const done = new Promise((resolve, reject) => Object.assign(state, { resolve, reject }));
+    // The slot is taken first: nothing onDispatch does can give it away.
+    current.pending.set(job.id, state);
+    try {
+      onDispatch(current.process.pid);
+    } catch (error) {
+      this.#settle(current, state);
+      throw error;
+    }
+    state.line = ++current.lineNumber;
+    if (timeout > 0) {
+      state.timer = setTimeout(() => {
+        state.timedOut = true;
+        this.emit('timeout', job.id);
+        this.#kill(current);
+      }, timeout);
+    }
+    current.process.stdin.write(text);
+    return done;
   }
 
-  /** Kills the process at once (SIGKILL also ends a stopped process). */
+  /**
+   * Kills the process at once (SIGKILL also ends a stopped process); it
+   * takes no new job from now on.
+   */
   kill() {
-    if (this.#process && this.#process.exitCode === null && this.#process.signalCode === null)
-      this.#process.kill('SIGKILL');
+    if (this.#current)
+      this.#kill(this.#current);
+  }
+
+  #kill(current) {
+    current.retired = true;
+    const child = current.process;
+    if (child.exitCode === null && child.signalCode === null)
+      child.kill('SIGKILL');
   }
 
   /**
@@ -137,35 +175,36 @@ export class RenderChild extends EventEmitter {
    * has not exited after `grace` ms. Resolves once it has exited.
    */
   async stop(grace = 10_000) {
-    if (!this.#process)
+    const current = this.#current;
+    if (!current)
       return;
-    this.alive = false;
-    this.#process.stdin.end();
-    const timer = setTimeout(() => this.kill(), grace);
-    await this.#exited;
+    current.retired = true;
+    current.process.stdin.end();
+    const timer = setTimeout(() => this.#kill(current), grace);
+    await current.closed;
     clearTimeout(timer);
   }
 
-  #settle(state) {
+  #settle(current, state) {
     clearTimeout(state.timer);
-    this.#pending.delete(state.id);
+    current.pending.delete(state.id);
     this.emit('settled');
   }
 
-  #onLine(text) {
+  #onLine(current, text) {
     let line;
     try {
       line = JSON.parse(text);
     } catch {
       this.emit('protocol-error', text);
-      this.kill();
+      this.#kill(current);
       return;
     }
-    let state = this.#pending.get(line.job);
+    let state = current.pending.get(line.job);
     // An error line about a line whose id the server could not read has
     // "job": null; its input line number still names the job.
     if (!state && line.job == null && 'line' in line)
-      state = [...this.#pending.values()].find((s) => s.line === line.line);
+      state = [...current.pending.values()].find((s) => s.line === line.line);
     if (!state)
       return;
     if ('index' in line) {
@@ -174,28 +213,31 @@ export class RenderChild extends EventEmitter {
       state.onResult(line);
     } else if (line.done) {
       state.maxResidentMemory = Math.max(state.maxResidentMemory, line.resident_memory ?? 0);
-      this.#settle(state);
+      this.#settle(current, state);
       // VmHWM is updated lazily and can lag the resident size just read.
-      peakResidentMemory(this.pid).then((peak) => state.resolve({
+      peakResidentMemory(current.process.pid).then((peak) => state.resolve({
         done: line, results: state.results, maxResidentMemory: state.maxResidentMemory,
         peakResidentMemory: Math.max(peak ?? 0, state.maxResidentMemory),
       }));
     } else {
-      this.#settle(state);
+      this.#settle(current, state);
       state.reject(new RenderJobError(line));
     }
   }
 
-  #onExit(code, signal) {
-    this.alive = false;
+  #onExit(current, code, signal) {
+    current.exited = true;
+    const { pid } = current.process;
     const how = signal ? `was killed by ${signal}` : `exited with status ${code}`;
-    for (const state of [...this.#pending.values()]) {
-      this.#settle(state);
+    for (const state of [...current.pending.values()]) {
+      this.#settle(current, state);
       state.reject(state.timedOut
-        ? new RenderChildError(`timed out: mockup-render (pid ${this.pid}) did not finish job ${state.id} in time and was killed`, { timedOut: true })
-        : new RenderChildError(`mockup-render (pid ${this.pid}) ${how} while running job ${state.id}`));
+        ? new RenderChildError(`timed out: mockup-render (pid ${pid}) did not finish job ${state.id} in time and was killed`, { timedOut: true })
+        : new RenderChildError(`mockup-render (pid ${pid}) ${how} while running job ${state.id}`));
     }
-    this.emit('exit', code, signal);
+    // Only the process started last is started again.
+    if (this.#current === current)
+      this.emit('exit', code, signal);
   }
 }
 
@@ -287,8 +329,10 @@ export class RenderPool extends EventEmitter {
 
   /**
    * Runs one job (see RenderChild.run) on the child with the most free
-   * slots, waiting for one if all are busy. `onStart({pid})` is called,
-   * and 'dispatch' `{pid, id}` emitted, once the job is handed to a child.
+   * slots, waiting for one if all are busy. Once the job has its child,
+   * `onStart({pid})` is called and 'dispatch' `{pid, id}` emitted, both
+   * before the job's line is written to the child: a listener sees the
+   * child before it can read the job (a test can stop it there).
    */
   async run(job, { timeout, onResult, onStart = () => {} } = {}) {
     for (;;) {
@@ -296,10 +340,14 @@ export class RenderPool extends EventEmitter {
         throw new RenderChildError('the render pool is closing');
       const child = this.children.reduce((best, c) => (c.free > (best?.free ?? 0) ? c : best), null);
       if (child) {
-        const done = child.run(job, { timeout, onResult });
-        onStart({ pid: child.pid });
-        this.emit('dispatch', { pid: child.pid, id: job.id });
-        return done;
+        return child.run(job, {
+          timeout,
+          onResult,
+          onDispatch: (pid) => {
+            onStart({ pid });
+            this.emit('dispatch', { pid, id: job.id });
+          },
+        });
       }
       await new Promise((resolve) => this.#waiters.push(resolve));
     }

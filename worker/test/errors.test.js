@@ -29,9 +29,13 @@ async function setUp(t, workerOptions = {}) {
   return { dir, queue, events, mockupWorker, log };
 }
 
+// Hang guard for one job, however loaded the machine: never reached
+// unless something is wrong.
+const FINISH_TIMEOUT = 120_000;
+
 /** Waits for `job` to fail and returns it as stored, with its reason. */
 async function failed(queue, events, job) {
-  await assert.rejects(job.waitUntilFinished(events, 30_000));
+  await assert.rejects(job.waitUntilFinished(events, FINISH_TIMEOUT));
   return queue.getJob(job.id);
 }
 
@@ -75,7 +79,7 @@ test('a template that fails is one result of a completed job', async (t) => {
     artwork, templates: [templates[3], join(dir, 'no-such-template')],
     output_dir: join(dir, 'out'), max_size: 64,
   });
-  const { done, results } = await job.waitUntilFinished(events, 30_000);
+  const { done, results } = await job.waitUntilFinished(events, FINISH_TIMEOUT);
   assert.equal(done.rendered, 1);
   assert.equal(done.failed, 1);
   assert.equal(results[1].path, null);
@@ -86,16 +90,20 @@ test('a template that fails is one result of a completed job', async (t) => {
 });
 
 test('a hung child is killed at the timeout, and the job retried', async (t) => {
-  const { dir, queue, events, mockupWorker, log } = await setUp(t, { timeout: 1500 });
+  // The hung attempts last exactly the timeout; the one that renders, on a
+  // child just started, must finish within it on a loaded machine too.
+  const { dir, queue, events, mockupWorker, log } = await setUp(t, { timeout: 5000 });
   const { pool } = mockupWorker;
   const stopped = [];
+  // 'dispatch' comes before the job's line is written: the child is
+  // stopped before it can read the job, however late this runs.
   const hang = ({ pid }) => { stopped.push(pid); process.kill(pid, 'SIGSTOP'); };
   const data = { artwork, templates: [templates[0]], output_dir: join(dir, 'out'), max_size: 64 };
 
   // the first attempt hangs, the second succeeds
   pool.once('dispatch', hang);
   const job = await enqueueMockupJob(queue, data, { backoff: { type: 'fixed', delay: 10 } });
-  const { done, results } = await job.waitUntilFinished(events, 30_000);
+  const { done, results } = await job.waitUntilFinished(events, FINISH_TIMEOUT);
   assert.equal(done.rendered, 1);
   await assertOutputFolder(join(dir, 'out'), results);
   const retried = await queue.getJob(job.id);

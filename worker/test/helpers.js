@@ -169,7 +169,7 @@ export function spawnWorker(t, args) {
     child,
     lines,
     exited,
-    waitForLine(predicate, timeout = 30_000) {
+    waitForLine(predicate, timeout = 60_000) {
       const found = lines.find(predicate);
       if (found)
         return Promise.resolve(found);

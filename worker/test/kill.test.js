@@ -92,14 +92,21 @@ test('SIGTERM mid-job: the worker finishes the job, stops its child, exits 0', a
 
   const w = spawnWorker(t, ['--redis', redis.socket, ...lockArgs]);
   const { children: [child] } = await w.waitForLine((l) => l.event === 'worker-started');
+  // The child is stopped before the job comes, and until the worker has
+  // the signal: the job is in flight and unfinished when it does, however
+  // slow the machine (stopping it at the job's first result would race
+  // with its other templates).
+  process.kill(child, 'SIGSTOP');
+  const progress = [];
+  events.on('progress', ({ jobId, data }) => progress.push([jobId, data.index]));
+  const active = once(events, 'active');
   const job = await enqueueMockupJob(queue, {
     artwork, templates: [templatesDir], output_dir: join(dir, 'out'), max_size: 400,
   });
-  // the job is held at its first result until the worker has the signal
-  await once(events, 'progress');
-  process.kill(child, 'SIGSTOP');
+  assert.equal((await active)[0].jobId, job.id);
   w.child.kill('SIGTERM');
   await w.waitForLine((l) => l.event === 'worker-closing');
+  assert.equal(await job.getState(), 'active');
   process.kill(child, 'SIGCONT');
   assert.deepEqual(await w.exited, [0, null]);
   assert.ok(await processGone(child), `child ${child} stopped`);
@@ -110,4 +117,7 @@ test('SIGTERM mid-job: the worker finishes the job, stops its child, exits 0', a
   await assertOutputFolder(join(dir, 'out'), stored.returnvalue.results);
   assert.deepEqual(w.lines.filter((l) => l.event).map((l) => l.event),
     ['child-started', 'worker-started', 'worker-closing', 'job', 'child-exited', 'worker-closed']);
+  // its results came while the worker was closing
+  await waitFor(() => progress.length === 6, { what: 'six progress events' });
+  assert.deepEqual(progress, [0, 1, 2, 3, 4, 5].map((index) => [job.id, index]));
 });

@@ -103,6 +103,73 @@ test('a job past its timeout is killed with its child', async (t) => {
   await waitFor(() => pool.pids.length === 1, { what: 'a new child' });
 });
 
+test('a \'dispatch\' listener acts on the child before it can read the job', async (t) => {
+  const dir = await tempDir(t);
+  const pool = await startPool(t);
+  const job = { artwork, templates: [templates[0]], output_dir: dir, max_size: 64 };
+  // warm caches: the job alone would take a few milliseconds
+  await pool.run({ ...job, id: 'warm' });
+  let stopped;
+  pool.once('dispatch', ({ pid }) => {
+    // however long the listener takes (a loaded machine), the line is not
+    // written yet: the child cannot answer before it is stopped
+    const until = performance.now() + 200;
+    while (performance.now() < until);
+    stopped = pid;
+    process.kill(pid, 'SIGSTOP');
+  });
+  await assert.rejects(pool.run({ ...job, id: 'hang' }, { timeout: 500 }),
+    (error) => error instanceof RenderChildError && error.timedOut);
+  await waitFor(() => processGone(stopped), { what: 'the stopped child to die' });
+
+  // a listener that throws: the job is not sent, its slot is free again
+  pool.once('dispatch', () => { throw new Error('listener'); });
+  await waitFor(() => pool.pids.length === 1, { what: 'a new child' });
+  await assert.rejects(pool.run({ ...job, id: 'thrown' }), /^Error: listener$/);
+  const answer = await pool.run({ ...job, id: 'thrown' });
+  assert.equal(answer.done.job, 'thrown');
+});
+
+test('a child being killed takes no new job; the next child runs it', async (t) => {
+  const dir = await tempDir(t);
+  const pool = await startPool(t, { jobs: 2 });
+  const [pid] = pool.pids;
+  const dispatched = [];
+  pool.on('dispatch', ({ pid: to, id }) => dispatched.push([id, to]));
+  const job = { artwork, templates: [templates[0]], output_dir: dir, max_size: 64 };
+  const first = pool.run({ ...job, id: 'first' });
+  // as a timeout does: its exit is not seen yet when the next job comes
+  pool.children[0].kill();
+  assert.deepEqual(pool.pids, []);
+  const second = pool.run({ ...job, id: 'second' });
+  await assert.rejects(first, /killed by SIGKILL while running job first/);
+  const answer = await second;
+  assert.equal(answer.done.rendered, 1);
+  assert.equal(dispatched.length, 2);
+  assert.deepEqual(dispatched[0], ['first', pid]);
+  assert.equal(dispatched[1][0], 'second');
+  assert.notEqual(dispatched[1][1], pid);
+  assert.deepEqual(pool.pids, [dispatched[1][1]]);
+});
+
+test('line numbers count from 1 again in a restarted child', async (t) => {
+  const dir = await tempDir(t);
+  const pool = await startPool(t, { jobs: 2 });
+  const job = { artwork, templates: [templates[0]], output_dir: dir, max_size: 64 };
+  await pool.run({ ...job, id: 'one' });
+  await pool.run({ ...job, id: 'two' });
+  const [pid] = pool.pids;
+  pool.children[0].kill();
+  await waitFor(() => pool.pids.length === 1 && pool.pids[0] !== pid, { what: 'a new child' });
+  // an id the server refuses: its error line has "job": null and names
+  // the input line, which the new process counts from 1
+  const long = 'x'.repeat(300);
+  await assert.rejects(pool.run({ ...job, id: long }, { timeout: 60_000 }),
+    (error) => error instanceof RenderJobError && error.code === 'invalid-job'
+      && error.line.job === null && error.line.line === 1 && /id/.test(error.message));
+  assert.equal((await pool.run({ ...job, id: 'three' })).done.rendered, 1);
+});
+
 test('a binary that cannot start is an error at start', async (t) => {
   const pool = new RenderPool({ command: '/nonexistent/mockup-render' });
   await assert.rejects(pool.start(), /cannot start \/nonexistent\/mockup-render/);
