@@ -23,6 +23,27 @@ export function logJson(record) {
 
 const round = (ms) => Math.round(ms * 10) / 10;
 
+// mockup-render refuses a job id longer than this many bytes.
+const MAX_WIRE_ID_BYTES = 256;
+let wireSequence = 0;
+
+/**
+ * The id a job attempt goes to its child with. It only has to be unique
+ * among the child's jobs in flight; a stalled job started again gets a new
+ * one. A BullMQ id too long for the server is cut, and numbered.
+ */
+function wireId(job) {
+  const id = `${job.id}:${job.attemptsStarted}`;
+  if (Buffer.byteLength(id) <= MAX_WIRE_ID_BYTES)
+    return id;
+  const suffix = `…#${++wireSequence}`;
+  let head = Buffer.from(id).subarray(0, MAX_WIRE_ID_BYTES - Buffer.byteLength(suffix)).toString();
+  // a code point cut in two decodes as U+FFFD (3 bytes), which may not fit
+  while (Buffer.byteLength(head + suffix) > MAX_WIRE_ID_BYTES)
+    head = head.slice(0, -1);
+  return head + suffix;
+}
+
 /**
  * Starts a pool of mockup-render servers and a BullMQ worker that feeds
  * them. Resolves once the children run and the worker is connected.
@@ -82,9 +103,7 @@ export async function createMockupWorker({
   async function render(job) {
     const started = performance.now();
     const record = { event: 'job', queue, job: job.id, attempt: job.attemptsMade + 1 };
-    // The wire id only has to be unique among the child's jobs in flight;
-    // a stalled job started again gets a new one.
-    const id = `${job.id}:${job.attemptsStarted}`;
+    const id = wireId(job);
     let progress = Promise.resolve();
     const onResult = ({ job: _, ...result }) => {
       progress = progress.then(() => job.updateProgress(result))

@@ -129,3 +129,19 @@ test('a hung child is killed at the timeout, and the job retried', async (t) => 
   assert.equal(failures.length, 3);
   assert.ok(failures.every((r) => r.retry === true));
 });
+
+test('a job id too long for mockup-render is cut on the wire, and the job renders', async (t) => {
+  const { dir, queue, events, log } = await setUp(t);
+  // mockup-render refuses ids over 256 bytes; BullMQ takes any
+  const jobId = `${'é'.repeat(200)}-long`;
+  const job = await enqueueMockupJob(queue,
+    { artwork, templates: [templates[3]], output_dir: join(dir, 'out'), max_size: 64 }, { jobId });
+  assert.equal(job.id, jobId);
+  const { done, results } = await job.waitUntilFinished(events, FINISH_TIMEOUT);
+  assert.equal(done.rendered, 1);
+  assert.match(done.job, /^(é)+…#\d+$/);
+  assert.ok(Buffer.byteLength(done.job) <= 256);
+  await assertOutputFolder(join(dir, 'out'), results);
+  const logged = log.filter((r) => r.event === 'job');
+  assert.deepEqual(logged.map((r) => [r.job, r.status]), [[jobId, 'completed']]);
+});
