@@ -404,6 +404,12 @@ blend_channel (MockupColorBlend mode,
     case MOCKUP_COLOR_BLEND_LINEAR_DODGE:
       return MIN (1.0f, b + s);
     case MOCKUP_COLOR_BLEND_VIVID_LIGHT:
+      /* Photoshop's: black and white sources win over the backdrop's
+       * own extremes, unlike in plain colour burn and dodge */
+      if (s <= 0.0f)
+        return 0.0f;
+      if (s >= 1.0f)
+        return 1.0f;
       return s <= 0.5f ? blend_color_burn (b, 2.0f * s) : blend_color_dodge (b, 2.0f * s - 1.0f);
     case MOCKUP_COLOR_BLEND_LINEAR_LIGHT:
       return CLAMP (b + 2.0f * s - 1.0f, 0.0f, 1.0f);

@@ -80,7 +80,9 @@ def color_burn(b, s):
 
 # Photoshop's modes that Cairo lacks, blended by the library itself.
 def vivid_light(b, s):
-    return np.where(s <= 0.5, color_burn(b, 2 * s), color_dodge(b, 2 * s - 1))
+    # as Photoshop: a black or white source decides whatever the backdrop
+    return np.where(s <= 0, 0.0, np.where(s >= 1, 1.0,
+                    np.where(s <= 0.5, color_burn(b, 2 * s), color_dodge(b, 2 * s - 1))))
 
 
 def whole_color(b, s, take_source):
