@@ -154,7 +154,8 @@ artwork_new_probed (MockupImageSource  *source,
 /**
  * mockup_artwork_new_from_file:
  * @path: (type filename): an image file: JPEG and PNG are decoded as they
- *   stream in; other formats that GdkPixbuf reads are decoded whole
+ *   stream in; WebP, GIF (its first frame) and TIFF (its first page) are
+ *   decoded whole; other formats are refused
  * @error: return location for a [error@Mockup.Error]
  *
  * Opens an artwork file and reads its header. A missing file, one that is

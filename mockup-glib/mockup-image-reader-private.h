@@ -17,10 +17,16 @@ G_BEGIN_DECLS
 #define MOCKUP_MAX_IMAGE_SIDE   65535
 #define MOCKUP_MAX_IMAGE_PIXELS ((guint64) 16384 * 16384)
 
+/* What the library reads, told by the first bytes of a file: JPEG and PNG
+ * stream; WebP (libwebp), GIF and TIFF (GdkPixbuf's loaders for these two
+ * only, their first frame or page) are decoded whole. Another image format
+ * is refused as MOCKUP_ERROR_UNSUPPORTED, anything else as
+ * MOCKUP_ERROR_INVALID_IMAGE, before any decoder sees it. */
 typedef enum {
   MOCKUP_IMAGE_KIND_JPEG,
   MOCKUP_IMAGE_KIND_PNG,
-  MOCKUP_IMAGE_KIND_OTHER,    /* whatever GdkPixbuf loads, decoded whole */
+  MOCKUP_IMAGE_KIND_WEBP,
+  MOCKUP_IMAGE_KIND_OTHER,    /* GIF or TIFF: GdkPixbuf's loader, decoded whole */
   MOCKUP_IMAGE_KIND_PIXBUF,   /* already decoded by the caller */
 } MockupImageKind;
 
@@ -50,6 +56,7 @@ typedef struct
   gboolean progressive; /* interlaced PNG: decoded whole */
   gsize codec_memory;   /* what the codec holds whatever the size decoded
                          * at: a multi-scan JPEG's coefficients */
+  const char *loader;   /* KIND_OTHER: GdkPixbuf's loader, "gif" or "tiff" */
 } MockupImageInfo;
 
 typedef struct _MockupImageReader MockupImageReader;
@@ -151,9 +158,17 @@ MockupImageDecoder *mockup_png_decoder_new         (const MockupImageSource  *so
 gboolean            mockup_png_probe               (const MockupImageSource  *source,
                                                     MockupImageInfo          *info,
                                                     GError                  **error);
-MockupImageDecoder *mockup_pixbuf_decoder_new      (const MockupImageSource  *source,
+MockupImageDecoder *mockup_webp_decoder_new        (const MockupImageSource  *source,
                                                     GError                  **error);
+gboolean            mockup_webp_probe              (const MockupImageSource  *source,
+                                                    MockupImageInfo          *info,
+                                                    GError                  **error);
+MockupImageDecoder *mockup_pixbuf_decoder_new      (const MockupImageSource  *source,
+                                                    const MockupImageInfo    *info,
+                                                    GError                  **error);
+/* @loader: "gif" or "tiff", as the magic bytes said */
 gboolean            mockup_pixbuf_probe            (const MockupImageSource  *source,
+                                                    const char               *loader,
                                                     MockupImageInfo          *info,
                                                     GError                  **error);
 

@@ -208,9 +208,11 @@ mockup_image_check_size (const MockupImageSource  *source,
   return TRUE;
 }
 
+#define MAGIC_SIZE 16
+
 static gboolean
 read_magic (const MockupImageSource  *source,
-            guint8                    magic[8],
+            guint8                    magic[MAGIC_SIZE],
             gsize                    *n_read,
             GError                  **error)
 {
@@ -223,7 +225,7 @@ read_magic (const MockupImageSource  *source,
       gsize length;
       const guint8 *data = g_bytes_get_data (source->bytes, &length);
 
-      *n_read = MIN (length, 8);
+      *n_read = MIN (length, MAGIC_SIZE);
       if (*n_read > 0)
         memcpy (magic, data, *n_read);
       return TRUE;
@@ -236,9 +238,9 @@ read_magic (const MockupImageSource  *source,
       return FALSE;
     }
   *n_read = 0;
-  while (*n_read < 8)
+  while (*n_read < MAGIC_SIZE)
     {
-      gssize n = read (fd, magic + *n_read, 8 - *n_read);
+      gssize n = read (fd, magic + *n_read, MAGIC_SIZE - *n_read);
 
       if (n < 0 && errno == EINTR)
         continue;
@@ -257,14 +259,69 @@ read_magic (const MockupImageSource  *source,
   return TRUE;
 }
 
+static gboolean
+has_magic (const guint8 *magic,
+           gsize         n_read,
+           gsize         offset,
+           const char   *expected,
+           gsize         length)
+{
+  return n_read >= offset + length && memcmp (magic + offset, expected, length) == 0;
+}
+
+/* The image formats the library does not read, by their first bytes: for
+ * a message that says which it is rather than "not an image". */
+static const char *
+unsupported_format (const guint8 *magic,
+                    gsize         n_read)
+{
+  static const struct
+  {
+    gsize offset;
+    const char *bytes;
+    gsize length;
+    const char *name;
+  } formats[] = {
+    { 0, "BM", 2, "BMP" },
+    { 0, "\0\0\1\0", 4, "ICO" },
+    { 0, "\0\0\2\0", 4, "CUR" },
+    { 0, "icns", 4, "ICNS" },
+    { 8, "ACON", 4, "animated cursor (ANI)" },
+    { 0, "/* XPM */", 9, "XPM" },
+    { 0, "#define ", 8, "XBM" },
+    { 0, "8BPS", 4, "Photoshop (PSD)" },
+    { 0, "qoif", 4, "QOI" },
+    { 0, "II+\0", 4, "BigTIFF" },
+    { 0, "MM\0+", 4, "BigTIFF" },
+    { 4, "ftypavif", 8, "AVIF" },
+    { 4, "ftypheic", 8, "HEIC" },
+    { 4, "ftypmif1", 8, "HEIF" },
+    { 0, "\0\0\0\x0cjP  ", 8, "JPEG 2000" },
+    { 0, "\xff\x4f\xff\x51", 4, "JPEG 2000" },
+    { 0, "\xff\x0a", 2, "JPEG XL" },
+    { 0, "\0\0\0\x0cJXL ", 8, "JPEG XL" },
+    { 0, "<svg", 4, "SVG" },
+    { 0, "<?xml", 5, "SVG or other XML" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
+    if (has_magic (magic, n_read, formats[i].offset, formats[i].bytes, formats[i].length))
+      return formats[i].name;
+  /* netpbm: P1 to P7 and a space */
+  if (n_read >= 3 && magic[0] == 'P' && magic[1] >= '1' && magic[1] <= '7' && g_ascii_isspace (magic[2]))
+    return "PNM";
+  return NULL;
+}
+
 gboolean
 mockup_image_source_probe (const MockupImageSource  *source,
                            MockupImageInfo          *info,
                            GError                  **error)
 {
   static const guint8 png_magic[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
-  guint8 magic[8] = { 0 };
+  guint8 magic[MAGIC_SIZE] = { 0 };
   gsize n_read = 0;
+  const char *unsupported;
   gboolean ok;
 
   memset (info, 0, sizeof *info);
@@ -291,10 +348,28 @@ mockup_image_source_probe (const MockupImageSource  *source,
 
   if (n_read >= 3 && magic[0] == 0xff && magic[1] == 0xd8 && magic[2] == 0xff)
     ok = mockup_jpeg_probe (source, info, error);
-  else if (n_read == 8 && memcmp (magic, png_magic, 8) == 0)
+  else if (n_read >= 8 && memcmp (magic, png_magic, 8) == 0)
     ok = mockup_png_probe (source, info, error);
+  else if (has_magic (magic, n_read, 0, "RIFF", 4) && has_magic (magic, n_read, 8, "WEBP", 4))
+    ok = mockup_webp_probe (source, info, error);
+  else if (has_magic (magic, n_read, 0, "GIF87a", 6) || has_magic (magic, n_read, 0, "GIF89a", 6))
+    ok = mockup_pixbuf_probe (source, "gif", info, error);
+  else if (has_magic (magic, n_read, 0, "II*\0", 4) || has_magic (magic, n_read, 0, "MM\0*", 4))
+    ok = mockup_pixbuf_probe (source, "tiff", info, error);
+  else if ((unsupported = unsupported_format (magic, n_read)) != NULL)
+    {
+      g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_UNSUPPORTED,
+                   "\"%s\" is a %s image; this library reads JPEG, PNG, WebP, GIF and TIFF",
+                   source->display_name, unsupported);
+      return FALSE;
+    }
   else
-    ok = mockup_pixbuf_probe (source, info, error);
+    {
+      g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_INVALID_IMAGE,
+                   "\"%s\" is not an image, or in a format this library does not read "
+                   "(it reads JPEG, PNG, WebP, GIF and TIFF)", source->display_name);
+      return FALSE;
+    }
 
   if (!ok)
     return FALSE;
@@ -602,10 +677,13 @@ mockup_image_reader_new_full (const MockupImageSource  *source,
     case MOCKUP_IMAGE_KIND_PNG:
       self->decoder = mockup_png_decoder_new (source, error);
       break;
+    case MOCKUP_IMAGE_KIND_WEBP:
+      self->decoder = mockup_webp_decoder_new (source, error);
+      break;
     case MOCKUP_IMAGE_KIND_OTHER:
     case MOCKUP_IMAGE_KIND_PIXBUF:
     default:
-      self->decoder = mockup_pixbuf_decoder_new (source, error);
+      self->decoder = mockup_pixbuf_decoder_new (source, info, error);
       break;
     }
 
@@ -812,7 +890,10 @@ mockup_image_reader_estimate_memory (const MockupImageInfo *info,
       if (info->progressive)
         total += (gsize) info->stored_width * info->stored_height * 4;
       break;
+    case MOCKUP_IMAGE_KIND_WEBP:
     case MOCKUP_IMAGE_KIND_OTHER:
+      /* the whole image, and the codec's own copy (a lossless WebP's
+       * pixels, a GIF's composited frame, libtiff's raster) */
       total += (gsize) info->stored_width * info->stored_height * 4 * 2;
       break;
     case MOCKUP_IMAGE_KIND_PIXBUF:

@@ -1,4 +1,5 @@
-/* mockup-pixbuf-decoder.c: every other format, through GdkPixbuf
+/* mockup-pixbuf-decoder.c: GIF and TIFF, through GdkPixbuf's loaders for
+ * them; pixbufs given decoded
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -18,6 +19,181 @@ typedef struct
   int row;
 } PixbufDecoder;
 
+/* GIF and TIFF go to GdkPixbuf, but only to its loader for that format,
+ * and only once their header has been read here: the size checked
+ * against the limits before a loader allocates anything (a 40-byte BMP
+ * made one reserve 1.2 GB), and what would trip a loader refused. */
+
+static inline guint
+read_le16 (const guint8 *p)
+{
+  return p[0] | (guint) p[1] << 8;
+}
+
+static void
+set_invalid (GError                  **error,
+             const MockupImageSource  *image,
+             const char               *format,
+             const char               *problem)
+{
+  g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_INVALID_IMAGE,
+               "%s: not a readable %s image: %s", image->display_name, format, problem);
+}
+
+/* Skips the data sub-blocks at *@offset: a size byte, that many bytes,
+ * again, up to a size of 0. */
+static gboolean
+gif_skip_blocks (const guint8 *data,
+                 gsize         length,
+                 gsize        *offset)
+{
+  while (*offset < length)
+    {
+      guint size = data[(*offset)++];
+
+      if (size == 0)
+        return TRUE;
+      if (size > length - *offset)
+        return FALSE;
+      *offset += size;
+    }
+  return FALSE;
+}
+
+/* The logical screen's size, and where the first image's data ends: the
+ * loader is given the file up to there and a trailer, one frame, never an
+ * animation (thousands of frames, each composited whole). A frame of no
+ * width or height makes GdkPixbuf's loader emit criticals, and is
+ * refused. */
+static gboolean
+gif_parse (const MockupImageSource  *image,
+           const guint8             *data,
+           gsize                     length,
+           int                       size[2],
+           gsize                    *first_frame_end,
+           GError                  **error)
+{
+  gsize offset = 13;
+
+  if (length < 13)
+    {
+      set_invalid (error, image, "GIF", "the file ends in its header");
+      return FALSE;
+    }
+  size[0] = (int) read_le16 (data + 6);
+  size[1] = (int) read_le16 (data + 8);
+  if (data[10] & 0x80)
+    offset += 3 * ((gsize) 2 << (data[10] & 7));
+
+  while (offset < length)
+    {
+      guint8 block = data[offset++];
+
+      if (block == 0x21)            /* an extension: a label, sub-blocks */
+        {
+          offset++;
+          if (!gif_skip_blocks (data, length, &offset))
+            break;
+        }
+      else if (block == 0x2c)       /* the first image */
+        {
+          guint width, height, flags;
+
+          if (length - offset < 9)
+            break;
+          width = read_le16 (data + offset + 4);
+          height = read_le16 (data + offset + 6);
+          flags = data[offset + 8];
+          offset += 9;
+          if (width == 0 || height == 0)
+            {
+              set_invalid (error, image, "GIF", "its first frame is empty (no width or no height)");
+              return FALSE;
+            }
+          if (flags & 0x80)
+            offset += 3 * ((gsize) 2 << (flags & 7));
+          offset++;                 /* the LZW code size */
+          if (offset > length || !gif_skip_blocks (data, length, &offset))
+            break;
+          *first_frame_end = offset;
+          return TRUE;
+        }
+      else
+        {
+          set_invalid (error, image, "GIF", block == 0x3b ? "it holds no image" : "a block of unknown type");
+          return FALSE;
+        }
+    }
+
+  set_invalid (error, image, "GIF", "the file ends early (truncated)");
+  return FALSE;
+}
+
+/* The first directory's ImageWidth and ImageLength: the page the loader
+ * decodes. */
+static gboolean
+tiff_parse (const MockupImageSource  *image,
+            const guint8             *data,
+            gsize                     length,
+            int                       size[2],
+            GError                  **error)
+{
+  gboolean little = data[0] == 'I';
+  guint64 ifd, n_entries;
+  guint64 value[2] = { 0, 0 };
+  gboolean found[2] = { FALSE, FALSE };
+
+#define U16(p) (little ? (guint) (p)[0] | (guint) (p)[1] << 8 : (guint) (p)[1] | (guint) (p)[0] << 8)
+#define U32(p) (little ? (guint32) U16 (p) | (guint32) U16 ((p) + 2) << 16 \
+                       : (guint32) U16 ((p) + 2) | (guint32) U16 (p) << 16)
+  if (length < 8)
+    {
+      set_invalid (error, image, "TIFF", "the file ends in its header");
+      return FALSE;
+    }
+  ifd = U32 (data + 4);
+  if (ifd > length || length - ifd < 2)
+    {
+      set_invalid (error, image, "TIFF", "its first directory lies past the end of the file");
+      return FALSE;
+    }
+  n_entries = U16 (data + ifd);
+  if ((length - ifd - 2) / 12 < n_entries)
+    {
+      set_invalid (error, image, "TIFF", "the file ends in its first directory (truncated)");
+      return FALSE;
+    }
+  for (guint64 i = 0; i < n_entries; i++)
+    {
+      const guint8 *entry = data + ifd + 2 + 12 * i;
+      guint tag = U16 (entry), type = U16 (entry + 2);
+      int which = tag == 256 ? 0 : tag == 257 ? 1 : -1;
+
+      if (which < 0)
+        continue;
+      if (type == 3)                  /* SHORT, in the first half of the value */
+        value[which] = U16 (entry + 8);
+      else if (type == 4)             /* LONG */
+        value[which] = U32 (entry + 8);
+      else
+        continue;
+      found[which] = TRUE;
+    }
+#undef U16
+#undef U32
+
+  if (!found[0] || !found[1])
+    {
+      set_invalid (error, image, "TIFF", "its first directory gives no width or no height");
+      return FALSE;
+    }
+  if (!mockup_image_check_size (image, value[0], value[1], error))
+    return FALSE;
+  size[0] = (int) value[0];
+  size[1] = (int) value[1];
+  return TRUE;
+}
+
 static void
 size_prepared (GdkPixbufLoader *loader,
                int              width,
@@ -28,66 +204,94 @@ size_prepared (GdkPixbufLoader *loader,
 
   size[0] = width;
   size[1] = height;
-  /* Refuse before the loader allocates anything. */
+  /* the header read here said otherwise: the loader must not go past it */
   if ((guint64) width * height > MOCKUP_MAX_IMAGE_PIXELS ||
       width > MOCKUP_MAX_IMAGE_SIDE || height > MOCKUP_MAX_IMAGE_SIDE)
     gdk_pixbuf_loader_set_size (loader, 1, 1);
 }
 
+/* Reads the header of a GIF or TIFF (the kind the magic bytes said, in
+ * info->loader): its size, and for a GIF how much of it to decode. */
+static gboolean
+parse_header (const MockupImageSource  *image,
+              const char               *loader,
+              GBytes                   *bytes,
+              int                       size[2],
+              gsize                    *decode_length,
+              GError                  **error)
+{
+  gsize length;
+  const guint8 *data = g_bytes_get_data (bytes, &length);
+
+  *decode_length = length;
+  if (g_str_equal (loader, "gif"))
+    return gif_parse (image, data, length, size, decode_length, error) &&
+           mockup_image_check_size (image, size[0], size[1], error);
+  return tiff_parse (image, data, length, size, error);
+}
+
+gboolean
+mockup_pixbuf_probe (const MockupImageSource  *image,
+                     const char               *loader,
+                     MockupImageInfo          *info,
+                     GError                  **error)
+{
+  g_autoptr(GBytes) bytes = mockup_image_source_load_bytes (image, error);
+  int size[2];
+  gsize decode_length;
+
+  if (bytes == NULL || !parse_header (image, loader, bytes, size, &decode_length, error))
+    return FALSE;
+
+  info->kind = MOCKUP_IMAGE_KIND_OTHER;
+  info->loader = loader;
+  info->stored_width = size[0];
+  info->stored_height = size[1];
+  info->orientation = 1;
+  info->has_alpha = TRUE;
+  return TRUE;
+}
+
 static GdkPixbuf *
 load_pixbuf (const MockupImageSource  *image,
-             gboolean                  header_only,
-             int                       size[2],
+             const char               *loader_name,
              GError                  **error)
 {
-  g_autoptr(GdkPixbufLoader) loader = gdk_pixbuf_loader_new ();
+  g_autoptr(GdkPixbufLoader) loader = NULL;
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) local_error = NULL;
   GdkPixbuf *pixbuf;
-  gsize length;
+  int size[2] = { 0, 0 };
+  gsize decode_length;
   const guint8 *data;
 
   bytes = mockup_image_source_load_bytes (image, error);
   if (bytes == NULL)
     return NULL;
+  /* again: the file may have changed since it was probed */
+  if (!parse_header (image, loader_name, bytes, size, &decode_length, error))
+    return NULL;
 
-  data = g_bytes_get_data (bytes, &length);
-  g_signal_connect (loader, "size-prepared", G_CALLBACK (size_prepared), size);
-
-  /* Feed the loader in pieces so that probing stops at the header. */
-  for (gsize offset = 0; offset < length; offset += 64 * 1024)
+  loader = gdk_pixbuf_loader_new_with_type (loader_name, &local_error);
+  if (loader == NULL)
     {
-      if (!gdk_pixbuf_loader_write (loader, data + offset, MIN (64 * 1024, length - offset),
-                                    &local_error))
-        break;
-      if (header_only && size[0] > 0)
-        {
-          gdk_pixbuf_loader_close (loader, NULL);
-          return NULL;
-        }
-    }
-
-  if (local_error != NULL || !gdk_pixbuf_loader_close (loader, &local_error))
-    {
-      if (size[0] > 0 && header_only)
-        return NULL;  /* the header was enough */
-      /* GdkPixbuf cannot tell a text file from an image format it has no
-       * loader for: "not an image" is the likelier of the two */
-      if (g_error_matches (local_error, GDK_PIXBUF_ERROR, GDK_PIXBUF_ERROR_UNKNOWN_TYPE))
-        g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_INVALID_IMAGE,
-                     "\"%s\" is not an image, or in a format this system cannot read",
-                     image->display_name);
-      else
-        g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_INVALID_IMAGE,
-                     "%s: %s", image->display_name, local_error->message);
+      g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_UNSUPPORTED,
+                   "%s: this system cannot read %s images: %s",
+                   image->display_name, loader_name, local_error->message);
       return NULL;
     }
+  g_signal_connect (loader, "size-prepared", G_CALLBACK (size_prepared), size);
 
-  if (header_only)
-    return NULL;
-
-  if (!mockup_image_check_size (image, size[0], size[1], error))
-    return NULL;
+  data = g_bytes_get_data (bytes, NULL);
+  if (!gdk_pixbuf_loader_write (loader, data, decode_length, &local_error) ||
+      (g_str_equal (loader_name, "gif") &&
+       !gdk_pixbuf_loader_write (loader, (const guint8 *) "\x3b", 1, &local_error)) ||
+      !gdk_pixbuf_loader_close (loader, &local_error))
+    {
+      g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_INVALID_IMAGE,
+                   "%s: %s", image->display_name, local_error->message);
+      return NULL;
+    }
 
   pixbuf = gdk_pixbuf_loader_get_pixbuf (loader);
   if (pixbuf == NULL)
@@ -96,35 +300,9 @@ load_pixbuf (const MockupImageSource  *image,
                    "%s: not a readable image", image->display_name);
       return NULL;
     }
+  if (!mockup_image_check_size (image, gdk_pixbuf_get_width (pixbuf), gdk_pixbuf_get_height (pixbuf), error))
+    return NULL;
   return g_object_ref (pixbuf);
-}
-
-gboolean
-mockup_pixbuf_probe (const MockupImageSource  *image,
-                     MockupImageInfo          *info,
-                     GError                  **error)
-{
-  int size[2] = { 0, 0 };
-  g_autoptr(GError) local_error = NULL;
-
-  load_pixbuf (image, TRUE, size, &local_error);
-  if (size[0] <= 0 || size[1] <= 0)
-    {
-      if (local_error != NULL)
-        g_propagate_error (error, g_steal_pointer (&local_error));
-      else
-        g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_INVALID_IMAGE,
-                     "\"%s\" is not an image, or in a format this system cannot read",
-                     image->display_name);
-      return FALSE;
-    }
-
-  info->kind = MOCKUP_IMAGE_KIND_OTHER;
-  info->stored_width = size[0];
-  info->stored_height = size[1];
-  info->orientation = 1;
-  info->has_alpha = TRUE;
-  return TRUE;
 }
 
 static gboolean
@@ -168,16 +346,16 @@ pixbuf_decoder_free (MockupImageDecoder *decoder)
 
 MockupImageDecoder *
 mockup_pixbuf_decoder_new (const MockupImageSource  *image,
+                           const MockupImageInfo    *info,
                            GError                  **error)
 {
   PixbufDecoder *self;
   GdkPixbuf *pixbuf;
-  int size[2] = { 0, 0 };
 
   if (image->pixbuf != NULL)
     pixbuf = g_object_ref (image->pixbuf);
   else
-    pixbuf = load_pixbuf (image, FALSE, size, error);
+    pixbuf = load_pixbuf (image, info->loader, error);
 
   if (pixbuf == NULL)
     return NULL;

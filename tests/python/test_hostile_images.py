@@ -97,3 +97,54 @@ def test_image_swapped_for_a_symlink_after_loading(tmp_path, make_template, make
     with pytest.raises(GLib.Error) as excinfo:
         Mockup.Renderer().render(artwork, template, None)
     assert_mockup_error(excinfo, Mockup.Error.PATH_OUTSIDE, 'layers[0].source', 'photo.png')
+
+
+# Run in a process of its own: with G_DEBUG=fatal-criticals, and with its
+# own address space to measure.
+FORMATS_SCRIPT = r'''
+import struct, sys
+import gi
+gi.require_version('Mockup', '1')
+from gi.repository import GLib, Mockup
+
+def vm_peak():
+    for line in open('/proc/self/status'):
+        if line.startswith('VmPeak:'):
+            return int(line.split()[1]) * 1024
+
+def gif(frames):
+    data = b'GIF89a' + struct.pack('<HHBBB', 10, 10, 0x80, 0, 0) + bytes(6)
+    for width, height in frames:
+        data += b'\x2c' + struct.pack('<HHHHB', 0, 0, width, height, 0) + b'\x02\x01\x2c\x00'
+    return data + b'\x3b'
+
+bmp = b'BM' + struct.pack('<IHHIIiiHHIIiiII', 40, 0, 0, 54, 40, 20000, 20000, 1, 24, 0, 0, 0, 0, 0, 0)[:38]
+before = vm_peak()
+for name, data, code in [('bomb.bmp', bmp, Mockup.Error.UNSUPPORTED),
+                         ('zero-height.gif', gif([(10, 0)]), Mockup.Error.INVALID_IMAGE)]:
+    try:
+        Mockup.Artwork.new_from_bytes(GLib.Bytes.new(data))
+        sys.exit(name + ': accepted')
+    except GLib.Error as error:
+        assert error.code == int(code), (name, error.message)
+        print(name, error.message)
+# a zero-height second frame is never decoded
+artwork = Mockup.Artwork.new_from_bytes(GLib.Bytes.new(gif([(10, 10), (10, 0)])))
+print('animated', artwork.get_width(), artwork.get_height())
+print('grew', vm_peak() - before)
+'''
+
+
+def test_formats_outside_the_list_reach_no_loader(tmp_path):
+    import subprocess
+    import sys
+    env = dict(os.environ, G_DEBUG='fatal-criticals')
+    done = subprocess.run([sys.executable, '-c', FORMATS_SCRIPT], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    lines = dict(line.split(' ', 1) for line in done.stdout.splitlines())
+    assert 'BMP' in lines['bomb.bmp'] and 'image data' in lines['bomb.bmp']
+    assert 'first frame is empty' in lines['zero-height.gif']
+    assert lines['animated'] == '10 10'
+    # GdkPixbuf's BMP loader reserved 1.2 GB for the 40-byte header
+    assert int(lines['grew']) < 64 << 20
