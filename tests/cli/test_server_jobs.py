@@ -199,6 +199,31 @@ def test_hostile_lines(run, artwork, templates, tmp_path):
     assert "[line 1] malformed JSON" in result.stderr, result.stderr
 
 
+def test_artworks_that_are_not_files(run, artwork, templates, tmp_path):
+    # a FIFO would block an open() forever, a folder is no image: both are
+    # refused at once, naming the member, and the server goes on
+    fifo = tmp_path / "fifo.png"
+    os.mkfifo(fifo)
+    folder = tmp_path / "folder.png"
+    folder.mkdir()
+    good = {"templates": [str(templates / "a")], "output_dir": str(tmp_path / "o")}
+    stdin = jobs({**good, "id": "fifo", "artwork": str(fifo)},
+                 {**good, "id": "slot", "artwork": str(artwork), "slots": {"artwork": str(fifo)}},
+                 {**good, "id": "folder", "artwork": str(folder)},
+                 {**good, "id": "dev", "artwork": "/dev/zero"},
+                 {**good, "id": "last", "artwork": str(artwork)})
+    result = run("--server", "-q", "--jobs", "1", input=stdin, timeout=30)
+    assert result.returncode == 0, result.stderr
+    groups = by_job(result.stdout)
+    for job, member in (("fifo", "artwork"), ("slot", "slots.artwork"), ("folder", "artwork"),
+                        ("dev", "artwork")):
+        [line] = groups[job]
+        assert line["error"].startswith(member + ": "), line
+        assert "empty" not in line["error"], line
+    assert "folder" in groups["folder"][0]["error"]
+    assert groups["last"][-1]["rendered"] == 1
+
+
 def test_reads_no_further_than_it_can_run(run, tmp_path):
     """Back-pressure: a client that writes faster than the server renders is
     held back by the pipe, not buffered in the server."""
