@@ -72,6 +72,15 @@ def node_modules():
     return modules
 
 
+def raw_rgba(image):
+    """An array (H×W×3 or ×4) as the generator's raw pixels."""
+    image = np.asarray(image, np.uint8)
+    if image.shape[2] == 3:
+        image = np.dstack([image, np.full(image.shape[:2], 255, np.uint8)])
+    return {'rgba': base64.b64encode(image.tobytes()).decode('ascii'),
+            'width': image.shape[1], 'height': image.shape[0]}
+
+
 @pytest.fixture
 def generate_psd(tmp_path, node_modules):
     """generate_psd(spec, name) → path of a PSD written by ag-psd from
@@ -82,6 +91,14 @@ def generate_psd(tmp_path, node_modules):
         layers = []
         for layer in spec['layers']:
             layer = dict(layer)
+            if layer.get('kind') == 'pixels':
+                layer.update(raw_rgba(layer.pop('image')))
+                if 'mask' in layer:
+                    mask = dict(layer['mask'])
+                    mask.update(raw_rgba(np.dstack([mask.pop('image')] * 3)))
+                    layer['mask'] = mask
+                layers.append(layer)
+                continue
             image = layer.pop('image')
             if isinstance(image, np.ndarray):
                 image = Image.fromarray(image)

@@ -12,6 +12,11 @@
 //                       "warpStyle": a preset such as "arc" (optional),
 //                       "blendMode", "opacity", "hidden" } ],
 //         "nest": N (optional: the smart objects inside N nested groups) }
+// A layer with "kind": "pixels" is a pixel layer instead: "rgba" (base64
+// of width × height × 4 bytes), "width", "height", "left", "top",
+// "blendMode", "opacity", "fillOpacity", "clipping", "hidden", and an
+// optional "mask": { "rgba", "width", "height", "left", "top",
+// "defaultColor" }.
 //
 // SPDX-License-Identifier: LGPL-2.1-or-later
 
@@ -37,7 +42,34 @@ const smartObjects = [];
 const children = [
   { name: 'Background', imageData: solid(spec.width, spec.height, spec.background ?? [255, 255, 255]) },
 ];
+function pixels(item) {
+  return { width: item.width, height: item.height, data: new Uint8ClampedArray(Buffer.from(item.rgba, 'base64')) };
+}
+
 spec.layers.forEach((layer, index) => {
+  if (layer.kind === 'pixels') {
+    const out = {
+      name: layer.name,
+      left: layer.left ?? 0,
+      top: layer.top ?? 0,
+      imageData: pixels(layer),
+      blendMode: layer.blendMode ?? 'normal',
+      opacity: layer.opacity ?? 1,
+      fillOpacity: layer.fillOpacity ?? 1,
+      clipping: layer.clipping ?? false,
+      hidden: layer.hidden ?? false,
+    };
+    if (layer.mask) {
+      out.mask = {
+        left: layer.mask.left, top: layer.mask.top,
+        right: layer.mask.left + layer.mask.width, bottom: layer.mask.top + layer.mask.height,
+        defaultColor: layer.mask.defaultColor ?? 0,
+        imageData: pixels(layer.mask),
+      };
+    }
+    smartObjects.push(out);
+    return;
+  }
   const id = `00000000-0000-0000-0000-${String(index + 1).padStart(12, '0')}`;
   linkedFiles.push({ id, name: layer.content, data: Buffer.from(layer.data, 'base64') });
   const w = layer.contentWidth, h = layer.contentHeight;
