@@ -1,8 +1,9 @@
 # test_guides.py: every code sample in the guides runs
 #
 # Python, JavaScript and C blocks of doc/*.md run in a folder holding
-# `templates/` (the bundled templates) and `artwork.png` (the bundled
-# artwork); C blocks are compiled against the built library first.
+# `templates/` (the bundled templates), `artwork.png` (the bundled
+# artwork) and `psd/` (the Photoshop documents of the import-psd tests);
+# C blocks are compiled against the built library first.
 #
 # SPDX-License-Identifier: LGPL-2.1-or-later
 
@@ -29,6 +30,7 @@ def samples():
 def workdir(tmp_path):
     (tmp_path / 'templates').symlink_to(SOURCE / 'data' / 'templates')
     (tmp_path / 'artwork.png').symlink_to(SOURCE / 'data' / 'artwork' / 'sample-artwork.png')
+    (tmp_path / 'psd').symlink_to(SOURCE / 'tests' / 'data' / 'psd')
     shutil.copy(SOURCE / 'bindings' / 'gjs' / 'mockup.js', tmp_path / 'mockup.js')
     return tmp_path
 
@@ -37,7 +39,7 @@ def environment():
     env = dict(os.environ)
     env['GI_TYPELIB_PATH'] = str(BUILD / 'mockup-glib')
     env['LD_LIBRARY_PATH'] = str(BUILD / 'mockup-glib')
-    env['PYTHONPATH'] = str(SOURCE / 'bindings' / 'python')
+    env['PYTHONPATH'] = os.pathsep.join([str(SOURCE / 'bindings' / 'python'), str(SOURCE / 'tools' / 'import-psd')])
     env['PKG_CONFIG_PATH'] = str(BUILD / 'meson-uninstalled')
     return env
 
