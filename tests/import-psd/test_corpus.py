@@ -140,19 +140,20 @@ def test_dissolve_is_refused_naming_the_layers(tmp_path):
     assert not (tmp_path / 'out').exists()
 
 
-def test_placed_layers_embedded_and_linked(tmp_path):
-    """placedLayer.psd: a linked PNG, a linked PSD and an embedded PNG,
-    rendered with their own contents (the linked ones read from the PSD's
-    folder) against Photoshop's composite."""
+@pytest.mark.parametrize('name', ['placedLayer.psd', 'placedLayer.psb'])
+def test_placed_layers_embedded_and_linked(tmp_path, name):
+    """placedLayer.psd (and .psb): a linked PNG, a linked PSD and an
+    embedded PNG, rendered with their own contents (the linked ones read
+    from the PSD's folder) against Photoshop's composite."""
     folder = tmp_path / 'placed'
-    result = import_psd(str(PSD_DIR / 'placedLayer.psd'), str(folder))
+    result = import_psd(str(PSD_DIR / name), str(folder))
     validate_manifest(folder / 'template.json')
     assert list(result.slots) == ['linked-png', 'linked-psd', 'embedded-png']
     assert result.slots['linked-psd']['size'] == (101, 55)
     assert result.slots['linked-png']['quad'] == [[96, 96], [160, 96], [160, 160], [96, 160]]
     artworks = {slot: folder / info['content'] for slot, info in result.slots.items()}
     out = render_template(folder / 'template.json', artworks)
-    merged = np.asarray(PSDImage.open(PSD_DIR / 'placedLayer.psd').topil().convert('RGBA'))
+    merged = np.asarray(PSDImage.open(PSD_DIR / name).topil().convert('RGBA'))
     diff = np.abs(premultiplied(out) - premultiplied(merged))
     assert diff.mean() <= 2
     # the linked PSD is enlarged twice: bicubic and bilinear part at its edges

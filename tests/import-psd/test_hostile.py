@@ -39,18 +39,20 @@ def boundaries(data):
     data, image resources, layer records, channel data, merged image."""
     out = {0, 4, 26}
     at = 26
+    psb = data[4:6] == b'\0\2'
+    n = 8 if psb else 4                    # section and channel lengths in a PSB
 
     def length(at, wide=False):
-        return struct.unpack('>Q' if wide else '>I', data[at:at + (8 if wide else 4)])[0]
+        return struct.unpack('>Q' if wide and psb else '>I', data[at:at + (n if wide else 4)])[0]
     for _ in range(2):                     # colour mode data, image resources
         out.add(at + 4)
         at += 4 + length(at)
         out.add(at)
-    layer_and_mask_end = at + 4 + length(at)
-    at += 4
+    layer_and_mask_end = at + n + length(at, True)
+    at += n
     out.add(at)
-    layer_info_end = at + 4 + length(at)
-    at += 4
+    layer_info_end = at + n + length(at, True)
+    at += n
     count = abs(struct.unpack('>h', data[at:at + 2])[0])
     at += 2
     channel_lengths = []
@@ -59,8 +61,8 @@ def boundaries(data):
         channels = struct.unpack('>H', data[at + 16:at + 18])[0]
         at += 18
         for _ in range(channels):
-            channel_lengths.append(length(at + 2))
-            at += 6
+            channel_lengths.append(length(at + 2, True))
+            at += 2 + n
         at += 12
         at += 4 + length(at)
         out.add(at)
@@ -82,7 +84,7 @@ def expect_clear_error(path, tmp_path, *parts, options=None):
     return message
 
 
-@pytest.mark.parametrize('name', ['smartobject-layer.psd', 'placedLayer.psd'])
+@pytest.mark.parametrize('name', ['smartobject-layer.psd', 'placedLayer.psd', 'placedLayer.psb'])
 def test_truncated_at_every_section_boundary(tmp_path, name):
     data = (PSD_DIR / name).read_bytes()
     cuts = boundaries(data)

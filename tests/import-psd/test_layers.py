@@ -1,14 +1,20 @@
 # test_layers.py: what lies above and below a smart object (written by
 # ag-psd): the flattened photo, overlays with their blend mode, opacity,
 # fill opacity, mask and clipping, hidden layers left out, checked against
-# Photoshop's compositing computed here
+# Photoshop's compositing computed here; a document's ICC profile applied
+# to the photo and overlays
 #
 # SPDX-License-Identifier: LGPL-2.1-or-later
 
+import io
 import json
+import struct
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageCms
+from psd_tools import PSDImage
+from psd_tools.constants import Resource
+from psd_tools.psd.image_resources import ImageResource
 
 from conftest import render_template, validate_manifest
 from mockup_import_psd import Options, import_psd, list_layers
@@ -117,3 +123,68 @@ def test_hide_option_leaves_layers_out(generate_psd, tmp_path):
     result = import_psd(str(psd), str(tmp_path / 'hidden'), Options(hide=('Sha*', 'Frame')))
     names = [layer.get('name') for layer in result.manifest['layers']]
     assert names == ['photo', 'Print', 'Glare']
+
+
+def icc_matrix_profile(name, red, green, blue, gamma):
+    """An ICC v2 RGB matrix/TRC profile: D50 colorants and one gamma."""
+    def s15(v):
+        return struct.pack('>i', int(round(v * 65536)))
+
+    def xyz(x, y, z):
+        return b'XYZ ' + b'\0' * 4 + s15(x) + s15(y) + s15(z)
+    text = name.encode('ascii') + b'\0'
+    tags = [(b'desc', b'desc' + b'\0' * 4 + struct.pack('>I', len(text)) + text + b'\0' * 8 + b'\0' * 3 + b'\0' * 67),
+            (b'cprt', b'text' + b'\0' * 4 + b'test profile\0'),
+            (b'wtpt', xyz(0.9642, 1.0, 0.8249)),
+            (b'rXYZ', xyz(*red)), (b'gXYZ', xyz(*green)), (b'bXYZ', xyz(*blue))]
+    tags += [(sig, b'curv' + b'\0' * 4 + struct.pack('>IH', 1, int(round(gamma * 256))) + b'\0\0')
+             for sig in (b'rTRC', b'gTRC', b'bTRC')]
+    offset = 128 + 4 + 12 * len(tags)
+    table, body = b'', b''
+    for sig, data in tags:
+        body += b'\0' * (-(offset + len(body)) % 4)
+        table += sig + struct.pack('>II', offset + len(body), len(data))
+        body += data
+    header = (struct.pack('>I', offset + len(body)) + b'\0' * 4 + struct.pack('>I', 0x02100000)
+              + b'mntrRGB XYZ ' + struct.pack('>6H', 2024, 1, 1, 0, 0, 0) + b'acsp' + b'\0' * 28
+              + s15(0.9642) + s15(1.0) + s15(0.8249) + b'\0' * 48)
+    return header + struct.pack('>I', len(tags)) + table + body
+
+
+def with_profile(path, profile, out):
+    psd = PSDImage.open(path)
+    psd._record.image_resources[Resource.ICC_PROFILE] = ImageResource(key=Resource.ICC_PROFILE, data=profile)
+    psd.save(out)
+    return out
+
+
+def test_document_profile_converts_photo_and_overlays(generate_psd, tmp_path):
+    """A document in a wide-gamut RGB: the photo and overlays are converted
+    to sRGB through its profile, the slots' contents are not; an sRGB
+    profile changes nothing."""
+    spec, parts = layers_spec()
+    plain = generate_psd(spec, 'layers.psd')
+    wide = icc_matrix_profile('Wide test RGB', (0.6097, 0.3111, 0.0195), (0.2053, 0.6257, 0.0609),
+                              (0.1492, 0.0632, 0.7446), 2.2)
+    srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile('sRGB')).tobytes()
+    results = {}
+    for name, profile in (('plain', None), ('wide', wide), ('srgb', srgb)):
+        path = plain if profile is None else with_profile(plain, profile, tmp_path / (name + '.psd'))
+        results[name] = import_psd(str(path), str(tmp_path / name))
+    transform = ImageCms.buildTransform(ImageCms.ImageCmsProfile(io.BytesIO(wide)), ImageCms.createProfile('sRGB'),
+                                        'RGB', 'RGB', ImageCms.Intent.RELATIVE_COLORIMETRIC)
+    sources = [layer['source'] for layer in results['plain'].manifest['layers'] if 'source' in layer]
+    assert sources[0] == 'photo.png' and len(sources) == 4
+    for source in sources:
+        plain_image = Image.open(tmp_path / 'plain' / source)
+        expected_rgb = np.asarray(ImageCms.applyTransform(plain_image.convert('RGB'), transform), int)
+        wide_image = np.asarray(Image.open(tmp_path / 'wide' / source), int)
+        assert np.abs(wide_image[..., :3] - expected_rgb).max() <= 1, source
+        if plain_image.mode == 'RGBA':
+            assert (wide_image[..., 3] == np.asarray(plain_image)[..., 3]).all()
+        assert (np.asarray(Image.open(tmp_path / 'srgb' / source)) == np.asarray(plain_image)).all(), source
+    # the conversion is not a no-op: saturated colours move
+    photo = np.asarray(Image.open(tmp_path / 'wide' / 'photo.png'), int)
+    assert np.abs(photo - np.asarray(Image.open(tmp_path / 'plain' / 'photo.png'), int)).max() > 10
+    content = 'contents/print.png'
+    assert (np.asarray(Image.open(tmp_path / 'wide' / content)) == np.asarray(Image.open(tmp_path / 'plain' / content))).all()
