@@ -35,6 +35,8 @@
 # undef MOCKUP_INSIDE
 #endif
 
+#include <string.h>
+
 #include "mockup-json-depth-private.h"
 
 #define IS_HEX(c) (((c) >= '0' && (c) <= '9') || ((c) >= 'a' && (c) <= 'f') || ((c) >= 'A' && (c) <= 'F'))
@@ -237,3 +239,157 @@ mockup_json_check_depth (const char  *data,
     }
   return TRUE;
 }
+
+/* Where json-glib 1.6 sees whitespace between values: blanks, and comments
+ * from a '/' to the next one. Returns the index of the next token. */
+static gsize
+skip_blanks (const guchar *data,
+             gsize         length,
+             gsize         i)
+{
+  while (i < length)
+    {
+      if (data[i] == ' ' || data[i] == '\t' || data[i] == '\n' || data[i] == '\r')
+        i++;
+      else if (data[i] == '/')
+        {
+          for (i++; i < length && data[i] != '/'; i++)
+            ;
+          i++;
+        }
+      else
+        break;
+    }
+  return MIN (i, length);
+}
+
+/* Returns the index after the value that starts at @i (a token), or
+ * @length. Containers end where their depth returns to 0. */
+static gsize
+skip_value (const guchar *data,
+            gsize         length,
+            gsize         i)
+{
+  guint depth = 0;
+
+  do
+    {
+      switch (data[i])
+        {
+        case '[':
+        case '{':
+          depth++;
+          i++;
+          break;
+        case ']':
+        case '}':
+          depth -= depth > 0;
+          i++;
+          break;
+        case '"':
+        case '\'':
+          i = skip_string (data, length, i);
+          break;
+        case '/':
+          i = skip_blanks (data, length, i);
+          break;
+        default:
+          /* a number or a literal: up to what cannot be part of it */
+          do
+            i++;
+          while (depth == 0 && i < length && !strchr (" \t\n\r/[]{}\"',:", data[i]));
+          break;
+        }
+    }
+  while (depth > 0 && i < length);
+  return MIN (i, length);
+}
+
+/* The next \uXXXX's value at @i, or -1 without four hex digits there. */
+static int
+escape_value (const guchar *data,
+              gsize         length,
+              gsize         i)
+{
+  guint value = 0;
+
+  if (i + 6 > length || data[i] != '\\' || data[i + 1] != 'u')
+    return -1;
+  for (guint k = 2; k < 6; k++)
+    {
+      if (!IS_HEX (data[i + k]))
+        return -1;
+      value = value << 4 | hex_value (data[i + k]);
+    }
+  return value;
+}
+
+/* The first "\u" escape that stands for half a character: json-glib
+ * turns one into bytes that are not UTF-8. Every "\u" and four hex digits
+ * counts, in strings or not, whatever stands before the backslash: that
+ * way no reading of the text (json-glib 1.6 has odd ones, see above) can
+ * hide one, and outside a string a backslash is an error anyway. Returns
+ * its index, or @length. */
+static gsize
+find_lone_surrogate (const guchar *data,
+                     gsize         length)
+{
+  for (gsize i = 0; i + 6 <= length; i++)
+    {
+      int value = escape_value (data, length, i);
+      int next;
+
+      if (value < 0xd800 || value > 0xdfff)
+        continue;
+      next = escape_value (data, length, i + 6);
+      if (value > 0xdbff || next < 0xdc00 || next > 0xdfff)
+        return i;
+      i += 11;                  /* past the pair */
+    }
+  return length;
+}
+
+static gboolean
+refuse (const guchar  *data,
+        gsize          offset,
+        GError       **error,
+        const char    *problem)
+{
+  guint line, column;
+
+  locate (data, offset, &line, &column);
+  g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_INVALID_TEMPLATE,
+               "%s (at line:column %u:%u)", problem, line, column);
+  return FALSE;
+}
+
+gboolean
+mockup_json_check_text (const char  *data,
+                        gsize        length,
+                        guint        max_depth,
+                        GError     **error)
+{
+  const guchar *bytes = (const guchar *) data;
+  gsize end;
+
+  g_return_val_if_fail (data != NULL || length == 0, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!mockup_json_check_depth (data, length, max_depth, NULL, error))
+    return FALSE;
+
+  /* json-glib 1.6 parses a second value after the first, drops it, and
+   * leaks it */
+  end = skip_blanks (bytes, length, 0);
+  if (end < length)
+    end = skip_blanks (bytes, length, skip_value (bytes, length, end));
+  if (end < length)
+    return refuse (bytes, end, error, "the JSON text goes on after its value");
+
+  end = find_lone_surrogate (bytes, length);
+  if (end < length)
+    return refuse (bytes, end, error, "a \\u escape stands for half a character (an unpaired "
+                   "UTF-16 surrogate), which is not text");
+  return TRUE;
+}
+

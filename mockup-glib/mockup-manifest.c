@@ -260,7 +260,7 @@ mockup_manifest_parse (const char  *data,
     }
 
   /* before json-glib's parser, which recurses once per level */
-  if (!mockup_json_check_depth (data, (gsize) length, MOCKUP_MAX_MANIFEST_DEPTH, NULL, &local_error))
+  if (!mockup_json_check_text (data, (gsize) length, MOCKUP_MAX_MANIFEST_DEPTH, &local_error))
     {
       g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_INVALID_TEMPLATE,
                    "%s: (root): %s", label, local_error->message);

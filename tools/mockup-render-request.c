@@ -248,7 +248,7 @@ mr_job_request_parse (const char              *text,
       invalid (error, NULL, "malformed JSON: the line is not valid UTF-8");
       return NULL;
     }
-  if (!mockup_json_check_depth (text, length, MR_REQUEST_MAX_DEPTH, NULL, &local_error))
+  if (!mockup_json_check_text (text, length, MR_REQUEST_MAX_DEPTH, &local_error))
     {
       invalid (error, NULL, "malformed JSON: %s", local_error->message);
       return NULL;

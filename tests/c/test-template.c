@@ -477,6 +477,73 @@ test_template_json_depth_scan (void)
 }
 
 static void
+test_template_json_text (void)
+{
+  static const struct {
+    const char *text;
+    const char *problem;        /* NULL: accepted */
+  } cases[] = {
+    { "{\"a\": 1}", NULL },
+    { "  {\"a\": [1, {}]}  \n", NULL },
+    { "{\"a\": 1} /comment/ ", NULL },
+    { "\"\\ud83d\\ude00 and \\u00e9\"", NULL },
+    /* json-glib 1.6 parses a second value, drops it and leaks it */
+    { "{\"a\": 1} {\"b\": 2}", "goes on after its value (at line:column 1:10)" },
+    { "[1]\n[2]", "goes on after its value (at line:column 2:1)" },
+    { "1 {}", "goes on after its value (at line:column 1:3)" },
+    { "\"s\" \"t\"", "goes on after its value" },
+    { "{\"a\": \"}{\"} x", "goes on after its value (at line:column 1:13)" },
+    /* and turns half a surrogate pair into bytes that are not UTF-8 */
+    { "{\"name\": \"a\\ud800b\"}", "half a character (an unpaired UTF-16 surrogate), which is not text (at line:column 1:12)" },
+    { "{\"name\": \"\\udc00\"}", "unpaired UTF-16 surrogate" },
+    { "{\"name\": \"\\ud800\\u0041\"}", "unpaired UTF-16 surrogate" },
+    { "{\"a\\uDBFF\": 1}", "unpaired UTF-16 surrogate" },
+    /* wherever it stands: json-glib reads some strings further than JSON */
+    { "[\"\\u12\", \\ud800\"]", "unpaired UTF-16 surrogate" },
+    /* and the depth, first */
+    { "[[[[[[[[[[]]]]]]]]]]", "nests deeper than 8 levels" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      gboolean ok = mockup_json_check_text (cases[i].text, strlen (cases[i].text), 8, &error);
+
+      if (cases[i].problem == NULL)
+        {
+          g_assert_no_error (error);
+          g_assert_true (ok);
+          continue;
+        }
+      g_assert_false (ok);
+      g_assert_error (error, MOCKUP_ERROR, MOCKUP_ERROR_INVALID_TEMPLATE);
+      if (strstr (error->message, cases[i].problem) == NULL)
+        g_error ("%s: “%s” does not say “%s”", cases[i].text, error->message, cases[i].problem);
+    }
+}
+
+static void
+test_template_json_text_in_manifests (void)
+{
+  static const char * const texts[] = {
+    "{\"format\": 1, \"size\": [4, 4], \"layers\": [{\"type\": \"color\", \"color\": \"#fff\"}]} {\"layers\": []}",
+    "{\"format\": 1, \"name\": \"a\\ud800b\", \"size\": [4, 4], \"layers\": [{\"type\": \"color\", \"color\": \"#fff\"}]}",
+    "{\"a\": \"x\\ud800y\": 1}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(MockupTemplate) template = mockup_template_new_from_data (texts[i], -1, "/tmp", &error);
+
+      g_assert_null (template);
+      g_assert_error (error, MOCKUP_ERROR, MOCKUP_ERROR_INVALID_TEMPLATE);
+      g_assert_true (g_utf8_validate (error->message, -1, NULL));
+      g_assert_nonnull (strstr (error->message, "(root): "));
+    }
+}
+
+static void
 test_template_json_depth (void)
 {
   g_autofree char *arrays = repeat ("[", 100000);
@@ -778,6 +845,8 @@ main (int    argc,
   g_test_add_func ("/template/not-regular-files", test_template_not_regular_files);
   g_test_add_func ("/template/json-depth-scan", test_template_json_depth_scan);
   g_test_add_func ("/template/json-depth", test_template_json_depth);
+  g_test_add_func ("/template/json-text", test_template_json_text);
+  g_test_add_func ("/template/json-text-in-manifests", test_template_json_text_in_manifests);
   g_test_add_func ("/template/all-problems", test_template_all_problems);
   g_test_add_func ("/template/mask-aspect", test_template_mask_aspect);
 
