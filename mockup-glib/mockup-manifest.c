@@ -273,13 +273,16 @@ mockup_manifest_parse (const char  *data,
   if (!json_parser_load_from_data (parser, data, length, &local_error))
     {
       /* json-glib says "<data>:LINE:COL: Parse error: …"; keep the
-       * position, put the file name in front. */
+       * position, put the file name in front. It may quote the bytes it
+       * stopped at, which need not be UTF-8. */
       const char *message = local_error->message;
+      g_autofree char *valid = NULL;
 
       if (g_str_has_prefix (message, "<data>:"))
         message += strlen ("<data>:");
+      valid = g_utf8_make_valid (message, -1);
       g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_INVALID_TEMPLATE,
-                   "%s: (root): malformed JSON at line:column %s", label, message);
+                   "%s: (root): malformed JSON at line:column %s", label, valid);
       return NULL;
     }
 

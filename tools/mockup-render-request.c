@@ -257,11 +257,14 @@ mr_job_request_parse (const char              *text,
   parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, text, length, &local_error))
     {
+      /* (json-glib may quote bytes that are not UTF-8) */
       const char *message = local_error->message;
+      g_autofree char *valid = NULL;
 
       if (g_str_has_prefix (message, "<data>:"))
         message += strlen ("<data>:");
-      invalid (error, NULL, "malformed JSON at line:column %s", message);
+      valid = g_utf8_make_valid (message, -1);
+      invalid (error, NULL, "malformed JSON at line:column %s", valid);
       return NULL;
     }
 
