@@ -28,8 +28,9 @@ gboolean mockup_json_check_depth (const char  *data,
 
 /* What JSON text from outside must pass before json-glib parses it: the
  * depth check above, and what json-glib 1.6 mishandles: text after the
- * first value (parsed, dropped and leaked), and a "\u" escape of half a
- * UTF-16 surrogate pair (turned into bytes that are not UTF-8). Fails with
+ * first value (parsed, dropped and leaked), escapes that JSON does not
+ * have (some leak), and a "\u" escape of half a UTF-16 surrogate pair
+ * (turned into bytes that are not UTF-8). Fails with
  * MOCKUP_ERROR_INVALID_TEMPLATE, saying what and where (line:column). */
 gboolean mockup_json_check_text  (const char  *data,
                                   gsize        length,

@@ -324,27 +324,51 @@ escape_value (const guchar *data,
   return value;
 }
 
-/* The first "\u" escape that stands for half a character: json-glib
- * turns one into bytes that are not UTF-8. Every "\u" and four hex digits
- * counts, in strings or not, whatever stands before the backslash: that
- * way no reading of the text (json-glib 1.6 has odd ones, see above) can
- * hide one, and outside a string a backslash is an error anyway. Returns
- * its index, or @length. */
+/* The first escape in a string that json-glib 1.6 would mishandle, or
+ * @length: one that JSON does not have (json-glib leaks memory on some,
+ * and reads strings on past others), and a "\u" of half a UTF-16
+ * surrogate pair (which it turns into bytes that are not UTF-8). Strings
+ * are read as JSON reads them; once every escape is valid, json-glib reads
+ * them alike. */
 static gsize
-find_lone_surrogate (const guchar *data,
-                     gsize         length)
+find_bad_escape (const guchar  *data,
+                 gsize          length,
+                 const char   **problem)
 {
-  for (gsize i = 0; i + 6 <= length; i++)
-    {
-      int value = escape_value (data, length, i);
-      int next;
+  gboolean in_string = FALSE;
 
-      if (value < 0xd800 || value > 0xdfff)
+  for (gsize i = 0; i < length; i++)
+    {
+      int value, next;
+
+      if (data[i] == '"')
+        in_string = !in_string;
+      if (!in_string || data[i] != '\\')
         continue;
-      next = escape_value (data, length, i + 6);
-      if (value > 0xdbff || next < 0xdc00 || next > 0xdfff)
-        return i;
-      i += 11;                  /* past the pair */
+
+      if (i + 1 < length && strchr ("\"\\/bfnrt", data[i + 1]) != NULL && data[i + 1] != '\0')
+        {
+          i++;
+          continue;
+        }
+      value = escape_value (data, length, i);
+      if (value < 0)
+        {
+          *problem = "an escape that JSON does not have (\\u takes four hex digits)";
+          return i;
+        }
+      if (value >= 0xd800 && value <= 0xdfff)
+        {
+          next = escape_value (data, length, i + 6);
+          if (value > 0xdbff || next < 0xdc00 || next > 0xdfff)
+            {
+              *problem = "a \\u escape stands for half a character (an unpaired UTF-16 "
+                         "surrogate), which is not text";
+              return i;
+            }
+          i += 6;
+        }
+      i += 5;
     }
   return length;
 }
@@ -370,6 +394,7 @@ mockup_json_check_text (const char  *data,
                         GError     **error)
 {
   const guchar *bytes = (const guchar *) data;
+  const char *problem = NULL;
   gsize end;
 
   g_return_val_if_fail (data != NULL || length == 0, FALSE);
@@ -386,10 +411,9 @@ mockup_json_check_text (const char  *data,
   if (end < length)
     return refuse (bytes, end, error, "the JSON text goes on after its value");
 
-  end = find_lone_surrogate (bytes, length);
+  end = find_bad_escape (bytes, length, &problem);
   if (end < length)
-    return refuse (bytes, end, error, "a \\u escape stands for half a character (an unpaired "
-                   "UTF-16 surrogate), which is not text");
+    return refuse (bytes, end, error, problem);
   return TRUE;
 }
 

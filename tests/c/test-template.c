@@ -498,8 +498,13 @@ test_template_json_text (void)
     { "{\"name\": \"\\udc00\"}", "unpaired UTF-16 surrogate" },
     { "{\"name\": \"\\ud800\\u0041\"}", "unpaired UTF-16 surrogate" },
     { "{\"a\\uDBFF\": 1}", "unpaired UTF-16 surrogate" },
-    /* wherever it stands: json-glib reads some strings further than JSON */
-    { "[\"\\u12\", \\ud800\"]", "unpaired UTF-16 surrogate" },
+    /* an escape JSON does not have: json-glib reads on past some (this
+     * string would go on to the last quote), and leaks on others */
+    { "[\"\\u12\", \\ud800\"]", "an escape that JSON does not have (\\u takes four hex digits) (at line:column 1:3)" },
+    { "{\"\\ud80\"\\ud", "an escape that JSON does not have" },
+    { "{\"a\": \"x\\q\"}", "an escape that JSON does not have" },
+    /* and those it has, however many backslashes stand in a row */
+    { "{\"path\": \"C:\\\\users\\\\ud800\", \"q\": \"\\\"\\/\\b\\f\\n\\r\\t\"}", NULL },
     /* and the depth, first */
     { "[[[[[[[[[[]]]]]]]]]]", "nests deeper than 8 levels" },
   };
