@@ -108,7 +108,7 @@ static const GOptionEntry entries[] = {
   { "threads", 0, 0, G_OPTION_ARG_INT, &options.threads,
     "Render N templates at once (default, 0: one per processor)", "N" },
   { "jobs", 0, 0, G_OPTION_ARG_INT, &options.jobs,
-    "With --server: run up to N jobs at once (default: one per processor, at least 2)", "N" },
+    "With --server: run up to N jobs at once (default: one more than the processors)", "N" },
   { "json", 0, 0, G_OPTION_ARG_NONE, &options.json,
     "Print one JSON object per result on stdout", NULL },
   { "quiet", 'q', 0, G_OPTION_ARG_NONE, &options.quiet,
@@ -400,7 +400,9 @@ main (int   argc,
         .cache_limit = limit != 0 ? limit / CACHE_SHARE : CACHE_LIMIT_UNBOUNDED,
         .artwork_cache_limit = limit != 0 ? limit / ARTWORK_CACHE_SHARE : ARTWORK_CACHE_LIMIT_UNBOUNDED,
       };
-      guint jobs = options.jobs != G_MININT ? (guint) options.jobs : MAX (2, g_get_num_processors ());
+      /* one more job than cores: while a job's artwork decodes on one core,
+       * the others' renders keep every core busy */
+      guint jobs = options.jobs != G_MININT ? (guint) options.jobs : g_get_num_processors () + 1;
 
       status = mr_server_run (renderer, options.quiet, &defaults, jobs, cancellable);
     }

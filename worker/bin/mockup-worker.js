@@ -19,7 +19,7 @@ Each job's data is a mockup-render server-mode job object.
   --queue NAME              queue name (default: ${DEFAULT_QUEUE})
   --mockup-render PATH      mockup-render binary (default: MOCKUP_RENDER, or mockup-render on PATH)
   --children N              mockup-render processes (default: 1)
-  --jobs N                  jobs in flight per process, passed as --jobs (default: one per processor)
+  --jobs N                  jobs in flight per process, passed as --jobs (default: processors + 1)
   --memory-limit SIZE       --memory-limit of each process (e.g. 512M)
   --threads N               --threads of each process
   --output-dir DIR          output folder of jobs that name none
@@ -105,7 +105,7 @@ try {
     mockupRender: values['mockup-render'],
     children: integer('children', values.children, 1),
     // one server using every core: its jobs in flight share one memory budget
-    jobs: integer('jobs', values.jobs, 1) ?? availableParallelism(),
+    jobs: integer('jobs', values.jobs, 1) ?? availableParallelism() + 1,
     memoryLimit: values['memory-limit'],
     threads: integer('threads', values.threads, 1),
     outputDir: values['output-dir'],
