@@ -4,6 +4,8 @@
 // Actions (for menus, shortcuts, tests and scripting with gapplication):
 //
 //   app.open-artwork(s)     open the artwork at this path; '' asks for one
+//   app.import-psd(s)       add the Photoshop mockup (PSD, PSB) at this path
+//                           as a template; '' asks for some
 //   app.export-all(s)       export every mockup to this folder; '' asks
 //   app.export-selected(s)  export the mockup shown or selected; '' asks
 //   app.export-format       state: 'jpeg', 'png' or 'webp'
@@ -20,6 +22,7 @@ import GObject from 'gi://GObject';
 import Gtk from 'gi://Gtk?version=4.0';
 
 import {PreviewWindow, FORMATS} from './window.js';
+import {isPhotoshopFile} from './psd-import.js';
 
 export const APPLICATION_ID = 'org.example.MockupPreview';
 export const VERSION = '1.0.0';
@@ -51,7 +54,7 @@ export const PreviewApplication = GObject.registerClass({
         this.add_main_option('version', 0, GLib.OptionFlags.NONE, GLib.OptionArg.NONE,
             'Show the version and quit', null);
         this.add_main_option(GLib.OPTION_REMAINING, 0, GLib.OptionFlags.NONE,
-            GLib.OptionArg.STRING_ARRAY, 'An image to preview', null);
+            GLib.OptionArg.STRING_ARRAY, 'An image to preview, or a Photoshop mockup to add', null);
         this.set_option_context_parameter_string('[ARTWORK]');
         this.set_option_context_summary('Shows an artwork in every mockup template of a folder.');
     }
@@ -78,6 +81,13 @@ export const PreviewApplication = GObject.registerClass({
         this._addActions();
     }
 
+    vfunc_shutdown() {
+        // no importer left running after the app (quitting closes no window)
+        for (const window of this.get_windows())
+            window.cancelImports?.();
+        super.vfunc_shutdown();
+    }
+
     vfunc_activate() {
         this._ensureWindow().present();
     }
@@ -101,7 +111,7 @@ export const PreviewApplication = GObject.registerClass({
         window.present();
         if (rest.length === 1) {
             const path = commandLine.create_file_for_arg(rest[0]).get_path();
-            this.activate_action('open-artwork', new GLib.Variant('s', path));
+            this.activate_action(isPhotoshopFile(path) ? 'import-psd' : 'open-artwork', new GLib.Variant('s', path));
         }
         return 0;
     }
@@ -139,6 +149,13 @@ export const PreviewApplication = GObject.registerClass({
             else
                 window.chooseArtwork();
         });
+        add('import-psd', 's', path => {
+            const window = this._ensureWindow();
+            if (path)
+                window.importPhotoshopMockup(path);
+            else
+                window.choosePhotoshopMockups();
+        });
         add('export-all', 's', folder => this._export(folder, null));
         add('export-selected', 's', folder => {
             const indices = this._ensureWindow().selectedIndices();
@@ -163,6 +180,7 @@ export const PreviewApplication = GObject.registerClass({
         add('quit', null, () => this.quit());
 
         this.set_accels_for_action("app.open-artwork('')", ['<Control>o']);
+        this.set_accels_for_action("app.import-psd('')", ['<Control>i']);
         this.set_accels_for_action("app.export-all('')", ['<Control>e']);
         this.set_accels_for_action("app.export-selected('')", ['<Control>s']);
         this.set_accels_for_action('app.reload-templates', ['<Control>r', 'F5']);

@@ -12,7 +12,7 @@ import Gtk from 'gi://Gtk?version=4.0';
 import Pango from 'gi://Pango';
 
 import {Thumbnail} from './thumbnail.js';
-import {problemOf, shortenPaths} from './util.js';
+import {basename, problemOf, shortenPaths} from './util.js';
 
 /** The narrowest a thumbnail gets; the grid widens them to fill a row. */
 export const TILE_WIDTH = 200;
@@ -27,7 +27,8 @@ export const Tile = GObject.registerClass({
     },
 }, class Tile extends Gtk.FlowBoxChild {
     /**
-     * @param {object} entry - the template: {index, id, name, width, height}
+     * @param {object} entry - the template: {index, id, name, width, height},
+     *   and psdPath if it was imported from a Photoshop mockup
      */
     constructor(entry) {
         super({focusable: true});
@@ -92,12 +93,18 @@ export const Tile = GObject.registerClass({
 
     _setSubtitle(text) {
         const e = this.entry;
-        this._subtitle.label = text ?? (e.width > 0 ? `${e.width} × ${e.height}` : e.id);
+        let label = text ?? (e.width > 0 ? `${e.width} × ${e.height}` : e.id);
+        if (e.psdPath && !text)
+            label += ' · PSD';
+        this._subtitle.label = label;
     }
 
     _updateTooltip() {
         const error = this.result?.get_error();
-        this.tooltip_text = error ? `${this.entry.name}\n${shortenPaths(error.message)}` : this.entry.name;
+        let tooltip = this.entry.name;
+        if (this.entry.psdPath)
+            tooltip += `\nImported from ${basename(this.entry.psdPath)}`;
+        this.tooltip_text = error ? `${tooltip}\n${shortenPaths(error.message)}` : tooltip;
     }
 
     /** Forgets the last preview: nothing to show. */

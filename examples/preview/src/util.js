@@ -43,3 +43,19 @@ export function templateIdForPath(path) {
         return basename(GLib.path_get_dirname(path));
     return name.replace(/\.json$/, '');
 }
+
+/**
+ * Deletes a file or a folder with everything in it, not following links.
+ * For the app's own small cache folders: synchronous.
+ */
+export function removeTree(path) {
+    const file = Gio.File.new_for_path(path);
+    if (file.query_file_type(Gio.FileQueryInfoFlags.NOFOLLOW_SYMLINKS, null) === Gio.FileType.DIRECTORY) {
+        const enumerator = file.enumerate_children('standard::name', Gio.FileQueryInfoFlags.NOFOLLOW_SYMLINKS, null);
+        let info;
+        while ((info = enumerator.next_file(null)) !== null)
+            removeTree(GLib.build_filenamev([path, info.get_name()]));
+        enumerator.close(null);
+    }
+    file.delete(null);
+}

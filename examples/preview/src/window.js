@@ -8,7 +8,9 @@
 //   folder) cancels the running batch (Mockup.Batch.cancel());
 // - the large view: a one-template batch at the window's size;
 // - exports: a batch at full size in the chosen format, each result saved
-//   with Mockup.Result.save() as it arrives.
+//   with Mockup.Result.save() as it arrives;
+// - a template imported from a Photoshop mockup (psd-import.js) joins the
+//   grid at its end and renders in a one-template batch of its own.
 //
 // SPDX-License-Identifier: LGPL-2.1-or-later
 
@@ -21,6 +23,7 @@ import Gtk from 'gi://Gtk?version=4.0';
 import Mockup from 'gi://Mockup?version=1';
 
 import {Tile} from './tile.js';
+import {PSD_SUFFIXES, PsdImportError, importPsd, isPhotoshopFile} from './psd-import.js';
 import {basename, isCancelled, problemOf, shortenPaths, templateIdForPath} from './util.js';
 import './thumbnail.js'; // MockupThumbnail, used by window.ui
 
@@ -48,6 +51,7 @@ export const PreviewWindow = GObject.registerClass({
         'progress_bar', 'content_stack', 'empty_page', 'no_templates_page', 'flowbox',
         'detail_title', 'detail_stack', 'detail_picture', 'detail_spinner', 'detail_error',
         'export_revealer', 'export_label', 'export_progress',
+        'import_revealer', 'import_label', 'import_spinner',
         'previous_button', 'next_button',
     ],
     Properties: {
@@ -57,6 +61,8 @@ export const PreviewWindow = GObject.registerClass({
             'Whether previews are being rendered', GObject.ParamFlags.READABLE, false),
         'exporting': GObject.ParamSpec.boolean('exporting', 'Exporting',
             'Whether an export is running', GObject.ParamFlags.READABLE, false),
+        'importing': GObject.ParamSpec.boolean('importing', 'Importing',
+            'Whether Photoshop mockups are being imported', GObject.ParamFlags.READABLE, false),
     },
     Signals: {
         // every preview of the current artwork arrived: (succeeded, failed)
@@ -67,6 +73,10 @@ export const PreviewWindow = GObject.registerClass({
         },
         // a toast was shown, with its plain-text title
         'toast-shown': {param_types: [GObject.TYPE_STRING]},
+        // an import of a Photoshop mockup ended: (its path, outcome, detail);
+        // outcome 'imported' or 'reused' (detail: the template.json),
+        // 'failed' (detail: the problems, a line each) or 'cancelled'
+        'import-finished': {param_types: [GObject.TYPE_STRING, GObject.TYPE_STRING, GObject.TYPE_STRING]},
     },
 }, class PreviewWindow extends Adw.ApplicationWindow {
     constructor(params = {}) {
@@ -85,6 +95,15 @@ export const PreviewWindow = GObject.registerClass({
         this._exportBatch = null;
         this._detailIndex = -1;
         this._templatesDir = null;
+        // one-template batches of imported templates: tile -> cancellable
+        this._addedRenders = new Map();
+        // imported templates, kept through reloads: {psdPath, templatePath}
+        this._imported = [];
+        // the imports running: PSD path -> Gio.Cancellable
+        this._imports = new Map();
+        this._psdFolder = null;
+        this._closed = false;
+        this._problemsDialog = null;
 
         // one processor left to the window, so that it keeps drawing
         const threads = Math.max(1, GLib.get_num_processors() - 1);
@@ -121,6 +140,9 @@ export const PreviewWindow = GObject.registerClass({
         this._cancelPreviews();
         this._cancelLarge();
         this.cancelExport();
+        this.cancelImports();
+        this._closeProblems();
+        this._closed = true;
         return super.vfunc_close_request();
     }
 
@@ -143,7 +165,14 @@ export const PreviewWindow = GObject.registerClass({
         return this._exportCancellable !== null;
     }
 
-    /** The templates, in batch order: {index, path, item, id, name, width, height}. */
+    get importing() {
+        return this._imports.size > 0;
+    }
+
+    /**
+     * The templates, in batch order: {index, path, item, id, name, width,
+     * height}, and psdPath for one imported from a Photoshop mockup.
+     */
     get entries() {
         return this._entries;
     }
@@ -186,6 +215,7 @@ export const PreviewWindow = GObject.registerClass({
         add('previous', () => this._step(-1));
         add('next', () => this._step(+1));
         add('cancel-export', () => this.cancelExport());
+        add('cancel-import', () => this.cancelImports());
     }
 
     _syncActions() {
@@ -203,6 +233,7 @@ export const PreviewWindow = GObject.registerClass({
         set(this, 'previous', detail && this._detailIndex > 0);
         set(this, 'next', detail && this._detailIndex >= 0 && this._detailIndex < this._tiles.length - 1);
         set(this, 'cancel-export', this.exporting);
+        set(this, 'cancel-import', this.importing);
         this._previous_button.visible = this.lookup_action('previous').enabled;
         this._next_button.visible = this.lookup_action('next').enabled;
     }
@@ -271,25 +302,14 @@ export const PreviewWindow = GObject.registerClass({
             this.toast(`Cannot read the templates: ${e.message}`);
         }
 
-        // Templates that load become Mockup.Template items; one that does
-        // not stays a Gio.File, so that the batch reports its error as that
-        // template's result, in its tile, like any other failed render.
-        this._entries = paths.map((path, index) => {
-            try {
-                const template = Mockup.Template.new_from_file(path);
-                return {
-                    index, path, item: template, id: template.id, name: template.name,
-                    width: template.width, height: template.height,
-                };
-            } catch (e) {
-                const id = templateIdForPath(path);
-                return {
-                    index, path, item: Gio.File.new_for_path(path), id, name: id,
-                    width: 0, height: 0, loadError: e.message,
-                };
-            }
-        });
+        this._entries = [
+            ...paths.map((path, index) => this._makeEntry(path, index)),
+            ...this._imported.map(({psdPath, templatePath}, i) =>
+                this._makeEntry(templatePath, paths.length + i, psdPath)),
+        ];
 
+        // the template selected stays selected, if it is still there
+        const selectedPath = this._tiles[this.selectedIndex]?.entry.path;
         for (const tile of this._tiles)
             this._flowbox.remove(tile);
         this._tiles = this._entries.map(entry => {
@@ -297,10 +317,34 @@ export const PreviewWindow = GObject.registerClass({
             this._flowbox.append(tile);
             return tile;
         });
+        const selected = this._tiles.find(t => t.entry.path === selectedPath);
+        if (selected)
+            this._flowbox.select_child(selected);
+        else
+            this._flowbox.unselect_all();
 
         this._updateView();
         if (this._artwork)
             this._renderPreviews();
+    }
+
+    // Templates that load become Mockup.Template items; one that does
+    // not stays a Gio.File, so that the batch reports its error as that
+    // template's result, in its tile, like any other failed render.
+    _makeEntry(path, index, psdPath = null) {
+        try {
+            const template = Mockup.Template.new_from_file(path);
+            return {
+                index, path, item: template, id: template.id, name: template.name,
+                width: template.width, height: template.height, psdPath,
+            };
+        } catch (e) {
+            const id = psdPath ? basename(psdPath).replace(/\.[^.]*$/, '') : templateIdForPath(path);
+            return {
+                index, path, item: Gio.File.new_for_path(path), id, name: id,
+                width: 0, height: 0, loadError: e.message, psdPath,
+            };
+        }
     }
 
     _updateView() {
@@ -310,7 +354,8 @@ export const PreviewWindow = GObject.registerClass({
                 ? GLib.markup_escape_text(this._templatesDir, -1) : 'the templates folder';
             this._no_templates_page.description =
                 `No templates were found in <b>${where}</b>. ` +
-                'Add template folders there, or start the app with <tt>--templates DIR</tt>.';
+                'Add template folders there, start the app with <tt>--templates DIR</tt>, ' +
+                'or import a Photoshop mockup.';
             this._content_stack.visible_child_name = 'no-templates';
         } else if (!this._artwork) {
             this._empty_page.description = n === 1
@@ -356,6 +401,9 @@ export const PreviewWindow = GObject.registerClass({
         this._previewCancellable?.cancel();
         this._previewBatch = null;
         this._previewCancellable = null;
+        for (const cancellable of this._addedRenders.values())
+            cancellable.cancel();
+        this._addedRenders.clear();
         this._progress_bar.visible = false;
         this.notify('rendering');
     }
@@ -368,10 +416,13 @@ export const PreviewWindow = GObject.registerClass({
         const cancellable = new Gio.Cancellable();
         const artwork = this._artwork;
         const artworkName = basename(this._artworkPath);
+        // the batch's tiles: an imported template that replaces one while
+        // it runs gets a tile, and a render, of its own
+        const tiles = this._tiles.slice();
         this._previewCancellable = cancellable;
         this.notify('rendering');
 
-        for (const tile of this._tiles)
+        for (const tile of tiles)
             tile.wait();
         this._progress_bar.fraction = 0;
         this._progress_bar.visible = true;
@@ -393,22 +444,10 @@ export const PreviewWindow = GObject.registerClass({
 
             let result;
             while ((result = await batch.next_async(cancellable)) !== null) {
-                const tile = this._tiles[result.index];
-                tile.setResult(result);
-                const error = result.get_error();
-                if (error) {
-                    failed++;
-                    const index = result.index;
-                    this.toast(`“${tile.entry.name}” failed: ${problemOf(error.message)}`, {
-                        timeout: 8,
-                        button: 'Show',
-                        onButton: () => this.showDetail(index),
-                    });
-                } else {
+                if (this._showPreview(tiles[result.index], result))
                     succeeded++;
-                }
-                if (result.index === this._detailIndex && this.showingDetail)
-                    this._showDetailContent(result.index, true);
+                else
+                    failed++;
                 this._progress_bar.fraction = (result.index + 1) / n;
             }
         } catch (e) {
@@ -434,6 +473,57 @@ export const PreviewWindow = GObject.registerClass({
             }
         }
         this.emit('previews-finished', succeeded, failed);
+    }
+
+    // Shows a preview in its tile (and the large view, if it shows that
+    // template); a failure gets a toast too. Returns whether it rendered.
+    _showPreview(tile, result) {
+        tile.setResult(result);
+        const index = this._tiles.indexOf(tile);
+        const error = result.get_error();
+        if (error) {
+            this.toast(`“${tile.entry.name}” failed: ${problemOf(error.message)}`, {
+                timeout: 8,
+                button: 'Show',
+                onButton: () => {
+                    const i = this._tiles.indexOf(tile);
+                    if (i >= 0)
+                        this.showDetail(i);
+                },
+            });
+        }
+        if (index >= 0 && index === this._detailIndex && this.showingDetail)
+            this._showDetailContent(index, true);
+        return !error;
+    }
+
+    // Renders one template added to the grid while an artwork is open.
+    async _renderAdded(tile) {
+        if (!this._artwork)
+            return;
+        this._addedRenders.get(tile)?.cancel();
+        const cancellable = new Gio.Cancellable();
+        this._addedRenders.set(tile, cancellable);
+        tile.wait();
+        try {
+            const batch = await this._previewRenderer.render_batch_async(
+                this._artwork, this._makeStore([tile.entry]), null, cancellable);
+            if (cancellable.is_cancelled()) {
+                batch.cancel();
+                return;
+            }
+            const result = await batch.next_async(cancellable);
+            if (result && !cancellable.is_cancelled())
+                this._showPreview(tile, result);
+        } catch (e) {
+            if (!isCancelled(e)) {
+                tile.clear();
+                this.toast(`Cannot render “${tile.entry.name}”: ${problemOf(e.message, this._artworkPath)}`);
+            }
+        } finally {
+            if (this._addedRenders.get(tile) === cancellable)
+                this._addedRenders.delete(tile);
+        }
     }
 
     _makeStore(entries) {
@@ -675,6 +765,166 @@ export const PreviewWindow = GObject.registerClass({
         this._exportCancellable?.cancel();
     }
 
+    // ---- Photoshop mockups -----------------------------------------------
+
+    /**
+     * Imports a Photoshop mockup (PSD or PSB) with mockup-import-psd into
+     * the cache, or takes it from there, and adds its template to the grid,
+     * rendered with the artwork open. The importer's problems (each names
+     * the layer and the feature) give a toast, with the whole list behind
+     * its Details button. A file already in the grid, unchanged, is shown;
+     * changed since, its template is replaced.
+     *
+     * @param {string} path - an absolute path
+     */
+    async importPhotoshopMockup(path) {
+        path = Gio.File.new_for_path(path).get_path(); // absolute, as the cache key wants
+        const name = basename(path);
+        if (this._imports.has(path)) {
+            this.toast(`“${name}” is being imported already`);
+            return;
+        }
+        const cancellable = new Gio.Cancellable();
+        this._imports.set(path, cancellable);
+        this._syncImports();
+
+        let outcome, detail;
+        try {
+            const {templatePath, reused} = await importPsd(path, cancellable);
+            outcome = reused ? 'reused' : 'imported';
+            detail = templatePath;
+        } catch (e) {
+            if (isCancelled(e)) {
+                outcome = 'cancelled';
+                detail = '';
+            } else {
+                outcome = 'failed';
+                detail = e instanceof PsdImportError ? e.message : `${e}`;
+                if (!(e instanceof PsdImportError))
+                    logError(e, `importing ${path}`);
+            }
+        } finally {
+            this._imports.delete(path);
+        }
+        if (this._closed)
+            return;
+        this._syncImports();
+
+        if (outcome === 'failed')
+            this._showImportProblems(name, detail.split('\n'));
+        else if (outcome === 'cancelled')
+            this.toast(`Import of “${name}” cancelled`);
+        else
+            this._addImported(path, detail);
+        this.emit('import-finished', path, outcome, detail);
+    }
+
+    /** Stops every import running (the importers are killed). */
+    cancelImports() {
+        for (const cancellable of this._imports.values())
+            cancellable.cancel();
+    }
+
+    _syncImports() {
+        const n = this._imports.size;
+        if (n === 1)
+            this._import_label.label = `Importing “${basename([...this._imports.keys()][0])}”…`;
+        else if (n > 1)
+            this._import_label.label = `Importing ${n} Photoshop mockups…`;
+        this._import_spinner.spinning = n > 0;
+        this._import_revealer.reveal_child = n > 0;
+        this.notify('importing');
+        this._syncActions();
+    }
+
+    _showImportProblems(name, problems) {
+        const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
+        this.toast(`Cannot import “${name}”: ${problems[0]}${more}`, {
+            timeout: 10,
+            button: 'Details',
+            onButton: () => {
+                const shown = problems.slice(0, 20);
+                if (problems.length > shown.length)
+                    shown.push(`… and ${problems.length - shown.length} more`);
+                this._closeProblems();
+                const dialog = new Adw.MessageDialog({
+                    transient_for: this,
+                    modal: true,
+                    heading: `Cannot Import “${name}”`,
+                    body: `${shown.join('\n')}\n\n` +
+                        'Change these layers in Photoshop, or leave them out with ' +
+                        'mockup-import-psd --hide.',
+                });
+                dialog.add_response('close', '_Close');
+                dialog.connect('response', () => this._closeProblems());
+                this._problemsDialog = dialog;
+                dialog.present();
+            },
+        });
+    }
+
+    // Destroys the problems dialog. Its transient parent is unset first:
+    // libadwaita 1.2's AdwMessageDialog otherwise disconnects from the
+    // window when its JS object is collected, after the window is gone.
+    _closeProblems() {
+        const dialog = this._problemsDialog;
+        this._problemsDialog = null;
+        if (dialog) {
+            dialog.transient_for = null;
+            dialog.destroy();
+        }
+    }
+
+    // Adds an imported template at the end of the grid, or in the place
+    // of the one the same PSD gave before it changed.
+    _addImported(psdPath, templatePath) {
+        const name = basename(psdPath);
+        const old = this._entries.find(e => e.psdPath === psdPath);
+        if (old?.path === templatePath) {
+            this._revealTile(old.index);
+            this.toast(`“${name}” is in the grid already`);
+            return;
+        }
+
+        const record = {psdPath, templatePath};
+        const known = this._imported.findIndex(r => r.psdPath === psdPath);
+        if (known >= 0)
+            this._imported[known] = record;
+        else
+            this._imported.push(record);
+
+        const index = old ? old.index : this._entries.length;
+        const entry = this._makeEntry(templatePath, index, psdPath);
+        const tile = new Tile(entry);
+        if (old) {
+            const oldTile = this._tiles[index];
+            this._addedRenders.get(oldTile)?.cancel();
+            this._flowbox.remove(oldTile);
+            this._flowbox.insert(tile, index);
+        } else {
+            this._flowbox.append(tile);
+        }
+        this._entries[index] = entry;
+        this._tiles[index] = tile;
+
+        this._updateView();
+        this._renderAdded(tile);
+        if (old && this.showingDetail && this._detailIndex === index)
+            this._showDetailContent(index, false);
+        else
+            this._revealTile(index);
+        this.toast(old ? `Updated the template of “${name}”` : `Added “${name}” as a template`);
+    }
+
+    // selects a tile and scrolls to it (the grid's viewport follows focus)
+    _revealTile(index) {
+        const tile = this._tiles[index];
+        if (!tile || this.showingDetail)
+            return;
+        this._flowbox.select_child(tile);
+        tile.grab_focus();
+    }
+
     // ---- file choosers and drag and drop ---------------------------------
 
     /** Asks for an artwork file (Gtk.FileChooserNative) and opens it. */
@@ -704,12 +954,75 @@ export const PreviewWindow = GObject.registerClass({
             chooser.destroy();
             this._chooser = null;
             if (file?.get_path())
-                this.openArtwork(file.get_path());
+                this.openFile(file.get_path());
             else if (file)
                 this.toast('Only local files can be opened');
         });
         this._chooser = chooser; // keep it alive while it shows
         chooser.show();
+    }
+
+    /**
+     * Asks for Photoshop mockups (Gtk.FileChooserNative, PSD and PSB files,
+     * several at once) and imports them as templates.
+     */
+    choosePhotoshopMockups() {
+        const chooser = new Gtk.FileChooserNative({
+            title: 'Import Photoshop Mockup',
+            action: Gtk.FileChooserAction.OPEN,
+            accept_label: '_Import',
+            modal: true,
+            select_multiple: true,
+            transient_for: this,
+        });
+        const psd = new Gtk.FileFilter({name: 'Photoshop Documents'});
+        for (const suffix of PSD_SUFFIXES)
+            psd.add_suffix(suffix);
+        psd.add_mime_type('image/vnd.adobe.photoshop');
+        chooser.add_filter(psd);
+        const all = new Gtk.FileFilter({name: 'All Files'});
+        all.add_pattern('*');
+        chooser.add_filter(all);
+        if (this._psdFolder) {
+            try {
+                chooser.set_current_folder(Gio.File.new_for_path(this._psdFolder));
+            } catch (e) {
+                // the folder is gone: the chooser's default will do
+            }
+        }
+        chooser.connect('response', (_c, response) => {
+            const files = [];
+            if (response === Gtk.ResponseType.ACCEPT) {
+                const list = chooser.get_files();
+                for (let i = 0; i < list.get_n_items(); i++)
+                    files.push(list.get_item(i));
+            }
+            chooser.destroy();
+            this._chooser = null;
+            for (const file of files) {
+                const path = file.get_path();
+                if (!path) {
+                    this.toast('Only local files can be imported');
+                    continue;
+                }
+                this._psdFolder = GLib.path_get_dirname(path);
+                this.importPhotoshopMockup(path);
+            }
+        });
+        this._chooser = chooser;
+        chooser.show();
+    }
+
+    /**
+     * Opens a file as what it is: a Photoshop mockup is imported as a
+     * template, anything else opened as the artwork.
+     */
+    openFile(path) {
+        if (isPhotoshopFile(path)) {
+            this.importPhotoshopMockup(path);
+            return true;
+        }
+        return this.openArtwork(path);
     }
 
     /**
@@ -755,6 +1068,7 @@ export const PreviewWindow = GObject.registerClass({
         return index >= 0 ? [index] : null;
     }
 
+    // An image dropped becomes the artwork; a Photoshop mockup, a template.
     _setUpDrop() {
         const target = Gtk.DropTarget.new(Gio.File.$gtype, Gdk.DragAction.COPY);
         target.connect('drop', (_target, file) => {
@@ -763,7 +1077,7 @@ export const PreviewWindow = GObject.registerClass({
                 this.toast('Only local files can be opened');
                 return false;
             }
-            return this.openArtwork(path);
+            return this.openFile(path);
         });
         this.get_content().add_controller(target);
     }

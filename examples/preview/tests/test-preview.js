@@ -8,6 +8,11 @@
 // that they show a grid of pictures, opens the large view, exports every
 // mockup (JPEG) and the selected one (PNG, WebP), checks the files, cancels
 // an export, and checks that the window kept answering while it worked.
+// Then it imports Photoshop mockups (app.import-psd, mockup-import-psd into
+// $XDG_CACHE_HOME, here a folder of the test's): a corrupt one and one the
+// importer refuses (toasts, no tile), a good one (a new tile, rendered with
+// the artwork, in a screenshot), the same again (from the cache), a changed
+// one (its tile replaced), one dropped, and one cancelled.
 //
 //   xvfb-run -a dbus-run-session -- gjs -m examples/preview/tests/test-preview.js
 //
@@ -26,11 +31,16 @@ import Mockup from 'gi://Mockup?version=1';
 import System from 'system';
 
 import {PreviewApplication} from '../src/application.js';
+import {findImporter} from '../src/psd-import.js';
 import {saveScreenshot} from './screenshot.js';
 import {writeSampleTemplates, writeSampleArtwork} from './sample-data.js';
 import {findGrid, meanLuminance} from './image-stats.js';
 
 const TIMEOUT_MS = 240 * 1000;
+
+const topDir = Gio.File.new_for_path(GLib.build_filenamev([
+    GLib.path_get_dirname(GLib.filename_from_uri(import.meta.url)[0]), '..', '..', '..'])).get_path();
+const psdDir = GLib.build_filenamev([topDir, 'tests', 'data', 'psd']);
 
 // ---- TAP ---------------------------------------------------------------
 
@@ -43,7 +53,7 @@ function ok(condition, description, diagnostic = null) {
     if (!condition) {
         failures++;
         if (diagnostic !== null)
-            print(`  # ${String(diagnostic).split('\n').join('\n  # ')}`);
+            print(`# ${String(diagnostic).split('\n').join('\n# ')}`);
     }
     return condition;
 }
@@ -159,6 +169,18 @@ function webpSize(path) {
 // ---- the test ----------------------------------------------------------
 
 const workDir = GLib.dir_make_tmp('mockup-preview-test-XXXXXX');
+// imported PSDs go to the user's cache: the test's own, empty at the start
+const cacheHome = GLib.build_filenamev([workDir, 'cache']);
+GLib.setenv('XDG_CACHE_HOME', cacheHome, true);
+// the importer: this source tree's, unless $MOCKUP_IMPORT_PSD names another
+// (an installed mockup-import-psd); some checks put stand-ins there
+const importerCommand = GLib.getenv('MOCKUP_IMPORT_PSD');
+function useImporter(command) {
+    if (command)
+        GLib.setenv('MOCKUP_IMPORT_PSD', command, true);
+    else
+        GLib.unsetenv('MOCKUP_IMPORT_PSD');
+}
 const outDir = GLib.getenv('PREVIEW_TEST_OUTDIR') || GLib.dir_make_tmp('mockup-preview-screenshots-XXXXXX');
 GLib.mkdir_with_parents(outDir, 0o755);
 
@@ -425,6 +447,8 @@ async function runTest(app, window) {
     ok(files.length === saved && files.every(f => f.endsWith('.png')),
         'a cancelled export leaves only whole files', files.join(', '));
 
+    await testPhotoshopMockups(app, window, toasts, dropTarget);
+
     // -- a narrow window: the grid reflows to one column
     window.set_default_size(400, 800);
     await until(() => window.get_width() <= 420, 'the window to shrink', 5000).catch(() => {});
@@ -437,6 +461,205 @@ async function runTest(app, window) {
     } else {
         note(`the window could not be made narrow here (${window.get_width()} px wide); skipped`);
     }
+}
+
+// ---- Photoshop mockups -------------------------------------------------
+
+function copyFile(from, to, length = -1) {
+    const [, bytes] = GLib.file_get_contents(from);
+    GLib.file_set_contents(to, length >= 0 ? bytes.slice(0, length) : bytes);
+}
+
+// the mean of |rendered - photo| over a rectangle, in levels of 255
+function meanDifference(a, b, x0, y0, x1, y1) {
+    let sum = 0, n = 0;
+    const [da, db] = [a.get_pixels(), b.get_pixels()];
+    for (let y = y0; y < y1; y++) {
+        for (let x = x0; x < x1; x++) {
+            const i = y * a.get_rowstride() + x * a.get_n_channels();
+            const j = y * b.get_rowstride() + x * b.get_n_channels();
+            for (let c = 0; c < 3; c++)
+                sum += Math.abs(da[i + c] - db[j + c]);
+            n += 3;
+        }
+    }
+    return sum / n;
+}
+
+// Dismisses every toast once the newest has finished appearing, then waits
+// for them to go. (libadwaita 1.2 frees a toast dismissed while it slides
+// in when its 300 ms hide ends, before the 500 ms slide-in of a toast that
+// replaced another does: that slide-in's end then crashes.)
+async function clearToasts(window) {
+    await wait(700);
+    window.dismissToasts();
+    await wait(600);
+}
+
+function cacheEntries(root) {
+    return GLib.file_test(root, GLib.FileTest.IS_DIR) ? listDir(root) : [];
+}
+
+async function testPhotoshopMockups(app, window, toasts, dropTarget) {
+    const cacheRoot = GLib.build_filenamev([cacheHome, 'mockup-preview', 'psd']);
+    ok(GLib.get_user_cache_dir() === cacheHome, 'the app\'s cache folder is the test\'s',
+        GLib.get_user_cache_dir());
+    const importPsd = (path, timeoutMs = 120000) => {
+        const finished = nextSignal(window, 'import-finished', timeoutMs);
+        app.activate_action('import-psd', new GLib.Variant('s', path));
+        return finished;
+    };
+    const nTiles = window.tiles.length;
+    note(`importer: ${findImporter()?.argv.join(' ')}`);
+    await clearToasts(window);
+
+    // -- a corrupt PSD: the importer's error in a toast, no tile, nothing cached
+    const corruptPath = GLib.build_filenamev([workDir, 'corrupt.psd']);
+    copyFile(GLib.build_filenamev([psdDir, 'placedLayer.psd']), corruptPath, 3000);
+    let toastsBefore = toasts.length;
+    let [, outcome, detail] = await importPsd(corruptPath);
+    ok(outcome === 'failed' && detail.includes('truncated'), 'a corrupt PSD fails with the importer\'s error',
+        `${outcome}: ${detail}`);
+    ok(toasts.slice(toastsBefore).some(t => t.startsWith('Cannot import “corrupt.psd”: ') && t.includes('truncated')),
+        'a toast shows it', toasts.slice(toastsBefore).join(' | '));
+    ok(window.tiles.length === nTiles && window.entries.length === nTiles, 'no tile is added for it');
+    ok(cacheEntries(cacheRoot).length === 0, 'nothing is left in the cache', cacheEntries(cacheRoot).join(', '));
+    ok(!window.importing, 'the import is over');
+    await wait(500);
+    shot(window, 'psd-corrupt-toast.png');
+
+    // -- one the importer refuses: its problems name the layers and the feature
+    toastsBefore = toasts.length;
+    [, outcome, detail] = await importPsd(GLib.build_filenamev([psdDir, 'rgb-blend-modes.psd']));
+    const problems = detail.split('\n');
+    ok(outcome === 'failed' && problems.length === 2 &&
+        problems.every(p => p.startsWith('layer "') && p.includes('dissolve')),
+    'a PSD with a layer the importer refuses fails, naming each layer and its feature', detail);
+    const refusedToast = toasts.slice(toastsBefore).find(t => t.startsWith('Cannot import “rgb-blend-modes.psd”'));
+    ok(refusedToast?.includes('dissolve') && refusedToast.includes('(and 1 more)'),
+        'its toast shows the first problem and how many more', refusedToast);
+    // ... with every problem behind the toast's Details button
+    const before = new Set(Gtk.Window.list_toplevels());
+    window._toasts[window._toasts.length - 1].emit('button-clicked');
+    await wait(300);
+    const dialog = Gtk.Window.list_toplevels().find(w => !before.has(w) && w instanceof Adw.MessageDialog);
+    ok(dialog && problems.every(p => dialog.body.includes(p)), 'Details shows every problem in a dialog',
+        dialog?.body);
+    if (dialog) {
+        shot(dialog, 'psd-problems-dialog.png');
+        dialog.response('close'); // its Close button
+        await wait(100);
+        ok(!dialog.visible, 'its Close button closes it');
+    }
+    ok(window.tiles.length === nTiles && cacheEntries(cacheRoot).length === 0, 'no tile, nothing cached');
+
+    // -- a good one: a photo and three smart objects
+    const placedPath = GLib.build_filenamev([psdDir, 'placedLayer.psd']);
+    await clearToasts(window);
+    let finished = importPsd(placedPath);
+    ok(window.importing, 'app.import-psd starts an import in the background');
+    await wait(350);
+    if (window.importing)
+        shot(window, 'psd-importing.png');
+    [, outcome, detail] = await finished;
+    ok(outcome === 'imported', 'placedLayer.psd is imported', `${outcome}: ${detail}`);
+    const entries = cacheEntries(cacheRoot);
+    ok(entries.length === 1 && /^[0-9a-f]{64}$/.test(entries[0]) &&
+        detail === GLib.build_filenamev([cacheRoot, entries[0], 'template.json']),
+    'into a cache folder named by a SHA-256, with nothing else left there', `${entries.join(', ')}; ${detail}`);
+    ok(window.tiles.length === nTiles + 1 && window.entries.length === nTiles + 1, 'the grid has one tile more');
+    const placedTile = window.tiles[nTiles];
+    ok(placedTile?.entry.psdPath === placedPath && placedTile.entry.path === detail &&
+        placedTile.entry.width === 256 && !placedTile.entry.loadError,
+    'the new tile is the imported template (256 × 256)', JSON.stringify(placedTile?.entry, (k, v) => (k === 'item' ? undefined : v)));
+    await until(() => placedTile.state !== 'waiting' && placedTile.state !== 'empty', 'the imported template\'s preview', 60000);
+    ok(placedTile.state === 'done', 'it renders with the open artwork', placedTile.state);
+    const rendered = placedTile.result?.get_pixbuf();
+    if (rendered) {
+        const photo = GdkPixbuf.Pixbuf.new_from_file(GLib.build_filenamev([cacheRoot, entries[0], 'photo.png']));
+        const inside = meanDifference(rendered, photo, 40, 85, 216, 171);
+        const outside = meanDifference(rendered, photo, 0, 0, 256, 60);
+        note(`imported template: mean difference from its photo ${inside.toFixed(1)} in the slots, ` +
+            `${outside.toFixed(2)} above them`);
+        ok(rendered.width === 256 && inside > 20 && outside < 1,
+            'the artwork is in its slots and the photo around them');
+    }
+    await clearToasts(window);
+    const psdShot = shot(window, 'preview-psd.png');
+    const grid = findGrid(GdkPixbuf.Pixbuf.new_from_file(psdShot));
+    const [boundsOk, bounds] = placedTile.compute_bounds(window);
+    const cx = bounds.get_x() + bounds.get_width() / 2, cy = bounds.get_y() + bounds.get_width() * 0.4;
+    ok(boundsOk && placedTile.is_selected() &&
+        grid.regions.some(r => cx >= r.x && cx <= r.x + r.width && cy >= r.y && cy <= r.y + r.height),
+    'the new tile is selected, scrolled to, and its picture is in the screenshot',
+    `${cx}, ${cy}: ${JSON.stringify(grid.regions)}`);
+
+    // -- the same file again: from the cache, without running any importer
+    useImporter('/nonexistent/mockup-import-psd');
+    toastsBefore = toasts.length;
+    [, outcome, detail] = await importPsd(placedPath);
+    ok(outcome === 'reused' && window.tiles.length === nTiles + 1 && window.tiles[nTiles] === placedTile,
+        'the same PSD again is taken from the cache and shown, not added twice', outcome);
+    ok(toasts.slice(toastsBefore).some(t => t.includes('in the grid already')), 'a toast says it is there');
+
+    // -- no importer: a toast says so
+    const labelPath = GLib.build_filenamev([workDir, 'label.psd']);
+    copyFile(GLib.build_filenamev([psdDir, 'smartobject-layer.psd']), labelPath);
+    [, outcome, detail] = await importPsd(labelPath);
+    ok(outcome === 'failed' && detail.includes('cannot run the importer') && window.tiles.length === nTiles + 1,
+        'an importer that cannot be run is an error, not a crash', detail);
+    useImporter(importerCommand);
+
+    // -- a second one, then changed: its tile is replaced in place
+    [, outcome, detail] = await importPsd(labelPath);
+    ok(outcome === 'imported' && window.tiles.length === nTiles + 2, 'a second PSD adds a second tile', outcome);
+    const labelTile = window.tiles[nTiles + 1];
+    await until(() => labelTile.state === 'done', 'the second imported template\'s preview', 60000);
+    const firstLabelTemplate = detail;
+    const info = new Gio.FileInfo();
+    info.set_modification_date_time(GLib.DateTime.new_now_utc().add_seconds(60));
+    Gio.File.new_for_path(labelPath).set_attributes_from_info(info, Gio.FileQueryInfoFlags.NONE, null);
+    [, outcome, detail] = await importPsd(labelPath);
+    const newLabelTile = window.tiles[nTiles + 1];
+    ok(outcome === 'imported' && detail !== firstLabelTemplate && window.tiles.length === nTiles + 2 &&
+        newLabelTile !== labelTile && newLabelTile.entry.path === detail && newLabelTile.get_index() === nTiles + 1,
+    'the PSD changed: it is imported again and its tile replaced in place', `${outcome} ${detail}`);
+    await until(() => newLabelTile.state === 'done', 'the replaced tile\'s preview', 60000);
+
+    // -- a dropped PSD, told from an artwork by its signature (no suffix)
+    const droppedPath = GLib.build_filenamev([workDir, 'dropped-mockup']);
+    copyFile(GLib.build_filenamev([psdDir, 'smartobject-layer.psd']), droppedPath);
+    const artworkBefore = window.artwork_path;
+    finished = nextSignal(window, 'import-finished', 120000);
+    const accepted = dropTarget?.emit('drop', Gio.File.new_for_path(droppedPath), 10, 10);
+    [, outcome] = await finished;
+    ok(accepted && outcome === 'imported' && window.tiles.length === nTiles + 3 &&
+        window.artwork_path === artworkBefore, 'a dropped PSD is imported as a template, not opened as the artwork');
+
+    // -- cancelled: a stand-in importer that never ends is stopped
+    const slowPath = GLib.build_filenamev([workDir, 'slow.psd']);
+    copyFile(GLib.build_filenamev([psdDir, 'smartobject-layer.psd']), slowPath);
+    useImporter("/bin/sh -c 'exec sleep 60' sh");
+    finished = importPsd(slowPath, 20000);
+    await wait(300);
+    ok(window.importing && window.lookup_action('cancel-import').enabled, 'win.cancel-import is there while it runs');
+    window.activate_action('cancel-import', null);
+    [, outcome] = await finished;
+    useImporter(importerCommand);
+    ok(outcome === 'cancelled' && !window.importing && window.tiles.length === nTiles + 3,
+        'an import can be cancelled: no tile', outcome);
+    // placedLayer.psd, label.psd twice, dropped-mockup
+    ok(cacheEntries(cacheRoot).every(name => /^[0-9a-f]{64}$/.test(name)) && cacheEntries(cacheRoot).length === 4,
+        'and no partial folder is left in the cache', cacheEntries(cacheRoot).join(', '));
+
+    // -- the imported templates stay through a reload, and render in the batch
+    finished = nextSignal(window, 'previews-finished', 120000);
+    app.activate_action('reload-templates', null);
+    const [okCount, failedCount] = await finished;
+    ok(window.tiles.length === nTiles + 3 && window.entries.filter(e => e.psdPath).length === 3 &&
+        okCount === goodTemplates.length + 3 && failedCount === 1,
+    `after a reload the 3 imported templates are still there and render (${okCount} rendered, ${failedCount} failed)`);
+    await clearToasts(window);
 }
 
 const app = new PreviewApplication({nonUnique: true});
