@@ -7,25 +7,18 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { createMockupWorker, enqueueMockupJob, Queue, QueueEvents } from '../lib/index.js';
+import { createMockupWorker, enqueueMockupJob } from '../lib/index.js';
 import {
-  artwork, assertOutputFolder, defer, mockupRender, processGone, startRedis, tempDir, templates,
-  waitFor,
+  artwork, assertOutputFolder, defer, mockupRender, processGone, startQueue, templates, waitFor,
 } from './helpers.js';
 
 async function setUp(t, workerOptions = {}) {
-  const dir = await tempDir(t);
-  const redis = await startRedis(t, dir);
-  const connection = { path: redis.socket };
-  const queue = new Queue('mockup', { connection });
-  const events = new QueueEvents('mockup', { connection });
-  defer(t, async () => { await events.close(); await queue.close(); });
+  const { dir, connection, queue, events } = await startQueue(t);
   const log = [];
   const mockupWorker = await createMockupWorker({
     connection, mockupRender, log: (record) => log.push(record), ...workerOptions,
   });
   defer(t, () => mockupWorker.close());
-  await events.waitUntilReady();
   return { dir, queue, events, mockupWorker, log };
 }
 

@@ -14,6 +14,7 @@ import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
+import { Queue, QueueEvents } from '../lib/index.js';
 
 export const workerDir = resolve(fileURLToPath(import.meta.url), '../..');
 export const sourceDir = resolve(workerDir, '..');
@@ -134,6 +135,21 @@ export async function startRedis(t, dir) {
   await redis.start();
   defer(t, () => redis.stop());
   return redis;
+}
+
+/**
+ * A temporary folder, a redis-server of its own in it, and the queue
+ * "mockup" with its QueueEvents, ready; all closed when the test ends.
+ */
+export async function startQueue(t) {
+  const dir = await tempDir(t);
+  const redis = await startRedis(t, dir);
+  const connection = { path: redis.socket };
+  const queue = new Queue('mockup', { connection });
+  const events = new QueueEvents('mockup', { connection });
+  defer(t, async () => { await events.close(); await queue.close(); });
+  await events.waitUntilReady();
+  return { dir, redis, connection, queue, events };
 }
 
 /**

@@ -9,23 +9,16 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { enqueueMockupJob, Queue, QueueEvents } from '../lib/index.js';
+import { enqueueMockupJob } from '../lib/index.js';
 import {
-  artwork, assertOutputFolder, defer, processGone, spawnWorker, startRedis, tempDir, templatesDir,
-  waitFor,
+  artwork, assertOutputFolder, processGone, spawnWorker, startQueue, templatesDir, waitFor,
 } from './helpers.js';
 
 // Short locks, so that a dead worker's job is noticed within seconds.
 const lockArgs = ['--lock-duration', '3000', '--stalled-interval', '1000', '--timeout', '60'];
 
 test('a worker killed mid-job: its job is retried elsewhere, nothing lost', async (t) => {
-  const dir = await tempDir(t);
-  const redis = await startRedis(t, dir);
-  const connection = { path: redis.socket };
-  const queue = new Queue('mockup', { connection });
-  const events = new QueueEvents('mockup', { connection });
-  defer(t, async () => { await events.close(); await queue.close(); });
-  await events.waitUntilReady();
+  const { dir, redis, queue, events } = await startQueue(t);
   const completions = new Map();
   const stalled = new Set();
   events.on('completed', ({ jobId }) => completions.set(jobId, (completions.get(jobId) ?? 0) + 1));
@@ -82,13 +75,7 @@ test('a worker killed mid-job: its job is retried elsewhere, nothing lost', asyn
 });
 
 test('SIGTERM mid-job: the worker finishes the job, stops its child, exits 0', async (t) => {
-  const dir = await tempDir(t);
-  const redis = await startRedis(t, dir);
-  const connection = { path: redis.socket };
-  const queue = new Queue('mockup', { connection });
-  const events = new QueueEvents('mockup', { connection });
-  defer(t, async () => { await events.close(); await queue.close(); });
-  await events.waitUntilReady();
+  const { dir, redis, queue, events } = await startQueue(t);
 
   const w = spawnWorker(t, ['--redis', redis.socket, ...lockArgs]);
   const { children: [child] } = await w.waitForLine((l) => l.event === 'worker-started');

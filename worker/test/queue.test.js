@@ -6,19 +6,13 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { enqueueMockupJob, Queue, QueueEvents } from '../lib/index.js';
+import { enqueueMockupJob } from '../lib/index.js';
 import {
-  artwork, assertOutputFolder, defer, processGone, spawnWorker, startRedis, tempDir, templates, waitFor,
+  artwork, assertOutputFolder, processGone, spawnWorker, startQueue, templates, waitFor,
 } from './helpers.js';
 
 test('3 workers, 60 jobs: each completes once, every file complete', async (t) => {
-  const dir = await tempDir(t);
-  const redis = await startRedis(t, dir);
-  const connection = { path: redis.socket };
-  const queue = new Queue('mockup', { connection });
-  const events = new QueueEvents('mockup', { connection });
-  defer(t, async () => { await events.close(); await queue.close(); });
-  await events.waitUntilReady();
+  const { dir, redis, queue, events } = await startQueue(t);
 
   const completions = new Map();
   const progress = new Map();
