@@ -107,6 +107,29 @@ skip_string (const guchar *data,
   return i + 1;
 }
 
+/* Where json-glib 1.6 sees whitespace between values: blanks, and comments
+ * from a '/' to the next one. Returns the index of the next token. */
+static gsize
+skip_blanks (const guchar *data,
+             gsize         length,
+             gsize         i)
+{
+  while (i < length)
+    {
+      if (data[i] == ' ' || data[i] == '\t' || data[i] == '\n' || data[i] == '\r')
+        i++;
+      else if (data[i] == '/')
+        {
+          for (i++; i < length && data[i] != '/'; i++)
+            ;
+          i++;
+        }
+      else
+        break;
+    }
+  return MIN (i, length);
+}
+
 /* Scans with one reading of comments; returns the deepest level reached,
  * stopping at the bracket that exceeds @max_depth (its index in @stop).
  * @saw_block_comment says whether a comment opened with a slash and a
@@ -168,11 +191,7 @@ scan (const guchar *data,
                 }
             }
           else
-            {
-              for (i++; i < length && data[i] != '/'; i++)
-                ;
-              i++;
-            }
+            i = skip_blanks (data, length, i);
           break;
 
         default:
@@ -238,29 +257,6 @@ mockup_json_check_depth (const char  *data,
       return FALSE;
     }
   return TRUE;
-}
-
-/* Where json-glib 1.6 sees whitespace between values: blanks, and comments
- * from a '/' to the next one. Returns the index of the next token. */
-static gsize
-skip_blanks (const guchar *data,
-             gsize         length,
-             gsize         i)
-{
-  while (i < length)
-    {
-      if (data[i] == ' ' || data[i] == '\t' || data[i] == '\n' || data[i] == '\r')
-        i++;
-      else if (data[i] == '/')
-        {
-          for (i++; i < length && data[i] != '/'; i++)
-            ;
-          i++;
-        }
-      else
-        break;
-    }
-  return MIN (i, length);
 }
 
 /* Returns the index after the value that starts at @i (a token), or
