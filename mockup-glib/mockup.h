@@ -21,4 +21,5 @@
 # include "mockup-batch.h"
 # include "mockup-renderer.h"
 # include "mockup-memory.h"
+# include "mockup-photo-maps.h"
 #undef MOCKUP_INSIDE
