@@ -10,7 +10,7 @@
 //         result.save(`out/${result.template_id}.jpg`);
 //
 // Importing this module promisifies the async calls (call them without a
-// callback to get a Promise), makes batches async-iterable (and iterable,
+// callback to get a Promise; the photo maps' too), makes batches async-iterable (and iterable,
 // blocking, for scripts), and lets template lists be plain arrays of
 // Mockup.Template, Gio.File or paths, or one of these alone. Leaving a
 // `for await` (or `for`) loop over a batch early, by `break`, `return` or
@@ -23,6 +23,9 @@ import Mockup from 'gi://Mockup?version=1';
 Gio._promisify(Mockup.Renderer.prototype, 'render_async', 'render_finish');
 Gio._promisify(Mockup.Renderer.prototype, 'render_batch_async', 'render_batch_finish');
 Gio._promisify(Mockup.Batch.prototype, 'next_async', 'next_finish');
+// functions of the namespace: their finish is looked up on it
+for (const map of ['shading', 'displacement', 'color_mask'])
+    Gio._promisify(Mockup, `photo_maps_${map}_async`, `photo_maps_${map}_finish`);
 
 function isTemplateItem(item) {
     return typeof item === 'string' || item instanceof Mockup.Template || item instanceof Gio.File;
