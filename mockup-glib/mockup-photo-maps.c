@@ -247,14 +247,23 @@ check_arguments (const MapJob  *job,
  * written: no such folder, or a folder in the way. */
 static gboolean
 check_output (const char  *output,
+              const char  *photo,
               GError     **error)
 {
   g_autofree char *folder = g_path_get_dirname (output);
-  GStatBuf info;
+  GStatBuf info, photo_info;
 
-  if (g_stat (output, &info) == 0 && S_ISDIR (info.st_mode))
-    return fail (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY, output,
-                 "cannot write the map: it is a folder");
+  if (g_stat (output, &info) == 0)
+    {
+      if (S_ISDIR (info.st_mode))
+        return fail (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY, output,
+                     "cannot write the map: it is a folder");
+      /* an editor's slip that would replace the photo with its own map */
+      if (g_stat (photo, &photo_info) == 0 &&
+          info.st_dev == photo_info.st_dev && info.st_ino == photo_info.st_ino)
+        return fail (error, G_IO_ERROR, G_IO_ERROR_EXISTS, output,
+                     "cannot write the map: it is the photo itself");
+    }
   if (g_stat (folder, &info) != 0)
     {
       int saved_errno = errno;
@@ -678,7 +687,7 @@ make_map (MapJob        *job,
   int channels = job->kind == MAP_DISPLACEMENT ? 3 : 1;
   gboolean ok;
 
-  if (!check_arguments (job, rgb, error) || !check_output (job->output, error))
+  if (!check_arguments (job, rgb, error) || !check_output (job->output, job->photo, error))
     return FALSE;
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;

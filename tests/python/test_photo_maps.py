@@ -496,6 +496,13 @@ def test_output_not_writable(tmp_path):
                                      None)
     assert excinfo.value.matches(Gio.io_error_quark(), Gio.IOErrorEnum.NOT_DIRECTORY)
 
+    # never over the photo it is made from
+    with pytest.raises(GLib.Error) as excinfo:
+        Mockup.photo_maps_shading(photo, region, 2.0, photo, None)
+    assert excinfo.value.matches(Gio.io_error_quark(), Gio.IOErrorEnum.EXISTS)
+    assert 'photo.png: cannot write the map: it is the photo itself' in excinfo.value.message
+    assert Image.open(photo).mode == 'RGB'
+
     # an existing map is replaced whole
     out = tmp_path / 'map.png'
     out.write_bytes(b'old')
