@@ -96,7 +96,10 @@ map_job_new (MapKind       kind,
 
   job->kind = kind;
   job->photo = g_strdup (photo);
-  job->region = n_region > 0 ? g_memdup2 (region, n_region * sizeof (double)) : NULL;
+  /* an absurd length is refused by check_arguments () before the region
+   * is read: do not copy what may not be there */
+  if (n_region > 0 && n_region <= 2 * MAX_REGION_POINTS + 1)
+    job->region = g_memdup2 (region, n_region * sizeof (double));
   job->n_region = n_region;
   job->smoothing = smoothing;
   job->color = g_strdup (color);
@@ -106,7 +109,7 @@ map_job_new (MapKind       kind,
   return job;
 }
 
-/* One plane of floats, map-sized. */
+/* What a map is made from: planes of floats at the map's size. */
 typedef struct
 {
   int width;

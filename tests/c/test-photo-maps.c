@@ -245,6 +245,9 @@ test_bad_input (void)
       "bad.png: region: the polygon lies outside the photo (480 × 320 pixels)" },
     { flat, 6, 2, "#fff", 0.1, 0.1, out, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
       "bad.png: region: the polygon has no area" },
+    /* a length far beyond the array: refused before the array is read */
+    { slot, G_MAXSIZE - 1, 2, "#fff", 0.1, 0.1, out, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+      "points are more than the 10000 allowed" },
     { slot, 8, -1, "#fff", 0.1, 0.1, out, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
       "bad.png: smoothing: -1 is out of range (0 to 1000 pixels)" },
     { slot, 8, NAN, "#fff", 0.1, 0.1, out, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,

@@ -428,6 +428,8 @@ def test_bad_arguments(tmp_path):
                        (region[:4] + [math.inf] + region[5:], ('region[4]: inf is not a finite number',)),
                        (region[:1] + [-2e6] + region[2:], ('region[1]: -2e+06 is out of range',)),
                        ([10.0, 10.0, 20.0, 20.0, 30.0, 30.0], ('no area',)),
+                       ([100.0 + (i % 7) for i in range(20002)],
+                        ('region: 10001 points are more than the 10000 allowed',)),
                        ([700.0, 0.0, 900.0, 0.0, 900.0, 300.0], ('lies outside the photo (600 × 400 pixels)',)),
                        ([-50.0, -50.0, -10.0, -50.0, -10.0, 500.0], ('lies outside the photo',))):
         invalid_argument(lambda: Mockup.photo_maps_shading(photo, bad, 2.0, out, None), *parts)
