@@ -30,6 +30,7 @@
 #include "mockup-mesh-private.h"
 #include "mockup-result-private.h"
 #include "mockup-template-private.h"
+#include "mockup-text-private.h"
 #include "mockup-texture-private.h"
 
 #define BAND_ROWS 32
@@ -301,6 +302,39 @@ layer_images (const MockupLayer     *layer,
   refs[LAYER_DISPLACEMENT] = layer->displacement;
 }
 
+/* A text layer's texture: as many texels as its slot needs at @scale. */
+static void
+text_texture_size (const MockupLayer    *layer,
+                   MockupGeometry       *geometry,
+                   int                  *width,
+                   int                  *height)
+{
+  double along_u, along_v;
+  double aspect = layer->aspect > 0 ? layer->aspect : mockup_shape_estimate_aspect (&layer->shape);
+
+  mockup_geometry_get_max_stretch (geometry, &along_u, &along_v);
+  mockup_text_texture_size (aspect, along_u, along_v, width, height);
+}
+
+/* What a text layer holds while it renders: the drawn text, its texture
+ * pyramid, and its coverage band as an artwork's. */
+static gsize
+text_memory (const MockupRenderSettings *settings,
+             const MockupLayer          *layer,
+             double                      scale,
+             int                         band_width)
+{
+  static const double whole[4] = { 0.0, 0.0, 1.0, 1.0 };
+  g_autoptr(MockupGeometry) geometry = mockup_geometry_new (&layer->shape, scale, whole);
+  int width, height;
+
+  text_texture_size (layer, geometry, &width, &height);
+  return (gsize) width * height * 4 +
+         mockup_texture_estimate_memory (width, height, settings->linear_light) +
+         (gsize) (band_width + 2) * BAND_ROWS * 2 * sizeof (float) +
+         (layer->shape.kind == MOCKUP_SHAPE_MESH ? mockup_mesh_estimate_memory () : 4096 * 2 * 2 * sizeof (double));
+}
+
 gsize
 mockup_band_renderer_estimate_memory (const MockupRenderSettings *settings,
                                       MockupTemplate             *template)
@@ -336,6 +370,8 @@ mockup_band_renderer_estimate_memory (const MockupRenderSettings *settings,
           else if (layer->shape.kind == MOCKUP_SHAPE_CYLINDER)
             total += 4096 * 2 * 2 * sizeof (double);
         }
+      else if (layer->kind == MOCKUP_LAYER_TEXT)
+        total += text_memory (settings, layer, scale, width);
     }
 
   total += mockup_image_writer_estimate_memory (settings->format, width, height, settings->quality);
@@ -533,6 +569,47 @@ get_texture (Render                  *render,
   g_assert_not_reached ();
 }
 
+/* A text layer: its text drawn flat at the resolution its slot needs,
+ * then mapped through the slot as an artwork stretched over all of it. */
+static gboolean
+prepare_text (Render      *render,
+              LayerState  *state,
+              GError     **error)
+{
+  const MockupLayer *layer = state->layer;
+  double extents[4];
+  guint32 *argb;
+  int width, height;
+
+  state->placement.region[0] = state->placement.region[1] = 0.0;
+  state->placement.region[2] = state->placement.region[3] = 1.0;
+  state->placement.crop = (MockupCrop) { 0.0f, 0.0f, 1.0f, 1.0f };
+  state->geometry = mockup_geometry_new (&layer->shape, render->scale, state->placement.region);
+
+  text_texture_size (layer, state->geometry, &width, &height);
+  argb = mockup_text_render (layer->text, NULL, NULL, width, height, error);
+  if (argb == NULL)
+    {
+      g_prefix_error (error, "%s: %s: ", render->label, layer->member);
+      return FALSE;
+    }
+  state->texture = mockup_texture_new (argb, width, height, render->settings->linear_light);
+  if (state->texture == NULL)
+    {
+      g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_TOO_LARGE,
+                   "%s: %s: no memory for a %d × %d text texture", render->label, layer->member,
+                   width, height);
+      return FALSE;
+    }
+
+  mockup_geometry_get_extents (state->geometry, extents);
+  state->x0 = CLAMP ((int) floor (extents[0]), 0, render->width);
+  state->y0 = CLAMP ((int) floor (extents[1]), 0, render->height);
+  state->x1 = CLAMP ((int) ceil (extents[2]) + 1, 0, render->width);
+  state->y1 = CLAMP ((int) ceil (extents[3]) + 1, 0, render->height);
+  return TRUE;
+}
+
 static gboolean
 prepare_layers (Render                  *render,
                 MockupPreload           *preload,
@@ -609,6 +686,8 @@ prepare_layers (Render                  *render,
           state->x1 = CLAMP ((int) ceil (extents[2]) + 1 + state->margin, 0, render->width);
           state->y1 = CLAMP ((int) ceil (extents[3]) + 1 + state->margin, 0, render->height);
         }
+      else if (layer->kind == MOCKUP_LAYER_TEXT && !prepare_text (render, state, error))
+        return FALSE;
     }
 
   return TRUE;
@@ -985,6 +1064,7 @@ render_band (Render      *render,
           cairo_surface_mark_dirty (render->layer_surface);
           break;
 
+        case MOCKUP_LAYER_TEXT:
         case MOCKUP_LAYER_ARTWORK:
           {
             gboolean drawn;

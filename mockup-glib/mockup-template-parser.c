@@ -751,10 +751,214 @@ layer_free (MockupLayer *layer)
   image_ref_free (layer->shading);
   image_ref_free (layer->displacement);
   mockup_shape_clear (&layer->shape);
+  mockup_text_style_free (layer->text);
   g_free (layer);
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MockupLayer, layer_free)
+
+/* A text layer's own members. Its shape is its own quad, mesh or
+ * cylinder, or else that of the artwork layer showing its slot, found
+ * once every layer is read (resolve_text_shapes ()). */
+static gboolean
+read_text (Parser      *parser,
+           JsonObject  *object,
+           const char  *member,
+           MockupLayer *layer)
+{
+  static const char * const shapes[] = { "quad", "mesh", "cylinder" };
+  static const char * const aligns[] = { "left", "center", "right" };
+  static const char * const valigns[] = { "top", "center", "bottom" };
+  static const char * const outline_members[] = { "color", "width", NULL };
+  MockupTextStyle *style = g_new0 (MockupTextStyle, 1);
+  g_autofree char *text_member = g_strdup_printf ("%s.text", member);
+  const char *shape_name = NULL;
+  JsonNode *child;
+  gboolean ok = TRUE;
+  guint value;
+
+  layer->text = style;
+  layer->shading_strength = layer->shading_neutral = 1.0;
+  style->font = g_strdup ("Sans");
+  style->size = 0.2;
+  style->color[3] = 1.0;
+  style->outline_color[3] = 1.0;
+  style->align = MOCKUP_TEXT_ALIGN_CENTER;
+  style->valign = 0.5;
+
+  if ((child = json_object_get_member (object, "text")) == NULL)
+    ok = fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, text_member, "required member is missing");
+  else
+    {
+      const char *text;
+
+      if (!read_string (parser, child, text_member, &text))
+        ok = FALSE;
+      else if (strlen (text) > MOCKUP_TEXT_MAX_BYTES)
+        ok = fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, text_member,
+                   "%zu bytes of text is more than the %d allowed", strlen (text), MOCKUP_TEXT_MAX_BYTES);
+      else if (!g_utf8_validate (text, -1, NULL))
+        ok = fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, text_member, "the text is not UTF-8");
+      else
+        style->text = g_strdup (text);
+    }
+
+  if ((child = json_object_get_member (object, "font")) != NULL)
+    {
+      g_autofree char *font_member = g_strdup_printf ("%s.font", member);
+      g_autofree char *problem = NULL;
+      const char *font;
+
+      if (!read_string (parser, child, font_member, &font))
+        ok = FALSE;
+      else if (!mockup_text_check_font (font, &problem))
+        ok = fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, font_member, "%s", problem);
+      else
+        {
+          g_free (style->font);
+          style->font = g_strdup (font);
+        }
+    }
+
+  ok &= read_optional_number (parser, object, member, "size", 0.005, 4.0, &style->size);
+  ok &= read_optional_number (parser, object, member, "wrap", 0.05, 1.0, &style->wrap);
+
+  if ((child = json_object_get_member (object, "color")) != NULL)
+    {
+      g_autofree char *color_member = g_strdup_printf ("%s.color", member);
+
+      ok &= read_color (parser, child, color_member, style->color);
+    }
+
+  if ((child = json_object_get_member (object, "align")) != NULL)
+    {
+      g_autofree char *align_member = g_strdup_printf ("%s.align", member);
+
+      if (read_enum (parser, child, align_member, aligns, G_N_ELEMENTS (aligns), &value))
+        style->align = (MockupTextAlign) value;
+      else
+        ok = FALSE;
+    }
+
+  if ((child = json_object_get_member (object, "valign")) != NULL)
+    {
+      g_autofree char *valign_member = g_strdup_printf ("%s.valign", member);
+
+      if (read_enum (parser, child, valign_member, valigns, G_N_ELEMENTS (valigns), &value))
+        style->valign = value * 0.5;
+      else
+        ok = FALSE;
+    }
+
+  if ((child = json_object_get_member (object, "outline")) != NULL)
+    {
+      g_autofree char *outline_member = g_strdup_printf ("%s.outline", member);
+
+      if (!JSON_NODE_HOLDS_OBJECT (child))
+        ok = fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, outline_member,
+                   "expected an object {\"color\": …, \"width\": …}, got %s", node_type_name (child));
+      else
+        {
+          JsonObject *outline = json_node_get_object (child);
+          JsonNode *color = json_object_get_member (outline, "color");
+
+          ok &= check_members (parser, outline, outline_member, outline_members);
+          ok &= read_required_number (parser, outline, outline_member, "width", 0.001, 0.25,
+                                      &style->outline_width);
+          if (color != NULL)
+            {
+              g_autofree char *color_member = g_strdup_printf ("%s.color", outline_member);
+
+              ok &= read_color (parser, color, color_member, style->outline_color);
+            }
+        }
+    }
+
+  ok &= read_optional_number (parser, object, member, "aspect", 0.01, 100.0, &layer->aspect);
+
+  for (guint i = 0; i < G_N_ELEMENTS (shapes); i++)
+    if (json_object_has_member (object, shapes[i]))
+      {
+        if (shape_name != NULL)
+          return fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, member,
+                       "give one of \"quad\", \"mesh\" and \"cylinder\", not both \"%s\" and \"%s\"",
+                       shape_name, shapes[i]);
+        shape_name = shapes[i];
+      }
+
+  if (shape_name != NULL)
+    {
+      g_autofree char *shape_member = g_strdup_printf ("%s.%s", member, shape_name);
+
+      if (json_object_has_member (object, "slot"))
+        return fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, member,
+                     "give either \"slot\" (the shape of that slot's artwork layer) or \"%s\", not both",
+                     shape_name);
+      child = json_object_get_member (object, shape_name);
+      ok &= g_str_equal (shape_name, "quad") ? read_quad (parser, child, shape_member, &layer->shape)
+          : g_str_equal (shape_name, "mesh") ? read_mesh (parser, child, shape_member, &layer->shape)
+          : read_cylinder (parser, child, shape_member, &layer->shape);
+      return ok;
+    }
+
+  style->shape_from_slot = TRUE;
+  layer->slot = g_strdup (MOCKUP_DEFAULT_SLOT);
+  if ((child = json_object_get_member (object, "slot")) != NULL)
+    {
+      g_autofree char *slot_member = g_strdup_printf ("%s.slot", member);
+      const char *slot;
+
+      if (!read_string (parser, child, slot_member, &slot))
+        ok = FALSE;
+      else if (!valid_name (slot))
+        ok = fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, slot_member,
+                   "\"%s\" is not a slot name (letters, digits, \"-\", \"_\" and \".\")", slot);
+      else
+        {
+          g_free (layer->slot);
+          layer->slot = g_strdup (slot);
+        }
+    }
+  return ok;
+}
+
+/* Gives each text layer that names a slot the shape of the first artwork
+ * layer showing it. @complete: every layer was read, so that a missing
+ * slot is not merely a layer that failed. */
+static void
+resolve_text_shapes (Parser    *parser,
+                     GPtrArray *layers,
+                     gboolean   complete)
+{
+  for (guint i = 0; i < layers->len; i++)
+    {
+      MockupLayer *text = g_ptr_array_index (layers, i);
+      const MockupLayer *artwork = NULL;
+
+      if (text->kind != MOCKUP_LAYER_TEXT || !text->text->shape_from_slot)
+        continue;
+      for (guint j = 0; j < layers->len && artwork == NULL; j++)
+        {
+          const MockupLayer *other = g_ptr_array_index (layers, j);
+
+          if (other->kind == MOCKUP_LAYER_ARTWORK && g_str_equal (other->slot, text->slot))
+            artwork = other;
+        }
+      if (artwork == NULL)
+        {
+          g_autofree char *slot_member = g_strdup_printf ("%s.slot", text->member);
+
+          if (complete)
+            fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, slot_member,
+                  "no artwork layer shows slot \"%s\"; name one, or give the text layer "
+                  "its own \"quad\", \"mesh\" or \"cylinder\"", text->slot);
+          continue;
+        }
+      mockup_shape_copy (&text->shape, &artwork->shape);
+      if (text->aspect == 0.0)
+        text->aspect = artwork->aspect;
+    }
+}
 
 /* Reads layers[@index]; on a problem returns NULL, having checked all
  * that does not depend on it. @kind receives the layer's type, or -1 if
@@ -765,13 +969,17 @@ read_layer (Parser   *parser,
             guint     index,
             int      *kind)
 {
-  static const char * const types[] = { "image", "artwork", "color" };
+  static const char * const types[] = { "image", "artwork", "color", "text" };
   static const char * const fits[] = { "cover", "contain", "stretch" };
   static const char * const common[] = { "type", "name", "blend", "opacity", "mask" };
   static const char * const image_members[] = { "source", NULL };
   static const char * const color_members[] = { "color", NULL };
   static const char * const artwork_members[] = {
     "slot", "quad", "mesh", "cylinder", "fit", "align", "aspect", "shading", "displacement", NULL
+  };
+  static const char * const text_members[] = {
+    "text", "font", "size", "color", "align", "valign", "wrap", "outline",
+    "slot", "quad", "mesh", "cylinder", "aspect", NULL
   };
   static const char * const shading_members[] = { "source", "strength", "neutral", NULL };
   static const char * const displacement_members[] = { "source", "strength", NULL };
@@ -803,7 +1011,7 @@ read_layer (Parser   *parser,
     if (!json_object_has_member (object, "type"))
       {
         fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, type_member,
-              "required member is missing (image, artwork or color)");
+              "required member is missing (image, artwork, color or text)");
         return NULL;
       }
     if (!read_enum (parser, json_object_get_member (object, "type"), type_member,
@@ -815,6 +1023,7 @@ read_layer (Parser   *parser,
 
   specific = layer->kind == MOCKUP_LAYER_IMAGE ? image_members
            : layer->kind == MOCKUP_LAYER_COLOR ? color_members
+           : layer->kind == MOCKUP_LAYER_TEXT ? text_members
            : artwork_members;
   for (guint i = 0; i < G_N_ELEMENTS (common); i++)
     g_ptr_array_add (allowed, (gpointer) common[i]);
@@ -968,6 +1177,10 @@ read_layer (Parser   *parser,
             ok &= layer->displacement != NULL;
           }
       }
+      break;
+
+    case MOCKUP_LAYER_TEXT:
+      ok &= read_text (parser, object, member, layer);
       break;
 
     default:
@@ -1179,6 +1392,8 @@ mockup_template_parse (JsonNode            *root,
           data->height = layer->source->info.height;
         }
     }
+
+  resolve_text_shapes (&parser, layers, layers->len == n_layers);
 
   if (canvas_unknown)
     goto out;

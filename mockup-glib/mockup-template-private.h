@@ -9,6 +9,7 @@
 
 #include "mockup-geometry-private.h"
 #include "mockup-image-reader-private.h"
+#include "mockup-text-private.h"
 #include "mockup-template.h"
 
 G_BEGIN_DECLS
@@ -25,6 +26,7 @@ typedef enum {
   MOCKUP_LAYER_IMAGE,
   MOCKUP_LAYER_ARTWORK,
   MOCKUP_LAYER_COLOR,
+  MOCKUP_LAYER_TEXT,
 } MockupLayerKind;
 
 /* In the order of the manifest's names. The first sixteen are Cairo
@@ -121,6 +123,10 @@ typedef struct
   double shading_neutral;
   MockupImageRef *displacement;
   double displacement_strength;
+
+  /* text: drawn into a texture, then mapped through shape as artwork is
+   * (slot names the artwork layer whose shape it takes, if any) */
+  MockupTextStyle *text;
 } MockupLayer;
 
 typedef struct

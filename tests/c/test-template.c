@@ -701,7 +701,7 @@ test_template_all_problems (void)
   g_assert_error (error, MOCKUP_ERROR, MOCKUP_ERROR_INVALID_TEMPLATE);
   g_assert_cmpstr (error->message, ==,
                    "template data: layers[0].source: expected a string, got a number\n"
-                   "template data: layers[1].type: unknown value \"colour\" (expected one of: image, artwork, color)");
+                   "template data: layers[1].type: unknown value \"colour\" (expected one of: image, artwork, color, text)");
   g_clear_error (&error);
 
   /* a file's name on each line */
