@@ -572,9 +572,12 @@ get_texture (Render                  *render,
 /* A text layer: its text drawn flat at the resolution its slot needs,
  * then mapped through the slot as an artwork stretched over all of it. */
 static gboolean
-prepare_text (Render      *render,
-              LayerState  *state,
-              GError     **error)
+prepare_text (Render         *render,
+              MockupPreload  *preload,
+              guint           index,
+              LayerState     *state,
+              GCancellable   *cancellable,
+              GError        **error)
 {
   const MockupLayer *layer = state->layer;
   double extents[4];
@@ -585,6 +588,10 @@ prepare_text (Render      *render,
   state->placement.region[2] = state->placement.region[3] = 1.0;
   state->placement.crop = (MockupCrop) { 0.0f, 0.0f, 1.0f, 1.0f };
   state->geometry = mockup_geometry_new (&layer->shape, render->scale, state->placement.region);
+  if (layer->shading != NULL &&
+      !open_reader (render, preload, index, LAYER_SHADING, layer->shading, &state->shading,
+                    cancellable, error))
+    return FALSE;
 
   text_texture_size (layer, state->geometry, &width, &height);
   argb = mockup_text_render (layer->text, NULL, NULL, width, height, error);
@@ -686,7 +693,8 @@ prepare_layers (Render                  *render,
           state->x1 = CLAMP ((int) ceil (extents[2]) + 1 + state->margin, 0, render->width);
           state->y1 = CLAMP ((int) ceil (extents[3]) + 1 + state->margin, 0, render->height);
         }
-      else if (layer->kind == MOCKUP_LAYER_TEXT && !prepare_text (render, state, error))
+      else if (layer->kind == MOCKUP_LAYER_TEXT &&
+               !prepare_text (render, preload, i, state, cancellable, error))
         return FALSE;
     }
 

@@ -770,6 +770,7 @@ read_text (Parser      *parser,
   static const char * const aligns[] = { "left", "center", "right" };
   static const char * const valigns[] = { "top", "center", "bottom" };
   static const char * const outline_members[] = { "color", "width", NULL };
+  static const char * const shading_members[] = { "source", "strength", "neutral", NULL };
   MockupTextStyle *style = g_new0 (MockupTextStyle, 1);
   g_autofree char *text_member = g_strdup_printf ("%s.text", member);
   const char *shape_name = NULL;
@@ -876,6 +877,16 @@ read_text (Parser      *parser,
 
   ok &= read_optional_number (parser, object, member, "aspect", 0.01, 100.0, &layer->aspect);
 
+  /* printed text is lit as the print is: the same map */
+  if ((child = json_object_get_member (object, "shading")) != NULL)
+    {
+      g_autofree char *shading_member = g_strdup_printf ("%s.shading", member);
+
+      layer->shading = read_map (parser, child, shading_member, shading_members, 1.0,
+                                 &layer->shading_strength, &layer->shading_neutral);
+      ok &= layer->shading != NULL;
+    }
+
   for (guint i = 0; i < G_N_ELEMENTS (shapes); i++)
     if (json_object_has_member (object, shapes[i]))
       {
@@ -979,7 +990,7 @@ read_layer (Parser   *parser,
   };
   static const char * const text_members[] = {
     "text", "font", "size", "color", "align", "valign", "wrap", "outline",
-    "slot", "quad", "mesh", "cylinder", "aspect", NULL
+    "slot", "quad", "mesh", "cylinder", "aspect", "shading", NULL
   };
   static const char * const shading_members[] = { "source", "strength", "neutral", NULL };
   static const char * const displacement_members[] = { "source", "strength", NULL };
