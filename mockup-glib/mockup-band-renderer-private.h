@@ -9,18 +9,23 @@
 
 #include "mockup-artwork.h"
 #include "mockup-format.h"
+#include "mockup-render-options.h"
 #include "mockup-result.h"
 #include "mockup-template.h"
 
 G_BEGIN_DECLS
 
-/* The renderer's settings as a render sees them: copied when it starts. */
+/* The renderer's settings as a render sees them: copied when it starts.
+ * @options (nullable, a private copy that nobody changes) are the
+ * render's choices, @variant their index among a batch's variants. */
 typedef struct
 {
   MockupFormat format;
   guint quality;
   guint max_size;
   gboolean linear_light;
+  MockupRenderOptions *options;
+  guint variant;
 } MockupRenderSettings;
 
 /* Which artwork fills which slot: @slots (slot name → MockupArtwork) first,
