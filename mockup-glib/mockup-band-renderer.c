@@ -582,6 +582,8 @@ prepare_text (Render         *render,
               GError        **error)
 {
   const MockupLayer *layer = state->layer;
+  const MockupParameterValue *value;
+  const char *text = NULL;
   double extents[4];
   guint32 *argb;
   int width, height;
@@ -595,8 +597,12 @@ prepare_text (Render         *render,
                     cancellable, error))
     return FALSE;
 
+  if (layer->text->text_parameter != NULL &&
+      (value = mockup_resolved_values_lookup (render->values, layer->text->text_parameter)) != NULL)
+    text = value->text;
+
   text_texture_size (layer, state->geometry, &width, &height);
-  argb = mockup_text_render (layer->text, NULL, NULL, width, height, error);
+  argb = mockup_text_render (layer->text, text, state->values->color, width, height, error);
   if (argb == NULL)
     {
       g_prefix_error (error, "%s: %s: ", render->label, layer->member);

@@ -1077,13 +1077,21 @@ read_text (Parser      *parser,
   layer->shading_strength = layer->shading_neutral = 1.0;
   style->font = g_strdup ("Sans");
   style->size = 0.2;
-  style->color[3] = 1.0;
+  layer->color[3] = 1.0;       /* the text's colour: black */
   style->outline_color[3] = 1.0;
   style->align = MOCKUP_TEXT_ALIGN_CENTER;
   style->valign = 0.5;
 
   if ((child = json_object_get_member (object, "text")) == NULL)
     ok = fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, text_member, "required member is missing");
+  else if (is_parameter_ref (child))
+    {
+      if (read_parameter_ref (parser, child, text_member, MOCKUP_PARAMETER_TEXT, &style->text_parameter))
+        /* the default, for whoever reads the layer without options */
+        style->text = g_strdup (_mockup_parameter_get_default (find_parameter (parser, style->text_parameter))->text);
+      else
+        ok = FALSE;
+    }
   else
     {
       const char *text;
@@ -1123,7 +1131,17 @@ read_text (Parser      *parser,
     {
       g_autofree char *color_member = g_strdup_printf ("%s.color", member);
 
-      ok &= read_color (parser, child, color_member, style->color);
+      /* in the layer's colour, where parameters set it (see
+       * mockup_template_resolve ()) */
+      if (!is_parameter_ref (child))
+        ok &= read_color (parser, child, color_member, layer->color);
+      else if (read_parameter_ref (parser, child, color_member, MOCKUP_PARAMETER_COLOR,
+                                   &layer->color_parameter))
+        memcpy (layer->color,
+                _mockup_parameter_get_default (find_parameter (parser, layer->color_parameter))->color,
+                sizeof layer->color);
+      else
+        ok = FALSE;
     }
 
   if ((child = json_object_get_member (object, "align")) != NULL)

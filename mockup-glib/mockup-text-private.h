@@ -26,13 +26,14 @@ typedef enum {
 } MockupTextAlign;
 
 /* A text layer's style, in fractions of its slot: the slot's unit square
- * is drawn at the slot's proportions (its aspect), its height being 1. */
+ * is drawn at the slot's proportions (its aspect), its height being 1.
+ * Its colour is the layer's (MockupLayer.color), which parameters set. */
 typedef struct
 {
   char *text;
   char *font;                 /* a Pango font description; its size, if any, is ignored */
+  char *text_parameter;       /* a text parameter that sets the text, or NULL */
   double size;                /* the em, a fraction of the slot's height */
-  double color[4];            /* straight RGBA in [0, 1] */
   MockupTextAlign align;      /* the lines, and the block in the slot */
   double valign;              /* the block's top 0, centre 0.5, bottom 1 */
   double wrap;                /* the line width, a fraction of the slot's width; 0: no wrapping */
@@ -58,11 +59,11 @@ void      mockup_text_texture_size  (double                  aspect,
                                      int                    *width,
                                      int                    *height);
 
-/* Draws @text in @style into a new @width × @height premultiplied ARGB32
- * buffer from mockup_buffer_alloc (), rows tightly packed, for
- * mockup_texture_new (). @text and @color override the style's (for
- * parameters); either may be NULL. Safe from any thread: each call takes
- * a font map of its own from a pool. */
+/* Draws @text (NULL: the style's) in @style and @color (straight RGBA)
+ * into a new @width × @height premultiplied ARGB32 buffer from
+ * mockup_buffer_alloc (), rows tightly packed, for mockup_texture_new ().
+ * Safe from any thread: each call takes a font map of its own from a
+ * pool. */
 guint32  *mockup_text_render        (const MockupTextStyle  *style,
                                      const char             *text,
                                      const double           *color,

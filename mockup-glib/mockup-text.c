@@ -60,6 +60,7 @@ mockup_text_style_free (MockupTextStyle *style)
     return;
   g_free (style->text);
   g_free (style->font);
+  g_free (style->text_parameter);
   g_free (style);
 }
 
@@ -159,9 +160,7 @@ mockup_text_render (const MockupTextStyle  *style,
   g_return_val_if_fail (height > 0 && height <= MOCKUP_TEXT_MAX_SIDE, NULL);
 
   if (text == NULL)
-    text = style->text;
-  if (color == NULL)
-    color = style->color;
+    text = style->text != NULL ? style->text : "";
 
   argb = mockup_buffer_alloc (size);
   if (argb == NULL)

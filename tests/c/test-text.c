@@ -83,7 +83,8 @@ pixbuf_grey (GdkPixbuf *pixbuf,
 }
 
 static MockupResult *
-render (MockupTemplate *template)
+render_with (MockupTemplate      *template,
+             MockupRenderOptions *options)
 {
   g_autoptr(MockupRenderer) renderer = mockup_renderer_new ();
   g_autofree char *path = test_write_png (dir, "art.png", 4, 4, 0xffff0000);
@@ -92,10 +93,27 @@ render (MockupTemplate *template)
   MockupResult *result;
 
   mockup_renderer_set_format (renderer, MOCKUP_FORMAT_PIXBUF);
-  result = mockup_renderer_render (renderer, artwork, template, NULL, &error);
+  result = mockup_renderer_render_full (renderer, artwork, template, options, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (result);
   return result;
+}
+
+static MockupResult *
+render (MockupTemplate *template)
+{
+  return render_with (template, NULL);
+}
+
+static gboolean
+same_pixels (GdkPixbuf *a,
+             GdkPixbuf *b)
+{
+  guint la, lb;
+  const guint8 *pa = gdk_pixbuf_get_pixels_with_length (a, &la);
+  const guint8 *pb = gdk_pixbuf_get_pixels_with_length (b, &lb);
+
+  return la == lb && memcmp (pa, pb, la) == 0;
 }
 
 /* Through a quad that is the canvas itself, the text is Pango's. */
@@ -325,6 +343,58 @@ test_threads (void)
   g_assert_cmpuint (n, ==, 8);
 }
 
+/* {"parameter": NAME} for the text and its colour: a render with values
+ * is the template with those values written into it. */
+static void
+test_parameters (void)
+{
+#define MANIFEST(text, color) \
+  "{\"format\": 1, \"size\": [200, 100], \"background\": \"#ffffff\"," \
+  " \"parameters\": {\"name\": {\"type\": \"text\", \"default\": \"Alex\", \"max_length\": 64}," \
+  "  \"ink\": {\"type\": \"color\", \"default\": \"#000000\", \"choices\": {\"red\": \"#c01010\"}}}," \
+  " \"layers\": [{\"type\": \"text\", \"text\": " text ", \"color\": " color "," \
+  " \"size\": 0.5, \"quad\": [[10, 10], [190, 20], [190, 90], [10, 80]]}]}"
+  g_autoptr(MockupTemplate) template = test_template (dir, MANIFEST ("{\"parameter\": \"name\"}",
+                                                                     "{\"parameter\": \"ink\"}"));
+  g_autoptr(MockupTemplate) alex = test_template (dir, MANIFEST ("\"Alex\"", "\"#000000\""));
+  g_autoptr(MockupTemplate) sam = test_template (dir, MANIFEST ("\"Sam\"", "\"#c01010\""));
+  g_autoptr(MockupRenderOptions) options = mockup_render_options_new ();
+  g_autoptr(MockupResult) by_default = render (template);
+  g_autoptr(MockupResult) literal_alex = render (alex);
+  g_autoptr(MockupResult) literal_sam = render (sam);
+  g_autoptr(MockupResult) with_values = NULL;
+  g_autoptr(MockupRenderer) renderer = mockup_renderer_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MockupResult) refused = NULL;
+  g_autofree char *too_long = g_strnfill (65, 'x');
+  g_autofree char *path = test_write_png (dir, "art.png", 4, 4, 0xffff0000);
+  g_autoptr(MockupArtwork) artwork = mockup_artwork_new_from_file (path, NULL);
+
+  g_assert_true (same_pixels (mockup_result_get_pixbuf (by_default), mockup_result_get_pixbuf (literal_alex)));
+  g_assert_false (same_pixels (mockup_result_get_pixbuf (literal_alex), mockup_result_get_pixbuf (literal_sam)));
+
+  mockup_render_options_set_parameter (options, "name", "Sam");
+  mockup_render_options_set_parameter (options, "ink", "red");
+  with_values = render_with (template, options);
+  g_assert_true (same_pixels (mockup_result_get_pixbuf (with_values), mockup_result_get_pixbuf (literal_sam)));
+
+  /* a value the parameter refuses fails the render, naming it */
+  mockup_render_options_set_parameter (options, "name", too_long);
+  refused = mockup_renderer_render_full (renderer, artwork, template, options, NULL, &error);
+  g_assert_null (refused);
+  g_assert_error (error, MOCKUP_ERROR, MOCKUP_ERROR_INVALID_OPTION);
+  g_assert_nonnull (strstr (error->message, "name"));
+
+  /* a reference of the wrong type is a template error at the member */
+  test_template_fails (dir, MANIFEST ("{\"parameter\": \"ink\"}", "\"#000000\""),
+                       MOCKUP_ERROR_INVALID_TEMPLATE, "layers[0].text.parameter", "is a color parameter", NULL);
+  test_template_fails (dir, MANIFEST ("\"a\"", "{\"parameter\": \"name\"}"),
+                       MOCKUP_ERROR_INVALID_TEMPLATE, "layers[0].color.parameter", "is a text parameter", NULL);
+  test_template_fails (dir, MANIFEST ("{\"parameter\": \"nobody\"}", "\"#000000\""),
+                       MOCKUP_ERROR_INVALID_TEMPLATE, "layers[0].text.parameter", "no parameter", NULL);
+#undef MANIFEST
+}
+
 static void
 test_errors (void)
 {
@@ -409,6 +479,7 @@ main (int    argc,
   g_test_add_func ("/text/quad", test_quad);
   g_test_add_func ("/text/cylinder-slot", test_cylinder_slot);
   g_test_add_func ("/text/threads", test_threads);
+  g_test_add_func ("/text/parameters", test_parameters);
   g_test_add_func ("/text/errors", test_errors);
   g_test_add_func ("/text/huge-slot", test_huge_slot);
 
