@@ -51,7 +51,7 @@ EXPECTED = {
     'canvas-angle': ((2400, 1600), ['artwork'], 4),
     'gallery-wall': ((2400, 1600), ['left', 'middle', 'right'], 7),
     'tshirt': ((2000, 2000), ['artwork'], 4),
-    'mug': ((2200, 1650), ['artwork'], 4),
+    'mug': ((2200, 1650), ['artwork'], 5),
     'phone': ((2400, 1600), ['artwork'], 4),
 }
 
@@ -429,7 +429,7 @@ def art_layer(**members):
 
 
 CYLINDER = {'left': 12, 'right': 52, 'top': 8, 'bottom': 40}
-LAYER_DEFS = {'image': 'imageLayer', 'color': 'colorLayer', 'artwork': 'artworkLayer'}
+LAYER_DEFS = {'image': 'imageLayer', 'color': 'colorLayer', 'artwork': 'artworkLayer', 'text': 'textLayer'}
 
 
 def test_members_agree():
@@ -451,6 +451,9 @@ def test_members_agree():
     cylinder = {'type': 'artwork', 'cylinder': dict(CYLINDER, zz=1)}
     assert allowed_members({'format': 1, 'size': [64, 48], 'layers': [cylinder]}) == \
         set(resolve(artwork['cylinder'])['properties'])
+    text = {'type': 'text', 'text': 'a', 'quad': QUAD, 'outline': {'width': 0.01, 'zz': 1}}
+    assert allowed_members({'format': 1, 'size': [64, 48], 'layers': [text]}) == \
+        set(SCHEMA['$defs']['textLayer']['properties']['outline']['properties'])
 
 
 def expected_values(manifest):
@@ -466,6 +469,10 @@ def test_enumerations_agree():
         SCHEMA['$defs']['layer']['properties']['type']['enum']
     assert expected_values(art_layer(blend='zz')) == BLENDS
     assert expected_values(art_layer(fit='zz')) == artwork['fit']['enum']
+    text = SCHEMA['$defs']['textLayer']['properties']
+    for member in ('align', 'valign'):
+        layer = {'type': 'text', 'text': 'a', 'quad': QUAD, member: 'zz'}
+        assert expected_values({'format': 1, 'size': [64, 48], 'layers': [layer]}) == text[member]['enum']
     assert expected_values(art_layer(mask={'source': 'mask.png', 'mode': 'zz'})) == \
         object_branch(SCHEMA['$defs']['mask'])['properties']['mode']['enum']
 
