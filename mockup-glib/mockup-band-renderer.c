@@ -28,6 +28,8 @@
 #include "mockup-image-writer-private.h"
 #include "mockup-memory.h"
 #include "mockup-mesh-private.h"
+#include "mockup-placement-private.h"
+#include "mockup-render-options-private.h"
 #include "mockup-result-private.h"
 #include "mockup-template-private.h"
 #include "mockup-texture-private.h"
@@ -36,11 +38,14 @@
 
 /* Where the artwork goes within a slot: the slot region it fills (all of
  * it but for "contain") and the part of the artwork shown (all of it but
- * for "cover"). */
+ * for "cover"). A placed artwork instead has the region of its bounding
+ * box in the print area, and maps that region to itself. */
 typedef struct
 {
   double region[4];
   MockupCrop crop;
+  gboolean placed;
+  MockupPlacedArtwork art;
 } Placement;
 
 typedef struct
@@ -62,6 +67,9 @@ typedef struct
   int x0, x1, y0, y1;           /* output pixels it can touch */
   int margin;                   /* displacement reach in pixels */
   double displacement_scale;    /* output pixels of shift at full strength */
+  int artwork_width, artwork_height;
+  double ppi;                   /* artwork pixels an inch of print; 0: unknown */
+  double upscale;
 } LayerState;
 
 typedef struct
@@ -158,11 +166,34 @@ mockup_band_renderer_get_size (const MockupRenderSettings *settings,
   *height = MAX (1, (int) lrint (mockup_template_get_height (template) * scale));
 }
 
+/* The placement the render's options give @layer's slot, checked, or NULL
+ * where the slot is fitted. */
+static gboolean
+find_placement (const MockupRenderSettings  *settings,
+                const char                  *label,
+                const MockupLayer           *layer,
+                const MockupPlacement      **out,
+                GError                     **error)
+{
+  const MockupPlacement *p = mockup_render_options_lookup_placement (settings->options, layer->slot);
+  g_autofree char *problem = NULL;
+  const char *member;
+
+  *out = p;
+  if (p == NULL ||
+      mockup_placement_check (p->left, p->top, p->width, p->degrees, &member, &problem))
+    return TRUE;
+  g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_INVALID_OPTION,
+               "%s: placement of slot \"%s\": %s: %s", label, layer->slot, member, problem);
+  return FALSE;
+}
+
 static void
-compute_placement (const MockupLayer *layer,
-                   int                artwork_width,
-                   int                artwork_height,
-                   Placement         *placement)
+compute_placement (const MockupLayer     *layer,
+                   int                    artwork_width,
+                   int                    artwork_height,
+                   const MockupPlacement *place,
+                   Placement             *placement)
 {
   double slot_aspect = layer->aspect > 0 ? layer->aspect : mockup_shape_estimate_aspect (&layer->shape);
   double art_aspect = (double) artwork_width / artwork_height;
@@ -170,6 +201,16 @@ compute_placement (const MockupLayer *layer,
   placement->region[0] = placement->region[1] = 0.0;
   placement->region[2] = placement->region[3] = 1.0;
   placement->crop = (MockupCrop) { 0.0f, 0.0f, 1.0f, 1.0f };
+  placement->placed = place != NULL;
+
+  if (place != NULL)
+    {
+      mockup_placed_artwork_init (&placement->art, place->left, place->top, place->width,
+                                  place->degrees, slot_aspect, art_aspect);
+      if (!placement->art.empty)
+        memcpy (placement->region, placement->art.box, sizeof placement->region);
+      return;
+    }
 
   switch (layer->fit)
     {
@@ -228,6 +269,35 @@ find_artwork (const MockupArtworkSet  *artworks,
   return artwork;
 }
 
+/* Output pixels per artwork pixel where the slot stretches the artwork
+ * most, along the artwork's own axes: for a placed artwork, along its
+ * turned width and height. */
+static double
+artwork_stretch (MockupGeometry  *geometry,
+                 const Placement *placement,
+                 int              art_w,
+                 int              art_h)
+{
+  double along_a, along_b;
+
+  if (placement->placed)
+    {
+      const MockupPlacedArtwork *art = &placement->art;
+      double ru = placement->region[2] - placement->region[0];
+      double rv = placement->region[3] - placement->region[1];
+      double across[2] = { art->across[0] / ru, art->across[1] / rv };
+      double down[2] = { art->down[0] / ru, art->down[1] / rv };
+
+      if (art->empty)
+        return 0.0;
+      mockup_geometry_get_max_stretch_along (geometry, across, down, &along_a, &along_b);
+      return MAX (along_a / art_w, along_b / art_h);
+    }
+
+  mockup_geometry_get_max_stretch (geometry, &along_a, &along_b);
+  return MAX (along_a / (placement->crop.width * art_w), along_b / (placement->crop.height * art_h));
+}
+
 gboolean
 mockup_band_renderer_add_needs (const MockupRenderSettings  *settings,
                                 MockupTemplate              *template,
@@ -243,8 +313,9 @@ mockup_band_renderer_add_needs (const MockupRenderSettings  *settings,
       g_autoptr(MockupGeometry) geometry = NULL;
       MockupArtwork *artwork;
       MockupArtworkNeed *need = NULL;
+      const MockupPlacement *place;
       Placement placement;
-      double along_u, along_v, k;
+      double k;
       int art_w, art_h;
 
       if (layer->kind != MOCKUP_LAYER_ARTWORK)
@@ -253,16 +324,17 @@ mockup_band_renderer_add_needs (const MockupRenderSettings  *settings,
       artwork = find_artwork (artworks, _mockup_template_get_label (template), layer, error);
       if (artwork == NULL)
         return FALSE;
+      if (!find_placement (settings, _mockup_template_get_label (template), layer, &place, error))
+        return FALSE;
 
       art_w = mockup_artwork_get_width (artwork);
       art_h = mockup_artwork_get_height (artwork);
-      compute_placement (layer, art_w, art_h, &placement);
+      compute_placement (layer, art_w, art_h, place, &placement);
       geometry = mockup_geometry_new (&layer->shape, scale, placement.region);
-      mockup_geometry_get_max_stretch (geometry, &along_u, &along_v);
 
       /* The artwork must have at least one texel for every output pixel
        * along the most stretched part of the slot, and needs no more. */
-      k = MAX (along_u / (placement.crop.width * art_w), along_v / (placement.crop.height * art_h));
+      k = artwork_stretch (geometry, &placement, art_w, art_h);
       k = CLAMP (k, 1e-6, 1.0);
 
       for (guint j = 0; j < needs->len; j++)
@@ -535,6 +607,112 @@ get_texture (Render                  *render,
   g_assert_not_reached ();
 }
 
+/* The artwork's resolution in @state's slot: pixels per inch of print
+ * where the print size is known, and how much it is enlarged (see
+ * MockupResult:upscale for both). */
+static void
+compute_resolution (Render        *render,
+                    LayerState    *state,
+                    MockupArtwork *artwork)
+{
+  const MockupLayer *layer = state->layer;
+  const Placement *placement = &state->placement;
+  int art_w = mockup_artwork_get_width (artwork), art_h = mockup_artwork_get_height (artwork);
+
+  state->artwork_width = art_w;
+  state->artwork_height = art_h;
+  state->ppi = 0.0;
+  if (layer->print_size[0] > 0.0 && !(placement->placed && placement->art.empty))
+    {
+      /* the print inches the shown part of the artwork spans */
+      double inches_w, inches_h, pixels_w, pixels_h;
+
+      if (placement->placed)
+        {
+          inches_w = placement->art.width * layer->print_size[0];
+          inches_h = placement->art.height * layer->print_size[1];
+          pixels_w = art_w;
+          pixels_h = art_h;
+        }
+      else
+        {
+          inches_w = (placement->region[2] - placement->region[0]) * layer->print_size[0];
+          inches_h = (placement->region[3] - placement->region[1]) * layer->print_size[1];
+          pixels_w = placement->crop.width * art_w;
+          pixels_h = placement->crop.height * art_h;
+        }
+      state->ppi = MIN (pixels_w / inches_w, pixels_h / inches_h);
+    }
+
+  if (state->ppi > 0.0 && render->settings->min_ppi > 0.0)
+    state->upscale = render->settings->min_ppi / state->ppi;
+  else
+    /* template pixels: the output's divided by its scale */
+    state->upscale = artwork_stretch (state->geometry, placement, art_w, art_h) / render->scale;
+}
+
+/* The worst of the template's artwork slots, into the result, with a
+ * warning where it falls short of the renderer's thresholds. */
+static void
+report_resolution (Render       *render,
+                   MockupResult *result)
+{
+  const MockupRenderSettings *settings = render->settings;
+  const LayerState *worst = NULL;
+  double ppi = 0.0, upscale = 0.0;
+  g_autofree char *warning = NULL;
+
+  for (guint i = 0; i < render->n_layers; i++)
+    {
+      const LayerState *state = &render->layers[i];
+      gboolean short_of_ppi, too_large;
+
+      if (state->layer->kind != MOCKUP_LAYER_ARTWORK || state->texture == NULL)
+        continue;
+      if (state->ppi > 0.0)
+        ppi = ppi > 0.0 ? MIN (ppi, state->ppi) : state->ppi;
+      upscale = MAX (upscale, state->upscale);
+
+      short_of_ppi = state->ppi > 0.0 && state->ppi < settings->min_ppi;
+      too_large = settings->max_upscale > 0.0 && state->upscale > settings->max_upscale;
+      if ((short_of_ppi || too_large) && (worst == NULL || state->upscale > worst->upscale))
+        worst = state;
+    }
+
+  if (worst != NULL)
+    {
+      const MockupLayer *layer = worst->layer;
+      double art_w = worst->artwork_width, art_h = worst->artwork_height;
+
+      if (worst->ppi > 0.0 && worst->ppi < settings->min_ppi)
+        {
+          double per_inch = mockup_print_unit_per_inch (layer->print_unit);
+          double k = settings->min_ppi / worst->ppi;
+
+          warning = g_strdup_printf ("slot \"%s\" (%s): the artwork has %.0f ppi in the "
+                                     "%g × %g %s print, below %g ppi; it takes %.0f × %.0f pixels "
+                                     "or more, it has %.0f × %.0f",
+                                     layer->slot, layer->member, floor (worst->ppi),
+                                     layer->print_size[0] * per_inch, layer->print_size[1] * per_inch,
+                                     layer->print_unit, settings->min_ppi,
+                                     ceil (art_w * k), ceil (art_h * k), art_w, art_h);
+        }
+      else
+        {
+          double k = worst->upscale / settings->max_upscale;
+
+          warning = g_strdup_printf ("slot \"%s\" (%s): the artwork is enlarged %.1f times, "
+                                     "more than %g; it takes %.0f × %.0f pixels or more, "
+                                     "it has %.0f × %.0f",
+                                     layer->slot, layer->member, worst->upscale,
+                                     settings->max_upscale,
+                                     ceil (art_w * k), ceil (art_h * k), art_w, art_h);
+        }
+    }
+
+  _mockup_result_set_resolution (result, ppi, upscale, warning);
+}
+
 static gboolean
 prepare_layers (Render                  *render,
                 MockupPreload           *preload,
@@ -581,9 +759,12 @@ prepare_layers (Render                  *render,
       if (layer->kind == MOCKUP_LAYER_ARTWORK)
         {
           MockupArtwork *artwork = find_artwork (artworks, render->label, layer, error);
+          const MockupPlacement *place;
           double extents[4];
 
           if (artwork == NULL)
+            return FALSE;
+          if (!find_placement (render->settings, render->label, layer, &place, error))
             return FALSE;
           if (layer->shading != NULL &&
               !open_reader (render, preload, i, LAYER_SHADING, layer->shading, &state->shading,
@@ -599,8 +780,9 @@ prepare_layers (Render                  *render,
             return FALSE;
 
           compute_placement (layer, mockup_artwork_get_width (artwork),
-                             mockup_artwork_get_height (artwork), &state->placement);
+                             mockup_artwork_get_height (artwork), place, &state->placement);
           state->geometry = mockup_geometry_new (&layer->shape, render->scale, state->placement.region);
+          compute_resolution (render, state, artwork);
 
           if (layer->displacement != NULL)
             {
@@ -613,6 +795,9 @@ prepare_layers (Render                  *render,
           state->y0 = CLAMP ((int) floor (extents[1]) - state->margin, 0, render->height);
           state->x1 = CLAMP ((int) ceil (extents[2]) + 1 + state->margin, 0, render->width);
           state->y1 = CLAMP ((int) ceil (extents[3]) + 1 + state->margin, 0, render->height);
+          /* placed wholly outside the print area: nothing to draw */
+          if (state->placement.placed && state->placement.art.empty)
+            state->x1 = state->x0;
         }
     }
 
@@ -884,6 +1069,10 @@ draw_artwork_band (Render      *render,
           render->row_coverage[i] = cov;
           render->valid[i] = render->valid[i] && cov > 1.0f / 1024.0f;
         }
+
+      if (state->placement.placed)
+        mockup_placed_artwork_map_row (&state->placement.art, state->placement.region, width,
+                                       render->points, render->valid, render->row_coverage);
 
       if (!linear)
         mockup_texture_sample_row_argb (state->texture, &state->placement.crop, render->points,
@@ -1166,6 +1355,7 @@ mockup_band_renderer_render (const MockupRenderSettings  *settings,
                                mockup_template_get_name (template), settings->format,
                                render.width, render.height, bytes, pixbuf);
   _mockup_result_set_variant (result, settings->variant);
+  report_resolution (&render, result);
 
 out:
   render_clear (&render);

@@ -129,6 +129,10 @@ typedef struct
   double shading_neutral;
   MockupImageRef *displacement;
   double displacement_strength;
+  /* the print area's physical size in inches, 0 × 0 when not given, and
+   * the unit the manifest gave it in, for messages */
+  double print_size[2];
+  const char *print_unit;
 } MockupLayer;
 
 typedef struct
