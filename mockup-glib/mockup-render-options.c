@@ -363,10 +363,11 @@ mockup_render_options_validate (MockupRenderOptions *self,
         {
           g_auto(GStrv) known = mockup_template_dup_parameter_names (template);
           g_autofree char *list = g_strjoinv (", ", known);
+          g_autofree char *quoted = mockup_quote_for_message (names[i]);
 
           g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_INVALID_OPTION,
-                       "%s: parameter \"%.64s\": the template has no such parameter%s%s%s",
-                       _mockup_template_get_label (template), names[i],
+                       "%s: parameter %s: the template has no such parameter%s%s%s",
+                       _mockup_template_get_label (template), quoted,
                        known[0] != NULL ? " (it has " : "", list, known[0] != NULL ? ")" : "");
           return FALSE;
         }
@@ -386,6 +387,7 @@ mockup_render_options_validate (MockupRenderOptions *self,
   for (guint i = 0; names[i] != NULL; i++)
     {
       const MockupPlacement *p = g_hash_table_lookup (self->placements, names[i]);
+      g_autofree char *quoted = mockup_quote_for_message (names[i]);
       g_autofree char *problem = NULL;
       const char *member;
 
@@ -393,8 +395,8 @@ mockup_render_options_validate (MockupRenderOptions *self,
       if (!mockup_placement_check (p->left, p->top, p->width, p->degrees, &member, &problem))
         {
           g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_INVALID_OPTION,
-                       "%s: placement of slot \"%.64s\": %s: %s",
-                       _mockup_template_get_label (template), names[i], member, problem);
+                       "%s: placement of slot %s: %s: %s",
+                       _mockup_template_get_label (template), quoted, member, problem);
           return FALSE;
         }
     }
