@@ -1023,7 +1023,8 @@ read_align (Parser     *parser,
 }
 
 /* "print": {"width": 30, "height": 40, "unit": "cm"}: the print area's
- * physical size, stored in inches. From a millimetre to ten metres. */
+ * physical size, stored in inches. From about a millimetre to ten metres,
+ * in round numbers of each unit. */
 static gboolean
 read_print (Parser      *parser,
             JsonNode    *node,
@@ -1031,8 +1032,8 @@ read_print (Parser      *parser,
             MockupLayer *layer)
 {
   static const char * const members[] = { "width", "height", "unit", NULL };
-  static const struct { const char *name; double per_inch; } units[] = {
-    { "cm", 2.54 }, { "mm", 25.4 }, { "in", 1.0 },
+  static const struct { const char *name; double per_inch, min, max; } units[] = {
+    { "cm", 2.54, 0.1, 1000.0 }, { "mm", 25.4, 1.0, 10000.0 }, { "in", 1.0, 0.04, 400.0 },
   };
   static const char * const unit_names[] = { "cm", "mm", "in" };
   JsonObject *object;
@@ -1055,10 +1056,10 @@ read_print (Parser      *parser,
                   unit_names, G_N_ELEMENTS (unit_names), &unit))
     return FALSE;
 
-  ok &= read_required_number (parser, object, member, "width", units[unit].per_inch / 25.4,
-                              units[unit].per_inch * 10000.0 / 25.4, &size[0]);
-  ok &= read_required_number (parser, object, member, "height", units[unit].per_inch / 25.4,
-                              units[unit].per_inch * 10000.0 / 25.4, &size[1]);
+  ok &= read_required_number (parser, object, member, "width", units[unit].min, units[unit].max,
+                              &size[0]);
+  ok &= read_required_number (parser, object, member, "height", units[unit].min, units[unit].max,
+                              &size[1]);
   if (!ok)
     return FALSE;
 

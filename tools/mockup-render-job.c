@@ -408,6 +408,22 @@ print_result_line (MrJob        *self,
   mr_json_line_add_int (&line, "resident_memory",
                         result ? mockup_result_get_resident_memory (result)
                                : mockup_get_resident_memory ());
+  /* the artwork's resolution: ppi null where no slot gives a print size */
+  if (error == NULL && result != NULL)
+    {
+      double ppi = mockup_result_get_effective_ppi (result);
+
+      mr_json_line_begin_object (&line, "resolution");
+      if (ppi > 0)
+        mr_json_line_add_double (&line, "ppi", ppi);
+      else
+        mr_json_line_add_null (&line, "ppi");
+      mr_json_line_add_double (&line, "upscale", mockup_result_get_upscale (result));
+      mr_json_line_add_string (&line, "warning", mockup_result_get_resolution_warning (result));
+      mr_json_line_end_object (&line);
+    }
+  else
+    mr_json_line_add_null (&line, "resolution");
   mr_json_line_add_error (&line, error);
   mr_json_line_print (&line);
 }
@@ -496,6 +512,11 @@ handle_result (MrJob        *self,
   mr_progress_done (self->progress, position, name, mockup_result_get_render_time (result),
                     mockup_result_get_resident_memory (result),
                     error != NULL ? error->message : NULL);
+
+  /* a blurry print is worth a line even with --quiet, like any warning */
+  if (error == NULL && mockup_result_get_resolution_warning (result) != NULL)
+    mr_progress_warning (self->progress, "%s: %s", name,
+                         mockup_result_get_resolution_warning (result));
 }
 
 static void
