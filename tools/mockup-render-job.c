@@ -254,6 +254,17 @@ add_to_batch (MrJob    *self,
     self->slots_unknown = TRUE;
 }
 
+static gboolean
+has_placements (MrJob *self)
+{
+  g_auto(GStrv) slots = NULL;
+
+  if (self->options == NULL)
+    return FALSE;
+  slots = mockup_render_options_dup_placement_slots (self->options);
+  return slots[0] != NULL;
+}
+
 static void
 add_manifest (MrJob           *self,
               const char      *path,
@@ -275,9 +286,10 @@ add_manifest (MrJob           *self,
         }
     }
 
-  /* With slot artworks, load it here to learn its slots, so that a slot
-   * name no template has can be pointed out (warn_unused_slots ()). */
-  if (cache == NULL && self->slot_artworks != NULL)
+  /* With slot artworks or placements, load it here to learn its slots, so
+   * that a slot name no template has can be pointed out
+   * (warn_unused_slots ()). */
+  if (cache == NULL && (self->slot_artworks != NULL || has_placements (self)))
     {
       g_autoptr(MockupTemplate) template = mockup_template_new_from_file (path, NULL);
 
@@ -677,28 +689,33 @@ compare_names (const void *a,
   return strcmp (*(const char * const *) a, *(const char * const *) b);
 }
 
-/* A slot artwork that no template has a slot for is most likely
- * misspelt: it would go nowhere, and the default artwork would fill the
- * slot meant, without a word. Only said when every template is known:
- * one that failed to load might have had the slot. */
+/* A slot artwork or a placement that no template has a slot for is most
+ * likely misspelt: it would go nowhere, and the slot meant would show the
+ * default artwork, or the artwork fitted, without a word. Only said when
+ * every template is known: one that failed to load might have had the
+ * slot. */
 static void
 warn_unused_slots (MrJob *self)
 {
   g_autofree const char **names = NULL;
   g_autofree const char **known = NULL;
+  g_auto(GStrv) placed = NULL;
   g_autofree char *list = NULL;
-  guint n_names;
+  guint n_names = 0;
 
-  if (self->slot_artworks == NULL || self->slots_unknown ||
+  if ((self->slot_artworks == NULL && !has_placements (self)) || self->slots_unknown ||
       g_list_model_get_n_items (G_LIST_MODEL (self->batch_items)) == 0)
     return;
 
-  names = (const char **) g_hash_table_get_keys_as_array (self->slot_artworks, &n_names);
-  qsort (names, n_names, sizeof (char *), compare_names);
   known = (const char **) g_hash_table_get_keys_as_array (self->template_slots, NULL);
   qsort (known, g_hash_table_size (self->template_slots), sizeof (char *), compare_names);
   list = known[0] != NULL ? g_strjoinv (", ", (char **) known) : g_strdup ("none");
 
+  if (self->slot_artworks != NULL)
+    {
+      names = (const char **) g_hash_table_get_keys_as_array (self->slot_artworks, &n_names);
+      qsort (names, n_names, sizeof (char *), compare_names);
+    }
   for (guint i = 0; i < n_names; i++)
     {
       if (g_hash_table_contains (self->template_slots, names[i]))
@@ -706,6 +723,16 @@ warn_unused_slots (MrJob *self)
       mr_progress_warning (self->progress,
                            "%s%s: no template has a slot “%s” (they have: %s); its artwork is not used",
                            self->server ? "slots." : "--slot ", names[i], names[i], list);
+    }
+
+  placed = self->options != NULL ? mockup_render_options_dup_placement_slots (self->options) : NULL;
+  for (guint i = 0; placed != NULL && placed[i] != NULL; i++)
+    {
+      if (g_hash_table_contains (self->template_slots, placed[i]))
+        continue;
+      mr_progress_warning (self->progress,
+                           "%s%s: no template has a slot “%s” (they have: %s); the placement is not used",
+                           self->server ? "placement." : "--place ", placed[i], placed[i], list);
     }
 }
 
