@@ -166,13 +166,23 @@ mockup_band_renderer_get_size (const MockupRenderSettings *settings,
   *height = MAX (1, (int) lrint (mockup_template_get_height (template) * scale));
 }
 
+static double
+layer_aspect (const MockupLayer *layer)
+{
+  return layer->aspect > 0 ? layer->aspect : mockup_shape_estimate_aspect (&layer->shape);
+}
+
 /* The placement the render's options give @layer's slot, checked, or NULL
- * where the slot is fitted. */
+ * where the slot is fitted. The slot's first layer takes it, and so do
+ * its other layers of the same proportions (a reflection of the print);
+ * a layer of other proportions (a strip that wraps the print round an
+ * edge) has no place for it: *@hidden says so, and it shows nothing. */
 static gboolean
 find_placement (const MockupRenderSettings  *settings,
-                const char                  *label,
+                MockupTemplate              *template,
                 const MockupLayer           *layer,
                 const MockupPlacement      **out,
+                gboolean                    *hidden,
                 GError                     **error)
 {
   const MockupPlacement *p = mockup_render_options_lookup_placement (settings->options, layer->slot);
@@ -180,12 +190,28 @@ find_placement (const MockupRenderSettings  *settings,
   const char *member;
 
   *out = p;
-  if (p == NULL ||
-      mockup_placement_check (p->left, p->top, p->width, p->degrees, &member, &problem))
+  *hidden = FALSE;
+  if (p == NULL)
     return TRUE;
-  g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_INVALID_OPTION,
-               "%s: placement of slot \"%s\": %s: %s", label, layer->slot, member, problem);
-  return FALSE;
+  if (!mockup_placement_check (p->left, p->top, p->width, p->degrees, &member, &problem))
+    {
+      g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_INVALID_OPTION,
+                   "%s: placement of slot \"%s\": %s: %s", _mockup_template_get_label (template),
+                   layer->slot, member, problem);
+      return FALSE;
+    }
+
+  for (guint i = 0; i < _mockup_template_get_n_layers (template); i++)
+    {
+      const MockupLayer *first = _mockup_template_get_layer (template, i);
+
+      if (first->kind != MOCKUP_LAYER_ARTWORK || g_strcmp0 (first->slot, layer->slot) != 0)
+        continue;
+      if (first != layer)
+        *hidden = fabs (layer_aspect (layer) / layer_aspect (first) - 1.0) > 0.01;
+      break;
+    }
+  return TRUE;
 }
 
 static void
@@ -193,9 +219,10 @@ compute_placement (const MockupLayer     *layer,
                    int                    artwork_width,
                    int                    artwork_height,
                    const MockupPlacement *place,
+                   gboolean               hidden,
                    Placement             *placement)
 {
-  double slot_aspect = layer->aspect > 0 ? layer->aspect : mockup_shape_estimate_aspect (&layer->shape);
+  double slot_aspect = layer_aspect (layer);
   double art_aspect = (double) artwork_width / artwork_height;
 
   placement->region[0] = placement->region[1] = 0.0;
@@ -203,6 +230,12 @@ compute_placement (const MockupLayer     *layer,
   placement->crop = (MockupCrop) { 0.0f, 0.0f, 1.0f, 1.0f };
   placement->placed = place != NULL;
 
+  if (hidden)
+    {
+      memset (&placement->art, 0, sizeof placement->art);
+      placement->art.empty = TRUE;
+      return;
+    }
   if (place != NULL)
     {
       mockup_placed_artwork_init (&placement->art, place->left, place->top, place->width,
@@ -315,6 +348,7 @@ mockup_band_renderer_add_needs (const MockupRenderSettings  *settings,
       MockupArtworkNeed *need = NULL;
       const MockupPlacement *place;
       Placement placement;
+      gboolean hidden;
       double k;
       int art_w, art_h;
 
@@ -324,12 +358,12 @@ mockup_band_renderer_add_needs (const MockupRenderSettings  *settings,
       artwork = find_artwork (artworks, _mockup_template_get_label (template), layer, error);
       if (artwork == NULL)
         return FALSE;
-      if (!find_placement (settings, _mockup_template_get_label (template), layer, &place, error))
+      if (!find_placement (settings, template, layer, &place, &hidden, error))
         return FALSE;
 
       art_w = mockup_artwork_get_width (artwork);
       art_h = mockup_artwork_get_height (artwork);
-      compute_placement (layer, art_w, art_h, place, &placement);
+      compute_placement (layer, art_w, art_h, place, hidden, &placement);
       geometry = mockup_geometry_new (&layer->shape, scale, placement.region);
 
       /* The artwork must have at least one texel for every output pixel
@@ -760,11 +794,12 @@ prepare_layers (Render                  *render,
         {
           MockupArtwork *artwork = find_artwork (artworks, render->label, layer, error);
           const MockupPlacement *place;
+          gboolean hidden;
           double extents[4];
 
           if (artwork == NULL)
             return FALSE;
-          if (!find_placement (render->settings, render->label, layer, &place, error))
+          if (!find_placement (render->settings, render->template, layer, &place, &hidden, error))
             return FALSE;
           if (layer->shading != NULL &&
               !open_reader (render, preload, i, LAYER_SHADING, layer->shading, &state->shading,
@@ -780,7 +815,7 @@ prepare_layers (Render                  *render,
             return FALSE;
 
           compute_placement (layer, mockup_artwork_get_width (artwork),
-                             mockup_artwork_get_height (artwork), place, &state->placement);
+                             mockup_artwork_get_height (artwork), place, hidden, &state->placement);
           state->geometry = mockup_geometry_new (&layer->shape, render->scale, state->placement.region);
           compute_resolution (render, state, artwork);
 

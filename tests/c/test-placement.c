@@ -76,14 +76,16 @@ dot_weight (guint32 p,
 /* The centroid of dot @i in the output, in continuous pixel coordinates
  * (pixel (x, y) is the square from x to x + 1); returns the total weight. */
 static double
-find_dot (GdkPixbuf *pixbuf,
-          int        i,
-          double    *cx,
-          double    *cy)
+find_dot_in_rows (GdkPixbuf *pixbuf,
+                  int        i,
+                  int        y0,
+                  int        y1,
+                  double    *cx,
+                  double    *cy)
 {
   double sum = 0, sx = 0, sy = 0;
 
-  for (int y = 0; y < gdk_pixbuf_get_height (pixbuf); y++)
+  for (int y = y0; y < y1; y++)
     for (int x = 0; x < gdk_pixbuf_get_width (pixbuf); x++)
       {
         double w = dot_weight (test_pixel (pixbuf, x, y), i);
@@ -95,6 +97,15 @@ find_dot (GdkPixbuf *pixbuf,
   *cx = sum > 0 ? sx / sum : -1;
   *cy = sum > 0 ? sy / sum : -1;
   return sum;
+}
+
+static double
+find_dot (GdkPixbuf *pixbuf,
+          int        i,
+          double    *cx,
+          double    *cy)
+{
+  return find_dot_in_rows (pixbuf, i, 0, gdk_pixbuf_get_height (pixbuf), cx, cy);
 }
 
 /* Where artwork point (s, t) of a placement lands on the canvas. */
@@ -292,6 +303,52 @@ test_clipped (void)
   for (int py = 0; py < 300; py += 3)
     for (int px = 0; px < 400; px += 3)
       g_assert_cmpuint (test_pixel (pixbuf, px, py) & 0xffffff, ==, 0);
+}
+
+/* A slot's other layers: one of the first's proportions (a reflection)
+ * places the artwork the same way; a narrow strip (a canvas's side, which
+ * a fitted artwork wraps onto) shows nothing of it. */
+static void
+test_slot_layers (void)
+{
+  g_autoptr(MockupTemplate) template = test_template (dir,
+    "{\"format\": 1, \"size\": [400, 300], \"layers\": ["
+    "{\"type\": \"color\", \"color\": \"#000000\"},"
+    "{\"type\": \"artwork\", \"quad\": [[100, 20], [300, 20], [300, 120], [100, 120]]},"
+    "{\"type\": \"artwork\", \"quad\": [[100, 180], [300, 180], [300, 280], [100, 280]]},"
+    "{\"type\": \"artwork\", \"quad\": [[60, 20], [80, 20], [80, 120], [60, 120]],"
+    " \"fit\": \"cover\", \"align\": \"left\"}]}");
+  g_autoptr(MockupRenderer) renderer = mockup_renderer_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MockupResult) result = NULL;
+  g_autoptr(MockupArtwork) artwork = NULL;
+  GdkPixbuf *pixbuf;
+  double x, y;
+
+  mockup_renderer_set_format (renderer, MOCKUP_FORMAT_PIXBUF);
+  result = render_placed (renderer, template, dots_path, 0.25, 0.1, 0.5, 0, &error);
+  g_assert_no_error (error);
+  pixbuf = mockup_result_get_pixbuf (result);
+
+  /* the print and its reflection 160 px below: the same dots */
+  g_assert_cmpfloat (find_dot_in_rows (pixbuf, 0, 0, 150, &x, &y), >, 0);
+  g_assert_cmpfloat (fabs (x - (150 + 16 * 100.0 / ART_W)), <=, 0.5);
+  g_assert_cmpfloat (fabs (y - (30 + 16 * 100.0 / ART_W)), <=, 0.5);
+  g_assert_cmpfloat (find_dot_in_rows (pixbuf, 0, 150, 300, &x, &y), >, 0);
+  g_assert_cmpfloat (fabs (x - (150 + 16 * 100.0 / ART_W)), <=, 0.5);
+  g_assert_cmpfloat (fabs (y - (190 + 16 * 100.0 / ART_W)), <=, 0.5);
+
+  /* the strip at x 60–80 keeps the canvas's black */
+  for (int row = 20; row < 120; row++)
+    for (int col = 58; col < 82; col++)
+      g_assert_cmpuint (test_pixel (pixbuf, col, row) & 0xffffff, ==, 0);
+  g_clear_object (&result);
+
+  /* fitted, the strip shows the artwork's left edge */
+  artwork = mockup_artwork_new_from_file (dots_path, NULL);
+  result = mockup_renderer_render (renderer, artwork, template, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (test_pixel (mockup_result_get_pixbuf (result), 70, 100) & 0xffffff, !=, 0);
 }
 
 /* The artwork is decoded at the size the placed artwork needs: 20 % of a
@@ -585,6 +642,7 @@ main (int    argc,
     }
   g_test_add_func ("/placement/flat-by-hand", test_flat_by_hand);
   g_test_add_func ("/placement/clipped", test_clipped);
+  g_test_add_func ("/placement/slot-layers", test_slot_layers);
   g_test_add_func ("/placement/decode-size", test_decode_size);
   g_test_add_func ("/placement/errors", test_placement_errors);
   g_test_add_func ("/resolution/values", test_resolution);
