@@ -176,3 +176,31 @@ def test_server_job_placement_for_a_missing_slot(run, tmp_path):
     result = run("--server", input=json.dumps(job) + "\n")
     assert result.returncode == 0, result.stderr
     assert "placement.front: no template has a slot “front”" in result.stderr, result.stderr
+
+
+def test_resolution_thresholds(run, tmp_path):
+    template = write_flat(tmp_path / "poster", {"width": 10, "height": 10, "unit": "in"})
+    art = write_artwork(tmp_path / "small.png", RED, size=(300, 400))
+    out = tmp_path / "out"
+
+    # 30 ppi passes a threshold of 25, and enlarged 5 times a limit of 6
+    result = run("--json", "--min-ppi", "25", "--max-upscale", "6", "-o", out, art, template)
+    assert result.returncode == 0, result.stderr
+    [line] = json_lines(result.stdout)
+    assert line["resolution"]["ppi"] == 30
+    assert line["resolution"]["upscale"] == 0.833       # 25 / 30, to three decimals
+    assert line["resolution"]["warning"] is None
+    assert "warning" not in result.stderr
+
+    # 0 turns the checks off; without the print size, enlarged 200/50 = 4 times
+    plain = write_flat(tmp_path / "plain")
+    tiny = write_artwork(tmp_path / "tiny.png", RED, size=(50, 50))
+    result = run("--max-upscale", "0", "-o", out, tiny, plain)
+    assert result.returncode == 0 and "warning" not in result.stderr, result.stderr
+    result = run("--max-upscale", "3.5", "-o", out, tiny, plain)
+    assert "enlarged 4.0 times, more than 3.5" in result.stderr, result.stderr
+
+    for option, value in (("--min-ppi", "-1"), ("--min-ppi", "nan"), ("--max-upscale", "2000")):
+        result = run(option, value, "-o", out, art, template)
+        assert result.returncode == 2
+        assert option in result.stderr
