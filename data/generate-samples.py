@@ -874,8 +874,10 @@ def framed_poster(folder):
         "layers": [
             {"type": "image", "name": "room", "source": "room.jpg"},
             {"type": "image", "name": "frame shadow", "source": "shadow.png", "blend": "multiply"},
+            # the mat's 56 × 70 cm window plus the bleed: at 2000 × 2500
+            # pixels the sample artwork prints at 90 ppi, which warns
             {"type": "artwork", "name": "print", "quad": pts_json(quad), "fit": "cover",
-             "aspect": round(aspect, 4)},
+             "aspect": round(aspect, 4), "print": {"width": 56.6, "height": 70.6, "unit": "cm"}},
             {"type": "image", "name": "frame and mat", "source": "frame.png"},
             {"type": "image", "name": "glass", "source": "glass.jpg", "blend": "screen",
              "opacity": 0.35},
@@ -885,6 +887,7 @@ def framed_poster(folder):
 
 @template
 def canvas_angle(folder):
+    UNIT_IN = 0.15                  # inches a scene unit
     W, H = 2400, 1600
     cam = Camera(eye=(-150, 118, 112), target=(22, 124, 0), focal=1500, width=W, height=H)
     light = (0.55, 0.6, 0.6)
@@ -906,7 +909,8 @@ def canvas_angle(folder):
     draw_box(img, cam, (-600, 235, 0, 9, 0, 1.4), rgb("#e9e6e0"), light, ambient=0.7)
     draw_box(img, cam, (233.6, 235, 0, 9, 0, 400), rgb("#e9e6e0"), light, ambient=0.7)
 
-    # the canvas: 64 × 80 cm, 4 cm deep, on 5 mm spacers
+    # the canvas: 80 × 100 scene units of 0.15 in, a 12 × 15 in canvas
+    # 0.6 in deep on spacers (the sample artwork prints at 167 ppi on it)
     cx, cy, cw, ch, z0, z1 = 0.0, 132.0, 80.0, 100.0, 0.5, 4.5
     x0, x1, y0, y1 = cx - cw / 2, cx + cw / 2, cy - ch / 2, cy + ch / 2
 
@@ -967,9 +971,12 @@ def canvas_angle(folder):
         "layers": [
             {"type": "image", "name": "wall", "source": "wall.jpg"},
             {"type": "artwork", "name": "face", "quad": pts_json(face), "aspect": round(cw / ch, 4),
-             "shading": "light.jpg"},
+             "shading": "light.jpg",
+             "print": {"width": round(cw * UNIT_IN, 2), "height": round(ch * UNIT_IN, 2), "unit": "in"}},
             {"type": "artwork", "name": "side", "quad": pts_json(side), "fit": "cover", "align": "left",
-             "aspect": round((z1 - z0) / ch, 4), "shading": {"source": "light.jpg", "strength": 1}},
+             "aspect": round((z1 - z0) / ch, 4), "shading": {"source": "light.jpg", "strength": 1},
+             "print": {"width": round((z1 - z0) * UNIT_IN, 2), "height": round(ch * UNIT_IN, 2),
+                       "unit": "in"}},
             {"type": "image", "name": "canvas weave", "source": "weave.jpg", "blend": "soft-light",
              "opacity": 0.8},
         ],

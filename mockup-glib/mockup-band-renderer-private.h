@@ -26,6 +26,8 @@ typedef struct
   gboolean linear_light;
   MockupRenderOptions *options;
   guint variant;
+  double min_ppi;               /* resolution warnings; 0: no check */
+  double max_upscale;
 } MockupRenderSettings;
 
 /* Which artwork fills which slot: @slots (slot name → MockupArtwork) first,

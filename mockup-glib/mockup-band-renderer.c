@@ -28,6 +28,8 @@
 #include "mockup-image-writer-private.h"
 #include "mockup-memory.h"
 #include "mockup-mesh-private.h"
+#include "mockup-placement-private.h"
+#include "mockup-render-options-private.h"
 #include "mockup-result-private.h"
 #include "mockup-template-private.h"
 #include "mockup-text-private.h"
@@ -37,11 +39,14 @@
 
 /* Where the artwork goes within a slot: the slot region it fills (all of
  * it but for "contain") and the part of the artwork shown (all of it but
- * for "cover"). */
+ * for "cover"). A placed artwork instead has the region of its bounding
+ * box in the print area, and maps that region to itself. */
 typedef struct
 {
   double region[4];
   MockupCrop crop;
+  gboolean placed;
+  MockupPlacedArtwork art;
 } Placement;
 
 typedef struct
@@ -63,6 +68,9 @@ typedef struct
   int x0, x1, y0, y1;           /* output pixels it can touch */
   int margin;                   /* displacement reach in pixels */
   double displacement_scale;    /* output pixels of shift at full strength */
+  int artwork_width, artwork_height;
+  double ppi;                   /* artwork pixels an inch of print; 0: unknown */
+  double upscale;
 } LayerState;
 
 typedef struct
@@ -159,18 +167,84 @@ mockup_band_renderer_get_size (const MockupRenderSettings *settings,
   *height = MAX (1, (int) lrint (mockup_template_get_height (template) * scale));
 }
 
-static void
-compute_placement (const MockupLayer *layer,
-                   int                artwork_width,
-                   int                artwork_height,
-                   Placement         *placement)
+static double
+layer_aspect (const MockupLayer *layer)
 {
-  double slot_aspect = layer->aspect > 0 ? layer->aspect : mockup_shape_estimate_aspect (&layer->shape);
+  return layer->aspect > 0 ? layer->aspect : mockup_shape_estimate_aspect (&layer->shape);
+}
+
+/* The placement the render's options give @layer's slot, checked, or NULL
+ * where the slot is fitted. The slot's first layer takes it, and so do
+ * its other layers of the same proportions (a reflection of the print);
+ * a layer of other proportions (a strip that wraps the print round an
+ * edge) has no place for it: *@hidden says so, and it shows nothing. */
+static gboolean
+find_placement (const MockupRenderSettings  *settings,
+                MockupTemplate              *template,
+                const MockupLayer           *layer,
+                const MockupPlacement      **out,
+                gboolean                    *hidden,
+                GError                     **error)
+{
+  const MockupPlacement *p = mockup_render_options_lookup_placement (settings->options, layer->slot);
+  g_autofree char *problem = NULL;
+  const char *member;
+
+  *out = p;
+  *hidden = FALSE;
+  if (p == NULL)
+    return TRUE;
+  if (!mockup_placement_check (p->left, p->top, p->width, p->degrees, &member, &problem))
+    {
+      g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_INVALID_OPTION,
+                   "%s: placement of slot \"%s\": %s: %s", _mockup_template_get_label (template),
+                   layer->slot, member, problem);
+      return FALSE;
+    }
+
+  for (guint i = 0; i < _mockup_template_get_n_layers (template); i++)
+    {
+      const MockupLayer *first = _mockup_template_get_layer (template, i);
+
+      if (first->kind != MOCKUP_LAYER_ARTWORK || g_strcmp0 (first->slot, layer->slot) != 0)
+        continue;
+      if (first != layer)
+        *hidden = fabs (layer_aspect (layer) / layer_aspect (first) - 1.0) > 0.01;
+      break;
+    }
+  return TRUE;
+}
+
+static void
+compute_placement (const MockupLayer     *layer,
+                   int                    artwork_width,
+                   int                    artwork_height,
+                   const MockupPlacement *place,
+                   gboolean               hidden,
+                   Placement             *placement)
+{
+  double slot_aspect = layer_aspect (layer);
   double art_aspect = (double) artwork_width / artwork_height;
 
   placement->region[0] = placement->region[1] = 0.0;
   placement->region[2] = placement->region[3] = 1.0;
   placement->crop = (MockupCrop) { 0.0f, 0.0f, 1.0f, 1.0f };
+  placement->placed = place != NULL;
+
+  if (hidden)
+    {
+      memset (&placement->art, 0, sizeof placement->art);
+      placement->art.empty = TRUE;
+      return;
+    }
+  if (place != NULL)
+    {
+      mockup_placed_artwork_init (&placement->art, place->left, place->top, place->width,
+                                  place->degrees, slot_aspect, art_aspect);
+      if (!placement->art.empty)
+        memcpy (placement->region, placement->art.box, sizeof placement->region);
+      return;
+    }
 
   switch (layer->fit)
     {
@@ -229,6 +303,35 @@ find_artwork (const MockupArtworkSet  *artworks,
   return artwork;
 }
 
+/* Output pixels per artwork pixel where the slot stretches the artwork
+ * most, along the artwork's own axes: for a placed artwork, along its
+ * turned width and height. */
+static double
+artwork_stretch (MockupGeometry  *geometry,
+                 const Placement *placement,
+                 int              art_w,
+                 int              art_h)
+{
+  double along_a, along_b;
+
+  if (placement->placed)
+    {
+      const MockupPlacedArtwork *art = &placement->art;
+      double ru = placement->region[2] - placement->region[0];
+      double rv = placement->region[3] - placement->region[1];
+      double across[2] = { art->across[0] / ru, art->across[1] / rv };
+      double down[2] = { art->down[0] / ru, art->down[1] / rv };
+
+      if (art->empty)
+        return 0.0;
+      mockup_geometry_get_max_stretch_along (geometry, across, down, &along_a, &along_b);
+      return MAX (along_a / art_w, along_b / art_h);
+    }
+
+  mockup_geometry_get_max_stretch (geometry, &along_a, &along_b);
+  return MAX (along_a / (placement->crop.width * art_w), along_b / (placement->crop.height * art_h));
+}
+
 gboolean
 mockup_band_renderer_add_needs (const MockupRenderSettings  *settings,
                                 MockupTemplate              *template,
@@ -244,8 +347,10 @@ mockup_band_renderer_add_needs (const MockupRenderSettings  *settings,
       g_autoptr(MockupGeometry) geometry = NULL;
       MockupArtwork *artwork;
       MockupArtworkNeed *need = NULL;
+      const MockupPlacement *place;
       Placement placement;
-      double along_u, along_v, k;
+      gboolean hidden;
+      double k;
       int art_w, art_h;
 
       if (layer->kind != MOCKUP_LAYER_ARTWORK)
@@ -254,16 +359,17 @@ mockup_band_renderer_add_needs (const MockupRenderSettings  *settings,
       artwork = find_artwork (artworks, _mockup_template_get_label (template), layer, error);
       if (artwork == NULL)
         return FALSE;
+      if (!find_placement (settings, template, layer, &place, &hidden, error))
+        return FALSE;
 
       art_w = mockup_artwork_get_width (artwork);
       art_h = mockup_artwork_get_height (artwork);
-      compute_placement (layer, art_w, art_h, &placement);
+      compute_placement (layer, art_w, art_h, place, hidden, &placement);
       geometry = mockup_geometry_new (&layer->shape, scale, placement.region);
-      mockup_geometry_get_max_stretch (geometry, &along_u, &along_v);
 
       /* The artwork must have at least one texel for every output pixel
        * along the most stretched part of the slot, and needs no more. */
-      k = MAX (along_u / (placement.crop.width * art_w), along_v / (placement.crop.height * art_h));
+      k = artwork_stretch (geometry, &placement, art_w, art_h);
       k = CLAMP (k, 1e-6, 1.0);
 
       for (guint j = 0; j < needs->len; j++)
@@ -625,6 +731,112 @@ prepare_text (Render         *render,
   return TRUE;
 }
 
+/* The artwork's resolution in @state's slot: pixels per inch of print
+ * where the print size is known, and how much it is enlarged (see
+ * MockupResult:upscale for both). */
+static void
+compute_resolution (Render        *render,
+                    LayerState    *state,
+                    MockupArtwork *artwork)
+{
+  const MockupLayer *layer = state->layer;
+  const Placement *placement = &state->placement;
+  int art_w = mockup_artwork_get_width (artwork), art_h = mockup_artwork_get_height (artwork);
+
+  state->artwork_width = art_w;
+  state->artwork_height = art_h;
+  state->ppi = 0.0;
+  if (layer->print_size[0] > 0.0 && !(placement->placed && placement->art.empty))
+    {
+      /* the print inches the shown part of the artwork spans */
+      double inches_w, inches_h, pixels_w, pixels_h;
+
+      if (placement->placed)
+        {
+          inches_w = placement->art.width * layer->print_size[0];
+          inches_h = placement->art.height * layer->print_size[1];
+          pixels_w = art_w;
+          pixels_h = art_h;
+        }
+      else
+        {
+          inches_w = (placement->region[2] - placement->region[0]) * layer->print_size[0];
+          inches_h = (placement->region[3] - placement->region[1]) * layer->print_size[1];
+          pixels_w = placement->crop.width * art_w;
+          pixels_h = placement->crop.height * art_h;
+        }
+      state->ppi = MIN (pixels_w / inches_w, pixels_h / inches_h);
+    }
+
+  if (state->ppi > 0.0 && render->settings->min_ppi > 0.0)
+    state->upscale = render->settings->min_ppi / state->ppi;
+  else
+    /* template pixels: the output's divided by its scale */
+    state->upscale = artwork_stretch (state->geometry, placement, art_w, art_h) / render->scale;
+}
+
+/* The worst of the template's artwork slots, into the result, with a
+ * warning where it falls short of the renderer's thresholds. */
+static void
+report_resolution (Render       *render,
+                   MockupResult *result)
+{
+  const MockupRenderSettings *settings = render->settings;
+  const LayerState *worst = NULL;
+  double ppi = 0.0, upscale = 0.0;
+  g_autofree char *warning = NULL;
+
+  for (guint i = 0; i < render->n_layers; i++)
+    {
+      const LayerState *state = &render->layers[i];
+      gboolean short_of_ppi, too_large;
+
+      if (state->layer->kind != MOCKUP_LAYER_ARTWORK || state->texture == NULL)
+        continue;
+      if (state->ppi > 0.0)
+        ppi = ppi > 0.0 ? MIN (ppi, state->ppi) : state->ppi;
+      upscale = MAX (upscale, state->upscale);
+
+      short_of_ppi = state->ppi > 0.0 && state->ppi < settings->min_ppi;
+      too_large = settings->max_upscale > 0.0 && state->upscale > settings->max_upscale;
+      if ((short_of_ppi || too_large) && (worst == NULL || state->upscale > worst->upscale))
+        worst = state;
+    }
+
+  if (worst != NULL)
+    {
+      const MockupLayer *layer = worst->layer;
+      double art_w = worst->artwork_width, art_h = worst->artwork_height;
+
+      if (worst->ppi > 0.0 && worst->ppi < settings->min_ppi)
+        {
+          double per_inch = mockup_print_unit_per_inch (layer->print_unit);
+          double k = settings->min_ppi / worst->ppi;
+
+          warning = g_strdup_printf ("slot \"%s\" (%s): the artwork has %.0f ppi in the "
+                                     "%g × %g %s print, below %g ppi; it takes %.0f × %.0f pixels "
+                                     "or more, it has %.0f × %.0f",
+                                     layer->slot, layer->member, floor (worst->ppi),
+                                     layer->print_size[0] * per_inch, layer->print_size[1] * per_inch,
+                                     layer->print_unit, settings->min_ppi,
+                                     ceil (art_w * k), ceil (art_h * k), art_w, art_h);
+        }
+      else
+        {
+          double k = worst->upscale / settings->max_upscale;
+
+          warning = g_strdup_printf ("slot \"%s\" (%s): the artwork is enlarged %.1f times, "
+                                     "more than %g; it takes %.0f × %.0f pixels or more, "
+                                     "it has %.0f × %.0f",
+                                     layer->slot, layer->member, worst->upscale,
+                                     settings->max_upscale,
+                                     ceil (art_w * k), ceil (art_h * k), art_w, art_h);
+        }
+    }
+
+  _mockup_result_set_resolution (result, ppi, upscale, warning);
+}
+
 static gboolean
 prepare_layers (Render                  *render,
                 MockupPreload           *preload,
@@ -671,9 +883,13 @@ prepare_layers (Render                  *render,
       if (layer->kind == MOCKUP_LAYER_ARTWORK)
         {
           MockupArtwork *artwork = find_artwork (artworks, render->label, layer, error);
+          const MockupPlacement *place;
+          gboolean hidden;
           double extents[4];
 
           if (artwork == NULL)
+            return FALSE;
+          if (!find_placement (render->settings, render->template, layer, &place, &hidden, error))
             return FALSE;
           if (layer->shading != NULL &&
               !open_reader (render, preload, i, LAYER_SHADING, layer->shading, &state->shading,
@@ -689,8 +905,9 @@ prepare_layers (Render                  *render,
             return FALSE;
 
           compute_placement (layer, mockup_artwork_get_width (artwork),
-                             mockup_artwork_get_height (artwork), &state->placement);
+                             mockup_artwork_get_height (artwork), place, hidden, &state->placement);
           state->geometry = mockup_geometry_new (&layer->shape, render->scale, state->placement.region);
+          compute_resolution (render, state, artwork);
 
           if (layer->displacement != NULL)
             {
@@ -703,6 +920,9 @@ prepare_layers (Render                  *render,
           state->y0 = CLAMP ((int) floor (extents[1]) - state->margin, 0, render->height);
           state->x1 = CLAMP ((int) ceil (extents[2]) + 1 + state->margin, 0, render->width);
           state->y1 = CLAMP ((int) ceil (extents[3]) + 1 + state->margin, 0, render->height);
+          /* placed wholly outside the print area: nothing to draw */
+          if (state->placement.placed && state->placement.art.empty)
+            state->x1 = state->x0;
         }
       else if (layer->kind == MOCKUP_LAYER_TEXT &&
                !prepare_text (render, preload, i, state, cancellable, error))
@@ -977,6 +1197,10 @@ draw_artwork_band (Render      *render,
           render->row_coverage[i] = cov;
           render->valid[i] = render->valid[i] && cov > 1.0f / 1024.0f;
         }
+
+      if (state->placement.placed)
+        mockup_placed_artwork_map_row (&state->placement.art, state->placement.region, width,
+                                       render->points, render->valid, render->row_coverage);
 
       if (!linear)
         mockup_texture_sample_row_argb (state->texture, &state->placement.crop, render->points,
@@ -1260,6 +1484,7 @@ mockup_band_renderer_render (const MockupRenderSettings  *settings,
                                mockup_template_get_name (template), settings->format,
                                render.width, render.height, bytes, pixbuf);
   _mockup_result_set_variant (result, settings->variant);
+  report_resolution (&render, result);
 
 out:
   render_clear (&render);

@@ -109,6 +109,13 @@ void            mockup_geometry_get_extents    (MockupGeometry       *self,
 void            mockup_geometry_get_max_stretch (MockupGeometry      *self,
                                                 double               *along_u,
                                                 double               *along_v);
+/* The same along two other steps in region coordinates, such as a placed
+ * artwork's width and height: the output length of each at most. */
+void            mockup_geometry_get_max_stretch_along (MockupGeometry *self,
+                                                const double          dir_a[2],
+                                                const double          dir_b[2],
+                                                double               *along_a,
+                                                double               *along_b);
 gsize           mockup_geometry_get_memory     (MockupGeometry       *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MockupGeometry, mockup_geometry_free)

@@ -625,9 +625,48 @@ mockup_geometry_get_max_stretch (MockupGeometry *self,
                                  double         *along_u,
                                  double         *along_v)
 {
+  static const double u_step[2] = { 1.0, 0.0 }, v_step[2] = { 0.0, 1.0 };
+
+  mockup_geometry_get_max_stretch_along (self, u_step, v_step, along_u, along_v);
+}
+
+/* The output length of step @dir from (u, v), by a finite difference of
+ * about 1/256 taken towards the inside of the region; FALSE where neither
+ * way is visible. */
+static gboolean
+stretch_at (MockupGeometry *self,
+            double          u,
+            double          v,
+            double          x,
+            double          y,
+            const double    dir[2],
+            double         *stretch)
+{
+  double t = 1.0 / (256.0 * MAX (MAX (fabs (dir[0]), fabs (dir[1])), 1e-12));
+
+  for (int sign = 1; sign >= -1; sign -= 2)
+    {
+      double du = sign * t * dir[0], dv = sign * t * dir[1], x1, y1;
+
+      if (u + du < 0.0 || u + du > 1.0 || v + dv < 0.0 || v + dv > 1.0)
+        continue;
+      if (!geometry_forward (self, u + du, v + dv, &x1, &y1))
+        continue;
+      *stretch = hypot (x1 - x, y1 - y) / t;
+      return TRUE;
+    }
+  return FALSE;
+}
+
+void
+mockup_geometry_get_max_stretch_along (MockupGeometry *self,
+                                       const double    dir_a[2],
+                                       const double    dir_b[2],
+                                       double         *along_a,
+                                       double         *along_b)
+{
   const int steps = 32;
-  const double d = 1.0 / (steps * 8);
-  double su = 0.0, sv = 0.0;
+  double sa = 0.0, sb = 0.0;
 
   /* Projective and cylindrical stretch peak at the region's boundary or
    * its front; a 33 × 33 grid of finite differences finds both. */
@@ -635,19 +674,18 @@ mockup_geometry_get_max_stretch (MockupGeometry *self,
     for (int i = 0; i <= steps; i++)
       {
         double u = (double) i / steps, v = (double) j / steps;
-        double x, y, xu, yu, xv, yv;
-        double du = u + d <= 1.0 ? d : -d, dv = v + d <= 1.0 ? d : -d;
+        double x, y, k;
 
-        if (!geometry_forward (self, u, v, &x, &y) ||
-            !geometry_forward (self, u + du, v, &xu, &yu) ||
-            !geometry_forward (self, u, v + dv, &xv, &yv))
+        if (!geometry_forward (self, u, v, &x, &y))
           continue;
-        su = MAX (su, hypot (xu - x, yu - y) / d);
-        sv = MAX (sv, hypot (xv - x, yv - y) / d);
+        if (stretch_at (self, u, v, x, y, dir_a, &k))
+          sa = MAX (sa, k);
+        if (stretch_at (self, u, v, x, y, dir_b, &k))
+          sb = MAX (sb, k);
       }
 
-  *along_u = su;
-  *along_v = sv;
+  *along_a = sa;
+  *along_b = sb;
 }
 
 gsize

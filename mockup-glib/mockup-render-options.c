@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "mockup-error.h"
+#include "mockup-placement-private.h"
 #include "mockup-render-options-private.h"
 #include "mockup-template-private.h"
 
@@ -219,8 +220,10 @@ mockup_render_options_dup_parameter_names (MockupRenderOptions *self)
  * instead of fitting it as the template says. Whatever falls outside the
  * print area is clipped.
  *
- * A @width that is not positive, or a value that is not finite, fails the
- * render with [error@Mockup.Error.INVALID_OPTION]. A placement for a slot
+ * A @width that is not positive, or a value that is not finite or beyond
+ * reason (@left and @top outside ±10, @width above 10, @degrees outside
+ * ±360), fails the render with [error@Mockup.Error.INVALID_OPTION] naming
+ * the slot and the value. A placement for a slot
  * that the rendered template lacks is ignored, so that one set of options
  * serves a batch of templates.
  */
@@ -385,20 +388,15 @@ mockup_render_options_validate (MockupRenderOptions *self,
     {
       const MockupPlacement *p = g_hash_table_lookup (self->placements, names[i]);
       g_autofree char *quoted = mockup_quote_for_message (names[i]);
+      g_autofree char *problem = NULL;
+      const char *member;
 
-      if (!isfinite (p->left) || !isfinite (p->top) || !isfinite (p->width) ||
-          !isfinite (p->degrees))
+      /* finite, a positive width, and nothing absurd */
+      if (!mockup_placement_check (p->left, p->top, p->width, p->degrees, &member, &problem))
         {
           g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_INVALID_OPTION,
-                       "%s: placement of slot %s: left, top, width and degrees must be finite",
-                       _mockup_template_get_label (template), quoted);
-          return FALSE;
-        }
-      if (p->width <= 0)
-        {
-          g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_INVALID_OPTION,
-                       "%s: placement of slot %s: width must be positive, got %g",
-                       _mockup_template_get_label (template), quoted, p->width);
+                       "%s: placement of slot %s: %s: %s",
+                       _mockup_template_get_label (template), quoted, member, problem);
           return FALSE;
         }
     }

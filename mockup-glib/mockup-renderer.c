@@ -45,6 +45,8 @@
 
 #define DEFAULT_QUALITY 90
 #define DEFAULT_MEMORY_LIMIT ((guint64) 512 * 1024 * 1024)
+#define DEFAULT_MIN_PPI 150.0
+#define DEFAULT_MAX_UPSCALE 1.5
 
 struct _MockupRenderer
 {
@@ -56,6 +58,8 @@ struct _MockupRenderer
   guint max_size;
   guint threads;
   gboolean linear_light;
+  double min_ppi;
+  double max_upscale;
 
   MockupMemoryBudget *budget;
   MockupWorkerPool *pool;
@@ -69,6 +73,8 @@ enum {
   PROP_THREADS,
   PROP_MEMORY_LIMIT,
   PROP_LINEAR_LIGHT,
+  PROP_MIN_PPI,
+  PROP_MAX_UPSCALE,
   N_PROPS
 };
 
@@ -116,6 +122,12 @@ mockup_renderer_get_property (GObject    *object,
     case PROP_LINEAR_LIGHT:
       g_value_set_boolean (value, mockup_renderer_get_linear_light (self));
       break;
+    case PROP_MIN_PPI:
+      g_value_set_double (value, mockup_renderer_get_min_ppi (self));
+      break;
+    case PROP_MAX_UPSCALE:
+      g_value_set_double (value, mockup_renderer_get_max_upscale (self));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -148,6 +160,12 @@ mockup_renderer_set_property (GObject      *object,
       break;
     case PROP_LINEAR_LIGHT:
       mockup_renderer_set_linear_light (self, g_value_get_boolean (value));
+      break;
+    case PROP_MIN_PPI:
+      mockup_renderer_set_min_ppi (self, g_value_get_double (value));
+      break;
+    case PROP_MAX_UPSCALE:
+      mockup_renderer_set_max_upscale (self, g_value_get_double (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -237,6 +255,31 @@ mockup_renderer_class_init (MockupRendererClass *klass)
     g_param_spec_boolean ("linear-light", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
 
+  /**
+   * MockupRenderer:min-ppi: (getter get_min_ppi) (setter set_min_ppi)
+   *
+   * The lowest print resolution, in artwork pixels per inch, that renders
+   * accept without a [property@Mockup.Result:resolution-warning], for slots
+   * whose template gives the print area's physical size. 150 by default;
+   * 0 turns the check off.
+   */
+  properties[PROP_MIN_PPI] =
+    g_param_spec_double ("min-ppi", NULL, NULL, 0.0, 10000.0, DEFAULT_MIN_PPI,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
+  /**
+   * MockupRenderer:max-upscale: (getter get_max_upscale) (setter set_max_upscale)
+   *
+   * The largest [property@Mockup.Result:upscale] that renders accept
+   * without a [property@Mockup.Result:resolution-warning]: how far an
+   * artwork may be enlarged to fill a slot (or, where the print size is
+   * known, to reach [property@Mockup.Renderer:min-ppi]). 1.5 by default;
+   * 0 turns the check off.
+   */
+  properties[PROP_MAX_UPSCALE] =
+    g_param_spec_double ("max-upscale", NULL, NULL, 0.0, 1000.0, DEFAULT_MAX_UPSCALE,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -246,6 +289,8 @@ mockup_renderer_init (MockupRenderer *self)
   g_mutex_init (&self->lock);
   self->format = MOCKUP_FORMAT_JPEG;
   self->quality = DEFAULT_QUALITY;
+  self->min_ppi = DEFAULT_MIN_PPI;
+  self->max_upscale = DEFAULT_MAX_UPSCALE;
   self->budget = mockup_memory_budget_new (DEFAULT_MEMORY_LIMIT);
   self->pool = mockup_worker_pool_new (g_get_num_processors ());
 }
@@ -362,6 +407,41 @@ DEFINE_SETTING (guint, max_size, max_size, PROP_MAX_SIZE, max_size, max_size <= 
  * Chooses how renders started from now on average colours.
  */
 DEFINE_SETTING (gboolean, linear_light, linear_light, PROP_LINEAR_LIGHT, linear_light, TRUE)
+
+/**
+ * mockup_renderer_get_min_ppi: (get-property min-ppi)
+ * @self: a renderer
+ *
+ * Gets [property@Mockup.Renderer:min-ppi].
+ *
+ * Returns: the lowest print resolution accepted without a warning
+ */
+/**
+ * mockup_renderer_set_min_ppi: (set-property min-ppi)
+ * @self: a renderer
+ * @min_ppi: pixels per inch from 0 (no check) to 10000
+ *
+ * Sets the print resolution below which renders started from now on warn.
+ */
+DEFINE_SETTING (double, min_ppi, min_ppi, PROP_MIN_PPI, min_ppi, min_ppi >= 0.0 && min_ppi <= 10000.0)
+
+/**
+ * mockup_renderer_get_max_upscale: (get-property max-upscale)
+ * @self: a renderer
+ *
+ * Gets [property@Mockup.Renderer:max-upscale].
+ *
+ * Returns: the largest upscale factor accepted without a warning
+ */
+/**
+ * mockup_renderer_set_max_upscale: (set-property max-upscale)
+ * @self: a renderer
+ * @max_upscale: a factor from 0 (no check) to 1000
+ *
+ * Sets the upscale factor beyond which renders started from now on warn.
+ */
+DEFINE_SETTING (double, max_upscale, max_upscale, PROP_MAX_UPSCALE, max_upscale,
+                max_upscale >= 0.0 && max_upscale <= 1000.0)
 
 /**
  * mockup_renderer_get_threads: (get-property threads)
@@ -525,6 +605,8 @@ _mockup_renderer_get_settings (MockupRenderer       *self,
   settings->quality = self->quality;
   settings->max_size = self->max_size;
   settings->linear_light = self->linear_light;
+  settings->min_ppi = self->min_ppi;
+  settings->max_upscale = self->max_upscale;
   g_mutex_unlock (&self->lock);
   settings->options = NULL;
   settings->variant = 0;

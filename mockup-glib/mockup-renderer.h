@@ -60,6 +60,16 @@ MOCKUP_AVAILABLE_IN_1_0
 void            mockup_renderer_set_linear_light   (MockupRenderer       *self,
                                                     gboolean              linear_light);
 MOCKUP_AVAILABLE_IN_1_0
+double          mockup_renderer_get_min_ppi        (MockupRenderer       *self);
+MOCKUP_AVAILABLE_IN_1_0
+void            mockup_renderer_set_min_ppi        (MockupRenderer       *self,
+                                                    double                min_ppi);
+MOCKUP_AVAILABLE_IN_1_0
+double          mockup_renderer_get_max_upscale    (MockupRenderer       *self);
+MOCKUP_AVAILABLE_IN_1_0
+void            mockup_renderer_set_max_upscale    (MockupRenderer       *self,
+                                                    double                max_upscale);
+MOCKUP_AVAILABLE_IN_1_0
 guint64         mockup_renderer_get_memory_in_use  (MockupRenderer       *self);
 MOCKUP_AVAILABLE_IN_1_0
 guint64         mockup_renderer_get_memory_pending (MockupRenderer       *self);

@@ -28,5 +28,10 @@ void          _mockup_result_set_timing    (MockupResult  *self,
                                             guint64        wait_time,
                                             guint64        render_time,
                                             guint64        resident_memory);
+/* @warning: (nullable) */
+void          _mockup_result_set_resolution (MockupResult *self,
+                                             double        effective_ppi,
+                                             double        upscale,
+                                             const char   *warning);
 
 G_END_DECLS

@@ -51,6 +51,10 @@ struct _MockupResult
   guint64 render_time;
   guint64 resident_memory;
 
+  double effective_ppi;
+  double upscale;
+  char *resolution_warning;
+
   GMutex lock;
   GdkPixbuf *pixbuf;      /* decoded on demand from bytes */
 };
@@ -68,6 +72,9 @@ enum {
   PROP_WAIT_TIME,
   PROP_RENDER_TIME,
   PROP_RESIDENT_MEMORY,
+  PROP_EFFECTIVE_PPI,
+  PROP_UPSCALE,
+  PROP_RESOLUTION_WARNING,
   N_PROPS
 };
 
@@ -84,6 +91,7 @@ mockup_result_finalize (GObject *object)
   g_free (self->template_name);
   g_clear_pointer (&self->bytes, g_bytes_unref);
   g_clear_error (&self->error);
+  g_free (self->resolution_warning);
   g_clear_object (&self->pixbuf);
   g_mutex_clear (&self->lock);
 
@@ -132,6 +140,15 @@ mockup_result_get_property (GObject    *object,
       break;
     case PROP_RESIDENT_MEMORY:
       g_value_set_uint64 (value, self->resident_memory);
+      break;
+    case PROP_EFFECTIVE_PPI:
+      g_value_set_double (value, self->effective_ppi);
+      break;
+    case PROP_UPSCALE:
+      g_value_set_double (value, self->upscale);
+      break;
+    case PROP_RESOLUTION_WARNING:
+      g_value_set_string (value, self->resolution_warning);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -258,6 +275,52 @@ mockup_result_class_init (MockupResultClass *klass)
     g_param_spec_uint64 ("resident-memory", NULL, NULL, 0, G_MAXUINT64, 0,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 
+  /**
+   * MockupResult:effective-ppi: (getter get_effective_ppi)
+   *
+   * The artwork's resolution in its print: artwork pixels per inch of the
+   * print area, as the artwork is shown there (the part a "cover" slot
+   * crops away does not count; a placed artwork's pixels spread over the
+   * width it is placed at), along its less resolved axis. Known only for
+   * slots whose template gives the print area's physical size (an artwork
+   * layer's `print` member); the lowest over such slots; 0 when no slot has
+   * a print size, and for failed renders.
+   */
+  properties[PROP_EFFECTIVE_PPI] =
+    g_param_spec_double ("effective-ppi", NULL, NULL, 0.0, G_MAXDOUBLE, 0.0,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * MockupResult:upscale: (getter get_upscale)
+   *
+   * How much the artwork is enlarged, as a factor: above 1, it has fewer
+   * pixels than it needs. For a slot with a print size, it is the
+   * renderer's [property@Mockup.Renderer:min-ppi] divided by the slot's
+   * effective resolution: the factor by which the artwork must be enlarged
+   * to print at that resolution. For a slot without one, or when min-ppi is
+   * 0, it is the slot's size in pixels of the template's photo (at its own
+   * size, whatever [property@Mockup.Renderer:max-size] is) per artwork
+   * pixel, where the slot is stretched most. The largest over the
+   * template's artwork slots; 0 for a template without any, and for failed
+   * renders.
+   */
+  properties[PROP_UPSCALE] =
+    g_param_spec_double ("upscale", NULL, NULL, 0.0, G_MAXDOUBLE, 0.0,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * MockupResult:resolution-warning: (getter get_resolution_warning)
+   *
+   * Why the artwork is likely to look or print blurry, or %NULL: set when a
+   * slot's effective resolution is below the renderer's
+   * [property@Mockup.Renderer:min-ppi] or its upscale factor beyond
+   * [property@Mockup.Renderer:max-upscale]. It names the slot, the figure
+   * and the threshold, and how many pixels the artwork would need.
+   */
+  properties[PROP_RESOLUTION_WARNING] =
+    g_param_spec_string ("resolution-warning", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -320,6 +383,18 @@ _mockup_result_set_timing (MockupResult *self,
   self->wait_time = wait_time;
   self->render_time = render_time;
   self->resident_memory = resident_memory;
+}
+
+void
+_mockup_result_set_resolution (MockupResult *self,
+                               double        effective_ppi,
+                               double        upscale,
+                               const char   *warning)
+{
+  self->effective_ppi = effective_ppi;
+  self->upscale = upscale;
+  g_free (self->resolution_warning);
+  self->resolution_warning = g_strdup (warning);
 }
 
 /**
@@ -566,6 +641,53 @@ mockup_result_get_resident_memory (MockupResult *self)
 {
   g_return_val_if_fail (MOCKUP_IS_RESULT (self), 0);
   return self->resident_memory;
+}
+
+/**
+ * mockup_result_get_effective_ppi: (get-property effective-ppi)
+ * @self: a result
+ *
+ * Gets [property@Mockup.Result:effective-ppi].
+ *
+ * Returns: artwork pixels per inch in the print area, or 0 where no slot
+ *   gives its print size
+ */
+double
+mockup_result_get_effective_ppi (MockupResult *self)
+{
+  g_return_val_if_fail (MOCKUP_IS_RESULT (self), 0.0);
+  return self->effective_ppi;
+}
+
+/**
+ * mockup_result_get_upscale: (get-property upscale)
+ * @self: a result
+ *
+ * Gets [property@Mockup.Result:upscale].
+ *
+ * Returns: the factor the artwork is enlarged by; above 1, it has fewer
+ *   pixels than it needs
+ */
+double
+mockup_result_get_upscale (MockupResult *self)
+{
+  g_return_val_if_fail (MOCKUP_IS_RESULT (self), 0.0);
+  return self->upscale;
+}
+
+/**
+ * mockup_result_get_resolution_warning: (get-property resolution-warning)
+ * @self: a result
+ *
+ * Gets [property@Mockup.Result:resolution-warning].
+ *
+ * Returns: (nullable): why the artwork may look or print blurry, or %NULL
+ */
+const char *
+mockup_result_get_resolution_warning (MockupResult *self)
+{
+  g_return_val_if_fail (MOCKUP_IS_RESULT (self), NULL);
+  return self->resolution_warning;
 }
 
 /* Writes into an anonymous file (O_TMPFILE) that gets a name only once it

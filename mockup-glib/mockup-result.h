@@ -51,6 +51,12 @@ guint64       mockup_result_get_render_time     (MockupResult  *self);
 MOCKUP_AVAILABLE_IN_1_0
 guint64       mockup_result_get_resident_memory (MockupResult  *self);
 MOCKUP_AVAILABLE_IN_1_0
+double        mockup_result_get_effective_ppi   (MockupResult  *self);
+MOCKUP_AVAILABLE_IN_1_0
+double        mockup_result_get_upscale         (MockupResult  *self);
+MOCKUP_AVAILABLE_IN_1_0
+const char   *mockup_result_get_resolution_warning (MockupResult *self);
+MOCKUP_AVAILABLE_IN_1_0
 gboolean      mockup_result_save                (MockupResult  *self,
                                                  const char    *path,
                                                  GError       **error);

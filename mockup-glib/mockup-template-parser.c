@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "mockup-error.h"
+#include "mockup-placement-private.h"
 #include "mockup-template-private.h"
 
 /* Problems listed in the one error; the rest are counted. */
@@ -1021,6 +1022,80 @@ read_align (Parser     *parser,
                node_type_name (node));
 }
 
+/* "print": {"width": 30, "height": 40, "unit": "cm"}: the print area's
+ * physical size, stored in inches. From about a millimetre to ten metres,
+ * in round numbers of each unit. */
+static gboolean
+read_print (Parser      *parser,
+            JsonNode    *node,
+            const char  *member,
+            MockupLayer *layer)
+{
+  static const char * const members[] = { "width", "height", "unit", NULL };
+  static const struct { const char *name; double per_inch, min, max; } units[] = {
+    { "cm", 2.54, 0.1, 1000.0 }, { "mm", 25.4, 1.0, 10000.0 }, { "in", 1.0, 0.04, 400.0 },
+  };
+  static const char * const unit_names[] = { "cm", "mm", "in" };
+  JsonObject *object;
+  g_autofree char *unit_member = g_strdup_printf ("%s.unit", member);
+  double size[2] = { 0, 0 };
+  guint unit = 0;
+  gboolean ok;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, member,
+                 "expected an object {\"width\": …, \"height\": …, \"unit\": \"cm\"}, got %s",
+                 node_type_name (node));
+  object = json_node_get_object (node);
+  ok = check_members (parser, object, member, members);
+
+  if (!json_object_has_member (object, "unit"))
+    return fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, unit_member,
+                 "required member is missing (cm, mm or in)");
+  if (!read_enum (parser, json_object_get_member (object, "unit"), unit_member,
+                  unit_names, G_N_ELEMENTS (unit_names), &unit))
+    return FALSE;
+
+  ok &= read_required_number (parser, object, member, "width", units[unit].min, units[unit].max,
+                              &size[0]);
+  ok &= read_required_number (parser, object, member, "height", units[unit].min, units[unit].max,
+                              &size[1]);
+  if (!ok)
+    return FALSE;
+
+  layer->print_size[0] = size[0] / units[unit].per_inch;
+  layer->print_size[1] = size[1] / units[unit].per_inch;
+  layer->print_unit = units[unit].name;
+  return TRUE;
+}
+
+/* A print size fixes the print area's aspect: "aspect", if given too, must
+ * agree with it within 1 %, and is taken from it if not. */
+static gboolean
+check_print_aspect (Parser      *parser,
+                    const char  *member,
+                    MockupLayer *layer)
+{
+  double aspect = layer->print_size[0] / layer->print_size[1];
+
+  if (layer->aspect == 0.0)
+    {
+      if (aspect < 0.01 || aspect > 100.0)
+        return fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, member,
+                     "the print area's aspect ratio %g is out of range (0.01 to 100)", aspect);
+      layer->aspect = aspect;
+      return TRUE;
+    }
+  if (fabs (layer->aspect / aspect - 1.0) > 0.01)
+    return fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, member,
+                 "a print of %g × %g %s has the aspect ratio %.4g, but \"aspect\" is %g: "
+                 "leave \"aspect\" out, or make the two agree",
+                 layer->print_size[0] * mockup_print_unit_per_inch (layer->print_unit),
+                 layer->print_size[1] * mockup_print_unit_per_inch (layer->print_unit),
+                 layer->print_unit, aspect, layer->aspect);
+  return TRUE;
+}
+
 static gboolean
 valid_name (const char *name)
 {
@@ -1299,7 +1374,8 @@ read_layer (Parser   *parser,
   static const char * const image_members[] = { "source", NULL };
   static const char * const color_members[] = { "color", NULL };
   static const char * const artwork_members[] = {
-    "slot", "quad", "mesh", "cylinder", "fit", "align", "aspect", "shading", "displacement", NULL
+    "slot", "quad", "mesh", "cylinder", "fit", "align", "aspect", "shading", "displacement",
+    "print", NULL
   };
   static const char * const text_members[] = {
     "text", "font", "size", "color", "align", "valign", "wrap", "outline",
@@ -1523,6 +1599,16 @@ read_layer (Parser   *parser,
           }
 
         ok &= read_optional_number (parser, object, member, "aspect", 0.01, 100.0, &layer->aspect);
+
+        if ((child = json_object_get_member (object, "print")) != NULL)
+          {
+            g_autofree char *print_member = g_strdup_printf ("%s.print", member);
+
+            if (read_print (parser, child, print_member, layer))
+              ok &= check_print_aspect (parser, print_member, layer);
+            else
+              ok = FALSE;
+          }
 
         layer->shading_strength = 1.0;
         layer->shading_neutral = 1.0;

@@ -135,6 +135,11 @@ typedef struct
   /* text: drawn into a texture, then mapped through shape as artwork is
    * (slot names the artwork layer whose shape it takes, if any) */
   MockupTextStyle *text;
+
+  /* the print area's physical size in inches, 0 × 0 when not given, and
+   * the unit the manifest gave it in, for messages */
+  double print_size[2];
+  const char *print_unit;
 } MockupLayer;
 
 typedef struct

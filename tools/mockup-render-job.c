@@ -254,6 +254,17 @@ add_to_batch (MrJob    *self,
     self->slots_unknown = TRUE;
 }
 
+static gboolean
+has_placements (MrJob *self)
+{
+  g_auto(GStrv) slots = NULL;
+
+  if (self->options == NULL)
+    return FALSE;
+  slots = mockup_render_options_dup_placement_slots (self->options);
+  return slots[0] != NULL;
+}
+
 static void
 add_manifest (MrJob           *self,
               const char      *path,
@@ -275,9 +286,10 @@ add_manifest (MrJob           *self,
         }
     }
 
-  /* With slot artworks, load it here to learn its slots, so that a slot
-   * name no template has can be pointed out (warn_unused_slots ()). */
-  if (cache == NULL && self->slot_artworks != NULL)
+  /* With slot artworks or placements, load it here to learn its slots, so
+   * that a slot name no template has can be pointed out
+   * (warn_unused_slots ()). */
+  if (cache == NULL && (self->slot_artworks != NULL || has_placements (self)))
     {
       g_autoptr(MockupTemplate) template = mockup_template_new_from_file (path, NULL);
 
@@ -408,6 +420,22 @@ print_result_line (MrJob        *self,
   mr_json_line_add_int (&line, "resident_memory",
                         result ? mockup_result_get_resident_memory (result)
                                : mockup_get_resident_memory ());
+  /* the artwork's resolution: ppi null where no slot gives a print size */
+  if (error == NULL && result != NULL)
+    {
+      double ppi = mockup_result_get_effective_ppi (result);
+
+      mr_json_line_begin_object (&line, "resolution");
+      if (ppi > 0)
+        mr_json_line_add_double (&line, "ppi", ppi);
+      else
+        mr_json_line_add_null (&line, "ppi");
+      mr_json_line_add_double (&line, "upscale", mockup_result_get_upscale (result));
+      mr_json_line_add_string (&line, "warning", mockup_result_get_resolution_warning (result));
+      mr_json_line_end_object (&line);
+    }
+  else
+    mr_json_line_add_null (&line, "resolution");
   mr_json_line_add_error (&line, error);
   mr_json_line_print (&line);
 }
@@ -496,6 +524,11 @@ handle_result (MrJob        *self,
   mr_progress_done (self->progress, position, name, mockup_result_get_render_time (result),
                     mockup_result_get_resident_memory (result),
                     error != NULL ? error->message : NULL);
+
+  /* a blurry print is worth a line even with --quiet, like any warning */
+  if (error == NULL && mockup_result_get_resolution_warning (result) != NULL)
+    mr_progress_warning (self->progress, "%s: %s", name,
+                         mockup_result_get_resolution_warning (result));
 }
 
 static void
@@ -656,28 +689,33 @@ compare_names (const void *a,
   return strcmp (*(const char * const *) a, *(const char * const *) b);
 }
 
-/* A slot artwork that no template has a slot for is most likely
- * misspelt: it would go nowhere, and the default artwork would fill the
- * slot meant, without a word. Only said when every template is known:
- * one that failed to load might have had the slot. */
+/* A slot artwork or a placement that no template has a slot for is most
+ * likely misspelt: it would go nowhere, and the slot meant would show the
+ * default artwork, or the artwork fitted, without a word. Only said when
+ * every template is known: one that failed to load might have had the
+ * slot. */
 static void
 warn_unused_slots (MrJob *self)
 {
   g_autofree const char **names = NULL;
   g_autofree const char **known = NULL;
+  g_auto(GStrv) placed = NULL;
   g_autofree char *list = NULL;
-  guint n_names;
+  guint n_names = 0;
 
-  if (self->slot_artworks == NULL || self->slots_unknown ||
+  if ((self->slot_artworks == NULL && !has_placements (self)) || self->slots_unknown ||
       g_list_model_get_n_items (G_LIST_MODEL (self->batch_items)) == 0)
     return;
 
-  names = (const char **) g_hash_table_get_keys_as_array (self->slot_artworks, &n_names);
-  qsort (names, n_names, sizeof (char *), compare_names);
   known = (const char **) g_hash_table_get_keys_as_array (self->template_slots, NULL);
   qsort (known, g_hash_table_size (self->template_slots), sizeof (char *), compare_names);
   list = known[0] != NULL ? g_strjoinv (", ", (char **) known) : g_strdup ("none");
 
+  if (self->slot_artworks != NULL)
+    {
+      names = (const char **) g_hash_table_get_keys_as_array (self->slot_artworks, &n_names);
+      qsort (names, n_names, sizeof (char *), compare_names);
+    }
   for (guint i = 0; i < n_names; i++)
     {
       if (g_hash_table_contains (self->template_slots, names[i]))
@@ -685,6 +723,16 @@ warn_unused_slots (MrJob *self)
       mr_progress_warning (self->progress,
                            "%s%s: no template has a slot “%s” (they have: %s); its artwork is not used",
                            self->server ? "slots." : "--slot ", names[i], names[i], list);
+    }
+
+  placed = self->options != NULL ? mockup_render_options_dup_placement_slots (self->options) : NULL;
+  for (guint i = 0; placed != NULL && placed[i] != NULL; i++)
+    {
+      if (g_hash_table_contains (self->template_slots, placed[i]))
+        continue;
+      mr_progress_warning (self->progress,
+                           "%s%s: no template has a slot “%s” (they have: %s); the placement is not used",
+                           self->server ? "placement." : "--place ", placed[i], placed[i], list);
     }
 }
 

@@ -131,7 +131,8 @@ static void
 add_key (MrJsonLine *line,
          const char *key)
 {
-  if (line->text->len > 1)
+  /* no comma after the opening brace, of the line or of an object in it */
+  if (line->text->len > 1 && line->text->str[line->text->len - 1] != '{')
     g_string_append (line->text, ", ");
   g_string_append_printf (line->text, "\"%s\": ", key);
 }
@@ -241,6 +242,22 @@ mr_json_line_add_node (MrJsonLine *line,
   add_key (line, key);
   text = json_to_string (value, FALSE);
   g_string_append (line->text, text);
+}
+
+/* A member whose value is an object: the members added next are its own,
+ * up to mr_json_line_end_object (). */
+void
+mr_json_line_begin_object (MrJsonLine *line,
+                           const char *key)
+{
+  add_key (line, key);
+  g_string_append_c (line->text, '{');
+}
+
+void
+mr_json_line_end_object (MrJsonLine *line)
+{
+  g_string_append_c (line->text, '}');
 }
 
 /* "error" and "error_code", both null without an error. */

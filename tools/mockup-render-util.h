@@ -57,6 +57,9 @@ void        mr_json_line_add_boolean  (MrJsonLine    *line,
                                        gboolean       value);
 void        mr_json_line_add_null     (MrJsonLine    *line,
                                        const char    *key);
+void        mr_json_line_begin_object (MrJsonLine    *line,
+                                       const char    *key);
+void        mr_json_line_end_object   (MrJsonLine    *line);
 void        mr_json_line_add_node     (MrJsonLine    *line,
                                        const char    *key,
                                        JsonNode      *value);

@@ -53,6 +53,10 @@ typedef struct
   gboolean memory_limit_set;
   int threads;
   int jobs;
+  double min_ppi;
+  gboolean min_ppi_set;
+  double max_upscale;
+  gboolean max_upscale_set;
   gboolean json;
   gboolean quiet;
   gboolean server;
@@ -94,6 +98,48 @@ parse_memory_limit (const char  *option_name,
   return TRUE;
 }
 
+/* --min-ppi and --max-upscale: a number within 0 and @max */
+static gboolean
+parse_threshold (const char  *option_name,
+                 const char  *value,
+                 double       max,
+                 double      *out,
+                 gboolean    *set,
+                 GError     **error)
+{
+  char *end = NULL;
+  double v = g_ascii_strtod (value, &end);
+
+  if (end == value || *end != '\0' || !(v >= 0.0 && v <= max))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "%s: “%s” is not a number from 0 to %g", option_name, value, max);
+      return FALSE;
+    }
+  *out = v;
+  *set = TRUE;
+  return TRUE;
+}
+
+static gboolean
+parse_min_ppi (const char  *option_name,
+               const char  *value,
+               gpointer     data,
+               GError     **error)
+{
+  return parse_threshold (option_name, value, 10000.0, &options.min_ppi, &options.min_ppi_set, error);
+}
+
+static gboolean
+parse_max_upscale (const char  *option_name,
+                   const char  *value,
+                   gpointer     data,
+                   GError     **error)
+{
+  return parse_threshold (option_name, value, 1000.0, &options.max_upscale,
+                          &options.max_upscale_set, error);
+}
+
 static const GOptionEntry entries[] = {
   { "output-dir", 'o', 0, G_OPTION_ARG_FILENAME, &options.output_dir,
     "Write the mockups into DIR, made if missing (default: the current folder)", "DIR" },
@@ -115,6 +161,11 @@ static const GOptionEntry entries[] = {
     "Memory budget for rendering, such as 256M or 1G (default: 512M; 0: none)", "SIZE" },
   { "threads", 0, 0, G_OPTION_ARG_INT, &options.threads,
     "Render N templates at once (default, 0: one per processor)", "N" },
+  { "min-ppi", 0, 0, G_OPTION_ARG_CALLBACK, parse_min_ppi,
+    "Warn when the artwork prints at fewer than N pixels per inch, where the template gives its "
+    "print size (default: 150; 0: never)", "N" },
+  { "max-upscale", 0, 0, G_OPTION_ARG_CALLBACK, parse_max_upscale,
+    "Warn when the artwork is enlarged more than X times (default: 1.5; 0: never)", "X" },
   { "jobs", 0, 0, G_OPTION_ARG_INT, &options.jobs,
     "With --server: run up to N jobs at once (default: one more than the processors)", "N" },
   { "json", 0, 0, G_OPTION_ARG_NONE, &options.json,
@@ -441,6 +492,10 @@ main (int   argc,
     mockup_renderer_set_threads (renderer, options.threads);
   if (options.memory_limit_set)
     mockup_renderer_set_memory_limit (renderer, options.memory_limit);
+  if (options.min_ppi_set)
+    mockup_renderer_set_min_ppi (renderer, options.min_ppi);
+  if (options.max_upscale_set)
+    mockup_renderer_set_max_upscale (renderer, options.max_upscale);
 
   progress = mr_progress_new (options.quiet, FALSE);
   cancellable = g_cancellable_new ();

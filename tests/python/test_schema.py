@@ -533,6 +533,27 @@ def test_ranges_agree():
         assert parser_range(manifest) == schema_range(node), json.dumps(manifest)[:120]
 
 
+def test_print_agrees():
+    """The print size: its members, units and each unit's range."""
+    node = SCHEMA['$defs']['artworkLayer']['properties']['print']
+    assert allowed_members(art_layer(print={'width': 1, 'height': 1, 'unit': 'cm', 'zz': 1})) == \
+        set(node['properties'])
+    assert expected_values(art_layer(print={'width': 1, 'height': 1, 'unit': 'zz'})) == \
+        node['properties']['unit']['enum']
+    for branch in node['oneOf']:
+        unit = branch['properties']['unit']['const']
+        for member in ('width', 'height'):
+            size = {'width': 1, 'height': 1, 'unit': unit}
+            size[member] = 1e7
+            assert parser_range(art_layer(print=size)) == schema_range(branch['properties'][member])
+        for bound in ('minimum', 'maximum'):
+            manifest = art_layer(print={'width': branch['properties']['width'][bound],
+                                        'height': branch['properties']['height'][bound],
+                                        'unit': unit})
+            assert not schema_errors(manifest)
+            load_data(manifest)
+
+
 def test_counts_agree():
     """Lengths of layers, quads, meshes and points."""
     defs = SCHEMA['$defs']
