@@ -95,6 +95,10 @@ typedef struct
   LayerState *layers;
   guint n_layers;
   MockupImageWriter *writer;
+
+  /* in a group: the template's images, decoded once for all its renders
+   * (n_layers × N_LAYER_IMAGES, NULL where a layer has no such image) */
+  MockupRowWindow **windows;
 } Render;
 
 static const cairo_operator_t blend_operators[] = {
@@ -417,6 +421,11 @@ open_reader (Render                *render,
              GCancellable          *cancellable,
              GError               **error)
 {
+  if (render->windows != NULL)
+    {
+      *reader = mockup_row_window_new_reader (render->windows[layer_index * N_LAYER_IMAGES + which]);
+      return TRUE;
+    }
   if (preload != NULL && layer_index < preload->n_layers)
     {
       *reader = g_steal_pointer (&preload->readers[layer_index * N_LAYER_IMAGES + which]);
@@ -1157,4 +1166,225 @@ mockup_band_renderer_render (const MockupRenderSettings  *settings,
 out:
   render_clear (&render);
   return result;
+}
+
+/* What the decoders of @template's images hold, and their row windows. */
+static void
+images_memory (const MockupRenderSettings *settings,
+               MockupTemplate             *template,
+               gsize                      *readers,
+               gsize                      *windows)
+{
+  int width, height;
+
+  *readers = *windows = 0;
+  mockup_band_renderer_get_size (settings, template, &width, &height);
+  for (guint i = 0; i < _mockup_template_get_n_layers (template); i++)
+    {
+      const MockupImageRef *refs[N_LAYER_IMAGES];
+
+      layer_images (_mockup_template_get_layer (template, i), refs);
+      for (guint r = 0; r < N_LAYER_IMAGES; r++)
+        if (refs[r] != NULL)
+          {
+            *readers += mockup_image_reader_estimate_memory (&refs[r]->info, width, height);
+            *windows += mockup_row_window_estimate_memory (width, BAND_ROWS);
+          }
+    }
+}
+
+gsize
+mockup_band_renderer_estimate_group_memory (const MockupRenderSettings *settings,
+                                            MockupTemplate             *template,
+                                            guint                       n)
+{
+  gsize single = mockup_band_renderer_estimate_memory (settings, template);
+  gsize readers, windows;
+
+  if (n <= 1)
+    return single;
+  images_memory (settings, template, &readers, &windows);
+  return readers + windows + n * (single - readers);
+}
+
+/* Every render of the group that is still going fails with a copy of
+ * @error. */
+static void
+group_fail (Render   *renders,
+            gboolean *live,
+            guint     n,
+            GError   *error,
+            GError  **errors)
+{
+  for (guint j = 0; j < n; j++)
+    if (live[j])
+      {
+        errors[j] = g_error_copy (error);
+        live[j] = FALSE;
+        render_clear (&renders[j]);
+      }
+}
+
+void
+mockup_band_renderer_render_group (const MockupRenderSettings  *settings,
+                                   MockupTemplate              *template,
+                                   const MockupArtworkSet      *artworks,
+                                   const GArray                *needs,
+                                   MockupPreload               *preload,
+                                   const guint                 *indices,
+                                   guint                        n,
+                                   GCancellable                *cancellable,
+                                   MockupResult               **results,
+                                   GError                     **errors)
+{
+  g_autoptr(MockupPreload) own_preload = preload;
+  g_autoptr(GArray) own_needs = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *label = _mockup_template_get_label (template);
+  guint n_layers = _mockup_template_get_n_layers (template);
+  g_autofree MockupRowWindow **windows = g_new0 (MockupRowWindow *, (gsize) n_layers * N_LAYER_IMAGES + 1);
+  g_autofree Render *renders = g_new0 (Render, n);
+  g_autofree gboolean *live = g_new0 (gboolean, n);
+  int width, height;
+
+  for (guint j = 0; j < n; j++)
+    {
+      results[j] = NULL;
+      errors[j] = NULL;
+      live[j] = TRUE;
+    }
+  mockup_band_renderer_get_size (settings, template, &width, &height);
+
+  if (needs == NULL)
+    {
+      own_needs = g_array_new (FALSE, FALSE, sizeof (MockupArtworkNeed));
+      if (!mockup_band_renderer_add_needs (settings, template, artworks, own_needs, &error))
+        goto failed;
+      needs = own_needs;
+    }
+
+  /* One decoder for each image, whatever the number of renders. */
+  for (guint i = 0; i < n_layers; i++)
+    {
+      const MockupImageRef *refs[N_LAYER_IMAGES];
+
+      layer_images (_mockup_template_get_layer (template, i), refs);
+      for (guint k = 0; k < N_LAYER_IMAGES; k++)
+        {
+          MockupImageReader *reader = NULL;
+
+          if (refs[k] == NULL)
+            continue;
+          if (own_preload != NULL && i < own_preload->n_layers)
+            reader = g_steal_pointer (&own_preload->readers[i * N_LAYER_IMAGES + k]);
+          if (reader == NULL)
+            reader = new_reader (settings, refs[k], label, width, height, cancellable, &error);
+          if (reader == NULL)
+            goto failed;
+          windows[i * N_LAYER_IMAGES + k] = mockup_row_window_new (reader, BAND_ROWS);
+          if (windows[i * N_LAYER_IMAGES + k] == NULL)
+            {
+              g_set_error (&error, MOCKUP_ERROR, MOCKUP_ERROR_TOO_LARGE,
+                           "%s: no memory for a %d pixel wide band", label, width);
+              goto failed;
+            }
+        }
+    }
+  g_clear_pointer (&own_preload, mockup_preload_free);
+
+  /* Each render's own state; one that cannot start fails alone. */
+  for (guint j = 0; j < n; j++)
+    {
+      Render *render = &renders[j];
+      GError *local_error = NULL;
+
+      if (render_init (render, settings, template, &local_error))
+        {
+          render->windows = windows;
+          if (prepare_layers (render, NULL, artworks, needs, cancellable, &local_error))
+            {
+              render->writer = mockup_image_writer_new (settings->format, render->width,
+                                                        render->height, settings->quality,
+                                                        _mockup_template_get_background (template),
+                                                        &local_error);
+              if (render->writer == NULL)
+                g_prefix_error (&local_error, "%s: ", label);
+            }
+        }
+      if (local_error != NULL)
+        {
+          errors[j] = local_error;
+          live[j] = FALSE;
+          render_clear (render);
+        }
+    }
+
+  for (int y = 0; y < height; y += BAND_ROWS)
+    {
+      int rows = MIN (BAND_ROWS, height - y);
+      gboolean any = FALSE;
+
+      for (guint j = 0; j < n; j++)
+        any |= live[j];
+      if (!any)
+        break;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, &error))
+        goto failed;
+      for (guint w = 0; w < n_layers * N_LAYER_IMAGES; w++)
+        if (windows[w] != NULL && !mockup_row_window_fill (windows[w], rows, &error))
+          {
+            const MockupImageRef *refs[N_LAYER_IMAGES];
+
+            layer_images (_mockup_template_get_layer (template, w / N_LAYER_IMAGES), refs);
+            g_prefix_error (&error, "%s: %s: ", label, refs[w % N_LAYER_IMAGES]->member);
+            goto failed;
+          }
+
+      for (guint j = 0; j < n; j++)
+        {
+          Render *render = &renders[j];
+          GError *local_error = NULL;
+
+          if (!live[j])
+            continue;
+          if (!render_band (render, y, rows, &local_error))
+            ;
+          else if (!mockup_image_writer_write_rows (render->writer, render->band, render->stride,
+                                                    rows, &local_error))
+            g_prefix_error (&local_error, "%s: ", label);
+          if (local_error != NULL)
+            {
+              errors[j] = local_error;
+              live[j] = FALSE;
+              render_clear (render);
+            }
+        }
+    }
+
+  for (guint j = 0; j < n; j++)
+    {
+      Render *render = &renders[j];
+      g_autoptr(GBytes) bytes = NULL;
+      g_autoptr(GdkPixbuf) pixbuf = NULL;
+
+      if (!live[j])
+        continue;
+      if (!mockup_image_writer_finish (render->writer, &bytes, &pixbuf, &errors[j]))
+        g_prefix_error (&errors[j], "%s: ", label);
+      else
+        results[j] = _mockup_result_new (indices[j], mockup_template_get_id (template),
+                                         mockup_template_get_name (template), settings->format,
+                                         render->width, render->height, bytes, pixbuf);
+      live[j] = FALSE;
+      render_clear (render);
+    }
+  goto out;
+
+failed:
+  group_fail (renders, live, n, error, errors);
+
+out:
+  for (guint w = 0; w < n_layers * N_LAYER_IMAGES; w++)
+    g_clear_pointer (&windows[w], mockup_row_window_free);
 }
