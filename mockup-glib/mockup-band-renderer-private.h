@@ -9,18 +9,23 @@
 
 #include "mockup-artwork.h"
 #include "mockup-format.h"
+#include "mockup-render-options.h"
 #include "mockup-result.h"
 #include "mockup-template.h"
 
 G_BEGIN_DECLS
 
-/* The renderer's settings as a render sees them: copied when it starts. */
+/* The renderer's settings as a render sees them: copied when it starts.
+ * @options (nullable, a private copy that nobody changes) are the
+ * render's choices, @variant their index among a batch's variants. */
 typedef struct
 {
   MockupFormat format;
   guint quality;
   guint max_size;
   gboolean linear_light;
+  MockupRenderOptions *options;
+  guint variant;
 } MockupRenderSettings;
 
 /* Which artwork fills which slot: @slots (slot name → MockupArtwork) first,
@@ -93,7 +98,8 @@ MockupResult *mockup_band_renderer_render            (const MockupRenderSettings
  * error) sets its error in @errors and the others go on; a failure to
  * decode an image, or @cancellable, fails all that are left. Fills
  * @results[j] (result index @indices[j]) or @errors[j] for each of the @n.
- * @preload (transfer full, nullable) as for a single render. */
+ * @settings: one for each render, alike but for their options and
+ * variant. @preload (transfer full, nullable) as for a single render. */
 void          mockup_band_renderer_render_group      (const MockupRenderSettings  *settings,
                                                       MockupTemplate              *template,
                                                       const MockupArtworkSet      *artworks,

@@ -46,6 +46,7 @@ typedef struct
 typedef struct
 {
   const MockupLayer *layer;
+  const MockupLayerValues *values;  /* its visibility, opacity, colour in this render */
   cairo_operator_t op;
   int color_blend;              /* a MockupColorBlend where Cairo has no operator, else -1 */
   MockupImageReader *source;
@@ -67,6 +68,7 @@ typedef struct
 {
   const MockupRenderSettings *settings;
   MockupTemplate *template;
+  MockupResolvedValues *values;  /* the template's parameters in this render */
   const char *label;
   int width, height;
   double scale;
@@ -559,6 +561,9 @@ prepare_layers (Render                  *render,
       LayerState *state = &render->layers[i];
 
       state->layer = layer;
+      state->values = &render->values->layers[i];
+      if (!state->values->visible)
+        continue;
       if (layer->blend < MOCKUP_BLEND_LINEAR_BURN)
         {
           state->op = blend_operators[layer->blend];
@@ -579,7 +584,7 @@ prepare_layers (Render                  *render,
         return FALSE;
 
       state->replaces = layer->kind == MOCKUP_LAYER_IMAGE && layer->blend == MOCKUP_BLEND_NORMAL &&
-                        layer->opacity >= 1.0 && layer->mask == NULL &&
+                        state->values->opacity >= 1.0 && layer->mask == NULL &&
                         !layer->source->info.has_alpha;
 
       if (layer->kind == MOCKUP_LAYER_ARTWORK)
@@ -638,6 +643,7 @@ render_clear (Render *render)
       g_clear_pointer (&state->texture, mockup_texture_unref);
     }
   g_free (render->layers);
+  g_clear_pointer (&render->values, mockup_resolved_values_free);
 
   g_clear_pointer (&render->cr, cairo_destroy);
   g_clear_pointer (&render->band_surface, cairo_surface_destroy);
@@ -672,7 +678,7 @@ fill_mask (Render      *render,
            GError     **error)
 {
   const MockupLayer *layer = state->layer;
-  guint8 opacity = (guint8) lrint (layer->opacity * 255.0);
+  guint8 opacity = (guint8) lrint (state->values->opacity * 255.0);
 
   cairo_surface_flush (render->mask_surface);
   for (int r = 0; r < n_rows; r++)
@@ -707,10 +713,10 @@ composite (Render     *render,
 
   if (state->color_blend >= 0)
     {
-      const double *c = layer->color;
+      const double *c = state->values->color;
       guint32 solid = MOCKUP_ARGB (lrint (c[3] * 255), lrint (c[0] * c[3] * 255),
                                    lrint (c[1] * c[3] * 255), lrint (c[2] * c[3] * 255));
-      guint8 coverage = (guint8) lrint (layer->opacity * 255.0);
+      guint8 coverage = (guint8) lrint (state->values->opacity * 255.0);
 
       cairo_surface_flush (render->band_surface);
       for (int r = 0; r < n_rows; r++)
@@ -731,14 +737,15 @@ composite (Render     *render,
   cairo_set_operator (cr, state->op);
 
   if (layer->kind == MOCKUP_LAYER_COLOR)
-    cairo_set_source_rgba (cr, layer->color[0], layer->color[1], layer->color[2], layer->color[3]);
+    cairo_set_source_rgba (cr, state->values->color[0], state->values->color[1],
+                           state->values->color[2], state->values->color[3]);
   else
     cairo_set_source_surface (cr, render->layer_surface, 0, 0);
 
   if (state->mask != NULL)
     cairo_mask_surface (cr, render->mask_surface, 0, 0);
-  else if (layer->opacity < 1.0)
-    cairo_paint_with_alpha (cr, layer->opacity);
+  else if (state->values->opacity < 1.0)
+    cairo_paint_with_alpha (cr, state->values->opacity);
   else
     cairo_paint (cr);
 
@@ -969,6 +976,8 @@ render_band (Render      *render,
       const MockupLayer *layer = state->layer;
       int x0 = 0, x1 = render->width;
 
+      if (!state->values->visible)
+        continue;
       if (state->replaces)
         {
           cairo_surface_flush (render->band_surface);
@@ -1117,6 +1126,9 @@ mockup_band_renderer_render (const MockupRenderSettings  *settings,
 
   if (!render_init (&render, settings, template, error))
     goto out;
+  render.values = mockup_template_resolve (template, settings->options, error);
+  if (render.values == NULL)
+    goto out;
 
   if (needs == NULL)
     {
@@ -1162,6 +1174,7 @@ mockup_band_renderer_render (const MockupRenderSettings  *settings,
   result = _mockup_result_new (index, mockup_template_get_id (template),
                                mockup_template_get_name (template), settings->format,
                                render.width, render.height, bytes, pixbuf);
+  _mockup_result_set_variant (result, settings->variant);
 
 out:
   render_clear (&render);
@@ -1298,7 +1311,8 @@ mockup_band_renderer_render_group (const MockupRenderSettings  *settings,
       Render *render = &renders[j];
       GError *local_error = NULL;
 
-      if (render_init (render, settings, template, &local_error))
+      if (render_init (render, &settings[j], template, &local_error) &&
+          (render->values = mockup_template_resolve (template, settings[j].options, &local_error)) != NULL)
         {
           render->windows = windows;
           if (prepare_layers (render, NULL, artworks, needs, cancellable, &local_error))
@@ -1373,9 +1387,12 @@ mockup_band_renderer_render_group (const MockupRenderSettings  *settings,
       if (!mockup_image_writer_finish (render->writer, &bytes, &pixbuf, &errors[j]))
         g_prefix_error (&errors[j], "%s: ", label);
       else
-        results[j] = _mockup_result_new (indices[j], mockup_template_get_id (template),
-                                         mockup_template_get_name (template), settings->format,
-                                         render->width, render->height, bytes, pixbuf);
+        {
+          results[j] = _mockup_result_new (indices[j], mockup_template_get_id (template),
+                                           mockup_template_get_name (template), settings->format,
+                                           render->width, render->height, bytes, pixbuf);
+          _mockup_result_set_variant (results[j], settings[j].variant);
+        }
       live[j] = FALSE;
       render_clear (render);
     }

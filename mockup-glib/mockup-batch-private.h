@@ -15,6 +15,8 @@ MockupBatch *_mockup_batch_new     (MockupRenderer  *renderer,
                                     MockupArtwork   *artwork,
                                     GListModel      *templates,
                                     GHashTable      *slot_artworks,
+                                    MockupRenderOptions * const *variants,
+                                    guint            n_variants,
                                     GCancellable    *cancellable);
 /* Loads templates given as files, decodes the artworks at the largest size
  * any template needs, and waits for room in the memory budget. May block:

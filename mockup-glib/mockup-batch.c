@@ -12,6 +12,7 @@
 #include "mockup-batch-private.h"
 #include "mockup-error.h"
 #include "mockup-memory.h"
+#include "mockup-render-options-private.h"
 #include "mockup-renderer-private.h"
 #include "mockup-result-private.h"
 #include "mockup-template-private.h"
@@ -104,8 +105,13 @@ struct _BatchCore
   MockupRenderSettings settings;
   MockupArtworkSet artworks;
 
+  /* Items are templates × variants, template-major: item i renders
+   * template i / n_variants in variant i % n_variants. */
   guint n_items;
-  GPtrArray *items;             /* what the caller gave: MockupTemplate or GFile */
+  guint n_templates;
+  guint n_variants;             /* at least 1 */
+  MockupRenderOptions **variants; /* private copies, or NULL: the defaults */
+  GPtrArray *items;             /* what the caller gave, one a template: MockupTemplate or GFile */
   GPtrArray *templates;         /* MockupTemplate, or NULL where it failed */
   GPtrArray *errors;            /* GError, or NULL; set at preparation */
   char **ids;
@@ -297,6 +303,9 @@ core_unref (BatchCore *core)
   g_weak_ref_clear (&core->batch);
 
   g_clear_pointer (&core->items, g_ptr_array_unref);
+  for (guint v = 0; core->variants != NULL && v < core->n_variants; v++)
+    g_clear_object (&core->variants[v]);
+  g_free (core->variants);
   g_clear_pointer (&core->templates, g_ptr_array_unref);
   g_clear_pointer (&core->errors, g_ptr_array_unref);
   g_strfreev (core->ids);
@@ -660,6 +669,17 @@ core_run_preload_job (Job *job)
   g_free (job);
 }
 
+/* The batch's settings with the options of item @i's variant. */
+static void
+get_item_settings (BatchCore            *core,
+                   guint                 i,
+                   MockupRenderSettings *settings)
+{
+  *settings = core->settings;
+  settings->variant = i % core->n_variants;
+  settings->options = core->variants[settings->variant];
+}
+
 static void
 core_run_job (gpointer data)
 {
@@ -670,6 +690,7 @@ core_run_job (gpointer data)
   g_autofree MockupResult **results = NULL;
   g_autofree GError **errors = NULL;
   g_autofree guint *indices = NULL;
+  g_autofree MockupRenderSettings *settings = NULL;
   gint64 started = g_get_monotonic_time ();
   guint64 elapsed;
   Answer answer;
@@ -682,10 +703,13 @@ core_run_job (gpointer data)
 
   results = g_new0 (MockupResult *, n);
   errors = g_new0 (GError *, n);
+  settings = g_new (MockupRenderSettings, n);
+  for (guint j = 0; j < n; j++)
+    get_item_settings (core, i + j, &settings[j]);
   if (template == NULL)
     errors[0] = g_error_copy (core->errors->pdata[i]);
   else if (n == 1)
-    results[0] = mockup_band_renderer_render (&core->settings, template, &core->artworks,
+    results[0] = mockup_band_renderer_render (&settings[0], template, &core->artworks,
                                               core->needs, g_steal_pointer (&job->images), i,
                                               core->cancellable, &errors[0]);
   else
@@ -693,7 +717,7 @@ core_run_job (gpointer data)
       indices = g_new (guint, n);
       for (guint j = 0; j < n; j++)
         indices[j] = i + j;
-      mockup_band_renderer_render_group (&core->settings, template, &core->artworks, core->needs,
+      mockup_band_renderer_render_group (settings, template, &core->artworks, core->needs,
                                          g_steal_pointer (&job->images), indices, n,
                                          core->cancellable, results, errors);
     }
@@ -704,8 +728,11 @@ core_run_job (gpointer data)
   for (guint j = 0; j < n; j++)
     {
       if (results[j] == NULL)
-        results[j] = _mockup_result_new_for_error (i + j, core->ids[i + j], core->names[i + j],
-                                                   core->settings.format, errors[j]);
+        {
+          results[j] = _mockup_result_new_for_error (i + j, core->ids[i + j], core->names[i + j],
+                                                     core->settings.format, errors[j]);
+          _mockup_result_set_variant (results[j], settings[j].variant);
+        }
       g_clear_error (&errors[j]);
       _mockup_result_set_timing (results[j], (guint64) (started - core->started_at), elapsed,
                                  mockup_get_resident_memory ());
@@ -965,6 +992,8 @@ _mockup_batch_new (MockupRenderer *renderer,
                    MockupArtwork  *artwork,
                    GListModel     *templates,
                    GHashTable     *slot_artworks,
+                   MockupRenderOptions * const *variants,
+                   guint           n_variants,
                    GCancellable   *cancellable)
 {
   MockupBatch *self = g_object_new (MOCKUP_TYPE_BATCH, NULL);
@@ -1002,10 +1031,18 @@ _mockup_batch_new (MockupRenderer *renderer,
         g_hash_table_insert (core->artworks.slots, g_strdup (key), g_object_ref (value));
     }
 
-  core->n_items = g_list_model_get_n_items (templates);
-  core->items = g_ptr_array_new_full (core->n_items, g_object_unref);
-  for (guint i = 0; i < core->n_items; i++)
+  core->n_templates = g_list_model_get_n_items (templates);
+  core->items = g_ptr_array_new_full (core->n_templates, g_object_unref);
+  for (guint i = 0; i < core->n_templates; i++)
     g_ptr_array_add (core->items, g_list_model_get_item (templates, i));
+
+  /* copies, so that the caller may change theirs from now on */
+  core->n_variants = MAX (n_variants, 1);
+  core->variants = g_new0 (MockupRenderOptions *, core->n_variants);
+  for (guint v = 0; v < n_variants; v++)
+    if (variants[v] != NULL)
+      core->variants[v] = mockup_render_options_copy (variants[v]);
+  core->n_items = core->n_templates * core->n_variants;
 
   core->queue = g_async_queue_new ();
   core->cancellable = g_cancellable_new ();
@@ -1074,11 +1111,12 @@ _mockup_batch_prepare (MockupBatch   *self,
   core->preload_charged = g_new0 (guint64, core->n_items);
   core->preload_busy = g_new0 (gboolean, core->n_items);
 
-  for (guint i = 0; i < core->n_items; i++)
+  for (guint t = 0; t < core->n_templates; t++)
     {
-      gpointer item = core->items->pdata[i];
+      gpointer item = core->items->pdata[t];
       g_autoptr(MockupTemplate) template = NULL;
-      GError *item_error = NULL;
+      g_autoptr(GError) load_error = NULL;
+      g_autofree char *id = NULL;
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
@@ -1089,40 +1127,52 @@ _mockup_batch_prepare (MockupBatch   *self,
         {
           g_autofree char *path = g_file_get_path (item);
 
-          core->ids[i] = id_for_file (item);
+          id = id_for_file (item);
           if (path == NULL)
             {
               g_autofree char *uri = g_file_get_uri (item);
 
-              g_set_error (&item_error, MOCKUP_ERROR, MOCKUP_ERROR_NOT_FOUND,
+              g_set_error (&load_error, MOCKUP_ERROR, MOCKUP_ERROR_NOT_FOUND,
                            "%s: (root): templates must be local files", uri);
             }
           else
-            template = mockup_template_new_from_file (path, &item_error);
+            template = mockup_template_new_from_file (path, &load_error);
         }
       else
-        g_set_error (&item_error, MOCKUP_ERROR, MOCKUP_ERROR_FAILED,
+        g_set_error (&load_error, MOCKUP_ERROR, MOCKUP_ERROR_FAILED,
                      "item %u of the template list is a %s, neither a MockupTemplate nor a GFile",
-                     i, G_OBJECT_TYPE_NAME (item));
+                     t, G_OBJECT_TYPE_NAME (item));
 
-      if (template != NULL)
+      /* each template is loaded once, for all its variants */
+      for (guint v = 0; v < core->n_variants; v++)
         {
-          g_free (core->ids[i]);
-          core->ids[i] = g_strdup (mockup_template_get_id (template));
-          core->names[i] = g_strdup (mockup_template_get_name (template));
-          core->estimates[i] = mockup_band_renderer_estimate_memory (&core->settings, template);
+          guint i = t * core->n_variants + v;
+          GError *item_error = NULL;
+          MockupRenderSettings settings;
 
-          if (!mockup_band_renderer_add_needs (&core->settings, template, &core->artworks,
-                                               core->needs, &item_error))
-            g_clear_object (&template);
+          get_item_settings (core, i, &settings);
+          if (template != NULL)
+            {
+              core->ids[i] = g_strdup (mockup_template_get_id (template));
+              core->names[i] = g_strdup (mockup_template_get_name (template));
+              core->estimates[i] = mockup_band_renderer_estimate_memory (&settings, template);
+
+              if (mockup_render_options_validate (settings.options, template, &item_error) &&
+                  mockup_band_renderer_add_needs (&settings, template, &core->artworks,
+                                                  core->needs, &item_error))
+                core->templates->pdata[i] = g_object_ref (template);
+            }
+          else
+            {
+              core->ids[i] = g_strdup (id);
+              item_error = g_error_copy (load_error);
+            }
+          if (core->ids[i] == NULL)
+            core->ids[i] = g_strdup_printf ("item-%u", t);
+          if (core->names[i] == NULL)
+            core->names[i] = g_strdup (core->ids[i]);
+          core->errors->pdata[i] = item_error;
         }
-      if (core->ids[i] == NULL)
-        core->ids[i] = g_strdup_printf ("item-%u", i);
-      if (core->names[i] == NULL)
-        core->names[i] = g_strdup (core->ids[i]);
-
-      core->templates->pdata[i] = g_steal_pointer (&template);
-      core->errors->pdata[i] = item_error;
     }
 
   for (guint i = 0; i < core->needs->len; i++)

@@ -37,6 +37,10 @@ G_BEGIN_DECLS
  * @MOCKUP_ERROR_MISSING_SLOT: a template has an artwork slot that no artwork
  *   was given for
  * @MOCKUP_ERROR_PATH_OUTSIDE: a template names a file outside its own folder
+ * @MOCKUP_ERROR_INVALID_OPTION: a render's [class@Mockup.RenderOptions] do
+ *   not suit the template: a parameter it lacks, a value the parameter
+ *   refuses, a placement that is not finite; the message names the
+ *   parameter or slot
  *
  * The ways a template, an image or a render can fail.
  *
@@ -53,6 +57,7 @@ typedef enum {
   MOCKUP_ERROR_TOO_LARGE,
   MOCKUP_ERROR_MISSING_SLOT,
   MOCKUP_ERROR_PATH_OUTSIDE,
+  MOCKUP_ERROR_INVALID_OPTION,
 } MockupError;
 
 MOCKUP_AVAILABLE_IN_1_0

@@ -12,6 +12,7 @@
 #include "mockup-memory.h"
 #include "mockup-renderer-private.h"
 #include "mockup-result-private.h"
+#include "mockup-render-options-private.h"
 #include "mockup-texture-private.h"
 
 /**
@@ -525,6 +526,8 @@ _mockup_renderer_get_settings (MockupRenderer       *self,
   settings->max_size = self->max_size;
   settings->linear_light = self->linear_light;
   g_mutex_unlock (&self->lock);
+  settings->options = NULL;
+  settings->variant = 0;
 }
 
 MockupWorkerPool *
@@ -566,7 +569,9 @@ _mockup_renderer_explain_memory (const MockupRenderSettings *settings,
  * Renders one mockup in the calling thread, after waiting for room in the
  * memory budget. For many templates use
  * [method@Mockup.Renderer.render_batch_async], which renders them in
- * parallel and decodes the artwork once for all.
+ * parallel and decodes the artwork once for all. To choose a template's
+ * parameters or place the artwork, use
+ * [method@Mockup.Renderer.render_full].
  *
  * Returns: (transfer full): the result, or %NULL with @error set
  */
@@ -577,7 +582,40 @@ mockup_renderer_render (MockupRenderer  *self,
                         GCancellable    *cancellable,
                         GError         **error)
 {
+  return mockup_renderer_render_full (self, artwork, template, NULL, cancellable, error);
+}
+
+/**
+ * mockup_renderer_render_full:
+ * @self: a renderer
+ * @artwork: the artwork, for every slot of @template
+ * @template: the template
+ * @options: (nullable): the template's parameters and the artwork's
+ *   placement for this render; %NULL for the template's defaults
+ * @cancellable: (nullable): a cancellable; cancelling stops the render
+ *   within one band of rows
+ * @error: return location for an error
+ *
+ * Like [method@Mockup.Renderer.render], with render-time choices: values
+ * for the template's parameters, such as a shirt's colour, and positions
+ * of the artwork in its slots' print areas. @options are copied when the
+ * render starts.
+ *
+ * Options that do not suit @template fail the render with
+ * [error@Mockup.Error.INVALID_OPTION] before anything is decoded.
+ *
+ * Returns: (transfer full): the result, or %NULL with @error set
+ */
+MockupResult *
+mockup_renderer_render_full (MockupRenderer       *self,
+                             MockupArtwork        *artwork,
+                             MockupTemplate       *template,
+                             MockupRenderOptions  *options,
+                             GCancellable         *cancellable,
+                             GError              **error)
+{
   MockupRenderSettings settings;
+  g_autoptr(MockupRenderOptions) own_options = NULL;
   MockupArtworkSet artworks = { artwork, NULL };
   g_autoptr(GArray) needs = g_array_new (FALSE, FALSE, sizeof (MockupArtworkNeed));
   MockupResult *result;
@@ -590,11 +628,18 @@ mockup_renderer_render (MockupRenderer  *self,
   g_return_val_if_fail (MOCKUP_IS_RENDERER (self), NULL);
   g_return_val_if_fail (MOCKUP_IS_ARTWORK (artwork), NULL);
   g_return_val_if_fail (MOCKUP_IS_TEMPLATE (template), NULL);
+  g_return_val_if_fail (options == NULL || MOCKUP_IS_RENDER_OPTIONS (options), NULL);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   requested = g_get_monotonic_time ();
   _mockup_renderer_get_settings (self, &settings);
+  if (options != NULL)
+    settings.options = own_options = mockup_render_options_copy (options);
+
+  /* before waiting for memory: a typo in a colour should not wait */
+  if (!mockup_render_options_validate (settings.options, template, error))
+    return NULL;
 
   if (!mockup_band_renderer_add_needs (&settings, template, &artworks, needs, error))
     return NULL;
@@ -647,6 +692,7 @@ typedef struct
 {
   MockupArtwork *artwork;
   MockupTemplate *template;
+  MockupRenderOptions *options;
 } RenderData;
 
 static void
@@ -654,6 +700,7 @@ render_data_free (RenderData *data)
 {
   g_clear_object (&data->artwork);
   g_clear_object (&data->template);
+  g_clear_object (&data->options);
   g_free (data);
 }
 
@@ -667,11 +714,37 @@ render_thread (GTask        *task,
   GError *error = NULL;
   MockupResult *result;
 
-  result = mockup_renderer_render (source_object, data->artwork, data->template, cancellable, &error);
+  result = mockup_renderer_render_full (source_object, data->artwork, data->template, data->options,
+                                        cancellable, &error);
   if (result == NULL)
     g_task_return_error (task, error);
   else
     g_task_return_pointer (task, result, g_object_unref);
+}
+
+static void
+render_async (MockupRenderer      *self,
+              MockupArtwork       *artwork,
+              MockupTemplate      *template,
+              MockupRenderOptions *options,
+              GCancellable        *cancellable,
+              GAsyncReadyCallback  callback,
+              gpointer             user_data,
+              gpointer             source_tag)
+{
+  g_autoptr(GTask) task = NULL;
+  RenderData *data;
+
+  data = g_new0 (RenderData, 1);
+  data->artwork = g_object_ref (artwork);
+  data->template = g_object_ref (template);
+  /* copied now: the caller may change theirs once this returns */
+  data->options = options != NULL ? mockup_render_options_copy (options) : NULL;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, data, (GDestroyNotify) render_data_free);
+  g_task_run_in_thread (task, render_thread);
 }
 
 /**
@@ -694,22 +767,13 @@ mockup_renderer_render_async (MockupRenderer      *self,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  RenderData *data;
-
   g_return_if_fail (MOCKUP_IS_RENDERER (self));
   g_return_if_fail (MOCKUP_IS_ARTWORK (artwork));
   g_return_if_fail (MOCKUP_IS_TEMPLATE (template));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  data = g_new0 (RenderData, 1);
-  data->artwork = g_object_ref (artwork);
-  data->template = g_object_ref (template);
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, mockup_renderer_render_async);
-  g_task_set_task_data (task, data, (GDestroyNotify) render_data_free);
-  g_task_run_in_thread (task, render_thread);
+  render_async (self, artwork, template, NULL, cancellable, callback, user_data,
+                mockup_renderer_render_async);
 }
 
 /**
@@ -734,6 +798,60 @@ mockup_renderer_render_finish (MockupRenderer  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/**
+ * mockup_renderer_render_full_async:
+ * @self: a renderer
+ * @artwork: the artwork, for every slot of @template
+ * @template: the template
+ * @options: (nullable): the render's choices, copied now
+ * @cancellable: (nullable): a cancellable
+ * @callback: (scope async): called when the render is done
+ * @user_data: (closure callback): data for @callback
+ *
+ * Renders one mockup with render-time choices in a worker thread. See
+ * [method@Mockup.Renderer.render_full].
+ */
+void
+mockup_renderer_render_full_async (MockupRenderer      *self,
+                                   MockupArtwork       *artwork,
+                                   MockupTemplate      *template,
+                                   MockupRenderOptions *options,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_return_if_fail (MOCKUP_IS_RENDERER (self));
+  g_return_if_fail (MOCKUP_IS_ARTWORK (artwork));
+  g_return_if_fail (MOCKUP_IS_TEMPLATE (template));
+  g_return_if_fail (options == NULL || MOCKUP_IS_RENDER_OPTIONS (options));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  render_async (self, artwork, template, options, cancellable, callback, user_data,
+                mockup_renderer_render_full_async);
+}
+
+/**
+ * mockup_renderer_render_full_finish:
+ * @self: a renderer
+ * @result: the result given to the callback
+ * @error: return location for an error
+ *
+ * Completes [method@Mockup.Renderer.render_full_async].
+ *
+ * Returns: (transfer full): the result, or %NULL with @error set
+ */
+MockupResult *
+mockup_renderer_render_full_finish (MockupRenderer  *self,
+                                    GAsyncResult    *result,
+                                    GError         **error)
+{
+  g_return_val_if_fail (MOCKUP_IS_RENDERER (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == mockup_renderer_render_full_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 static gboolean
 check_batch_arguments (MockupArtwork *artwork,
                        GListModel    *templates,
@@ -742,6 +860,16 @@ check_batch_arguments (MockupArtwork *artwork,
   g_return_val_if_fail (artwork == NULL || MOCKUP_IS_ARTWORK (artwork), FALSE);
   g_return_val_if_fail (G_IS_LIST_MODEL (templates), FALSE);
   g_return_val_if_fail (artwork != NULL || slot_artworks != NULL, FALSE);
+  return TRUE;
+}
+
+static gboolean
+check_variants (MockupRenderOptions * const *variants,
+                guint                        n_variants)
+{
+  g_return_val_if_fail (n_variants == 0 || variants != NULL, FALSE);
+  for (guint i = 0; i < n_variants; i++)
+    g_return_val_if_fail (variants[i] == NULL || MOCKUP_IS_RENDER_OPTIONS (variants[i]), FALSE);
   return TRUE;
 }
 
@@ -774,13 +902,49 @@ mockup_renderer_render_batch (MockupRenderer  *self,
                               GCancellable    *cancellable,
                               GError         **error)
 {
+  return mockup_renderer_render_batch_full (self, artwork, templates, slot_artworks, NULL, 0,
+                                            cancellable, error);
+}
+
+/**
+ * mockup_renderer_render_batch_full:
+ * @self: a renderer
+ * @artwork: (nullable): the artwork for every slot not in @slot_artworks
+ * @templates: a list of [class@Mockup.Template]s, or of [iface@Gio.File]s
+ *   naming template manifests (or a mix)
+ * @slot_artworks: (nullable) (element-type utf8 Mockup.Artwork): artworks
+ *   for named slots
+ * @variants: (array length=n_variants) (nullable): the choices of each
+ *   variant; a %NULL element renders the template's defaults
+ * @n_variants: the number of @variants; 0 renders each template once,
+ *   with its defaults
+ * @cancellable: (nullable): cancels the preparation and, later, the batch
+ * @error: return location for an error
+ *
+ * Like [method@Mockup.Renderer.render_batch_full_async], but prepares the
+ * batch in the calling thread.
+ *
+ * Returns: (transfer full): the running batch, or %NULL with @error set
+ */
+MockupBatch *
+mockup_renderer_render_batch_full (MockupRenderer              *self,
+                                   MockupArtwork               *artwork,
+                                   GListModel                  *templates,
+                                   GHashTable                  *slot_artworks,
+                                   MockupRenderOptions * const *variants,
+                                   guint                        n_variants,
+                                   GCancellable                *cancellable,
+                                   GError                     **error)
+{
   g_autoptr(MockupBatch) batch = NULL;
 
   g_return_val_if_fail (MOCKUP_IS_RENDERER (self), NULL);
   g_return_val_if_fail (check_batch_arguments (artwork, templates, slot_artworks), NULL);
+  g_return_val_if_fail (check_variants (variants, n_variants), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  batch = _mockup_batch_new (self, artwork, templates, slot_artworks, cancellable);
+  batch = _mockup_batch_new (self, artwork, templates, slot_artworks, variants, n_variants,
+                             cancellable);
   if (!_mockup_batch_prepare (batch, cancellable, error))
     return NULL;
   _mockup_batch_start (batch);
@@ -806,6 +970,42 @@ prepare_thread (GTask        *task,
     }
 }
 
+static void
+render_batch_async (MockupRenderer              *self,
+                    MockupArtwork               *artwork,
+                    GListModel                  *templates,
+                    GHashTable                  *slot_artworks,
+                    MockupRenderOptions * const *variants,
+                    guint                        n_variants,
+                    GCancellable                *cancellable,
+                    GAsyncReadyCallback          callback,
+                    gpointer                     user_data,
+                    gpointer                     source_tag)
+{
+  g_autoptr(GTask) task = NULL;
+  MockupBatch *batch;
+
+  batch = _mockup_batch_new (self, artwork, templates, slot_artworks, variants, n_variants,
+                             cancellable);
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, batch, g_object_unref);
+  g_task_run_in_thread (task, prepare_thread);
+}
+
+static MockupBatch *
+render_batch_finish (GAsyncResult  *result,
+                     GError       **error)
+{
+  MockupBatch *batch;
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return NULL;
+  batch = g_task_get_task_data (G_TASK (result));
+  _mockup_batch_hand_over (batch);
+  return g_object_ref (batch);
+}
+
 /**
  * mockup_renderer_render_batch_async:
  * @self: a renderer
@@ -829,6 +1029,9 @@ prepare_thread (GTask        *task,
  *
  * The batch fails as a whole only if an artwork cannot be decoded or does
  * not fit in the memory budget.
+ *
+ * To render each template in several variants (colours, placements), use
+ * [method@Mockup.Renderer.render_batch_full_async].
  */
 void
 mockup_renderer_render_batch_async (MockupRenderer      *self,
@@ -839,18 +1042,12 @@ mockup_renderer_render_batch_async (MockupRenderer      *self,
                                     GAsyncReadyCallback  callback,
                                     gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  MockupBatch *batch;
-
   g_return_if_fail (MOCKUP_IS_RENDERER (self));
   g_return_if_fail (check_batch_arguments (artwork, templates, slot_artworks));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  batch = _mockup_batch_new (self, artwork, templates, slot_artworks, cancellable);
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, mockup_renderer_render_batch_async);
-  g_task_set_task_data (task, batch, g_object_unref);
-  g_task_run_in_thread (task, prepare_thread);
+  render_batch_async (self, artwork, templates, slot_artworks, NULL, 0, cancellable,
+                      callback, user_data, mockup_renderer_render_batch_async);
 }
 
 /**
@@ -868,15 +1065,79 @@ mockup_renderer_render_batch_finish (MockupRenderer  *self,
                                      GAsyncResult    *result,
                                      GError         **error)
 {
-  MockupBatch *batch;
-
   g_return_val_if_fail (MOCKUP_IS_RENDERER (self), NULL);
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == mockup_renderer_render_batch_async, NULL);
 
-  if (!g_task_propagate_boolean (G_TASK (result), error))
-    return NULL;
-  batch = g_task_get_task_data (G_TASK (result));
-  _mockup_batch_hand_over (batch);
-  return g_object_ref (batch);
+  return render_batch_finish (result, error);
+}
+
+/**
+ * mockup_renderer_render_batch_full_async:
+ * @self: a renderer
+ * @artwork: (nullable): the artwork for every slot not in @slot_artworks
+ * @templates: a list of [class@Mockup.Template]s, or of [iface@Gio.File]s
+ *   naming template manifests (or a mix)
+ * @slot_artworks: (nullable) (element-type utf8 Mockup.Artwork): artworks
+ *   for named slots
+ * @variants: (array length=n_variants) (nullable): the choices of each
+ *   variant, copied now; a %NULL element renders the template's defaults
+ * @n_variants: the number of @variants; 0 renders each template once,
+ *   with its defaults
+ * @cancellable: (nullable): cancels the preparation and, later, the batch
+ * @callback: (scope async): called when the batch has started
+ * @user_data: (closure callback): data for @callback
+ *
+ * Like [method@Mockup.Renderer.render_batch_async], rendering every
+ * template once for each of @variants: one shirt in eight colours, or a
+ * logo placed on the chest and on the back.
+ *
+ * The batch's items are the templates times the variants, template by
+ * template: template 0 in variant 0, 1, …, then template 1 in variant 0,
+ * and so on. Results come in that order;
+ * [property@Mockup.Result:index] is the item's position and
+ * [property@Mockup.Result:variant] the variant's. A variant whose options
+ * do not suit a template gives that item a result carrying
+ * [error@Mockup.Error.INVALID_OPTION]; the others still render.
+ */
+void
+mockup_renderer_render_batch_full_async (MockupRenderer              *self,
+                                         MockupArtwork               *artwork,
+                                         GListModel                  *templates,
+                                         GHashTable                  *slot_artworks,
+                                         MockupRenderOptions * const *variants,
+                                         guint                        n_variants,
+                                         GCancellable                *cancellable,
+                                         GAsyncReadyCallback          callback,
+                                         gpointer                     user_data)
+{
+  g_return_if_fail (MOCKUP_IS_RENDERER (self));
+  g_return_if_fail (check_batch_arguments (artwork, templates, slot_artworks));
+  g_return_if_fail (check_variants (variants, n_variants));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  render_batch_async (self, artwork, templates, slot_artworks, variants, n_variants,
+                      cancellable, callback, user_data, mockup_renderer_render_batch_full_async);
+}
+
+/**
+ * mockup_renderer_render_batch_full_finish:
+ * @self: a renderer
+ * @result: the result given to the callback
+ * @error: return location for an error
+ *
+ * Completes [method@Mockup.Renderer.render_batch_full_async].
+ *
+ * Returns: (transfer full): the running batch, or %NULL with @error set
+ */
+MockupBatch *
+mockup_renderer_render_batch_full_finish (MockupRenderer  *self,
+                                          GAsyncResult    *result,
+                                          GError         **error)
+{
+  g_return_val_if_fail (MOCKUP_IS_RENDERER (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == mockup_renderer_render_batch_full_async, NULL);
+
+  return render_batch_finish (result, error);
 }

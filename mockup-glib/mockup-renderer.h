@@ -14,6 +14,7 @@
 #include "mockup-artwork.h"
 #include "mockup-batch.h"
 #include "mockup-format.h"
+#include "mockup-render-options.h"
 #include "mockup-result.h"
 #include "mockup-template.h"
 #include "mockup-version-macros.h"
@@ -88,6 +89,26 @@ MockupResult   *mockup_renderer_render_finish      (MockupRenderer       *self,
                                                     GError              **error);
 
 MOCKUP_AVAILABLE_IN_1_0
+MockupResult   *mockup_renderer_render_full        (MockupRenderer       *self,
+                                                    MockupArtwork        *artwork,
+                                                    MockupTemplate       *template,
+                                                    MockupRenderOptions  *options,
+                                                    GCancellable         *cancellable,
+                                                    GError              **error);
+MOCKUP_AVAILABLE_IN_1_0
+void            mockup_renderer_render_full_async  (MockupRenderer       *self,
+                                                    MockupArtwork        *artwork,
+                                                    MockupTemplate       *template,
+                                                    MockupRenderOptions  *options,
+                                                    GCancellable         *cancellable,
+                                                    GAsyncReadyCallback   callback,
+                                                    gpointer              user_data);
+MOCKUP_AVAILABLE_IN_1_0
+MockupResult   *mockup_renderer_render_full_finish (MockupRenderer       *self,
+                                                    GAsyncResult         *result,
+                                                    GError              **error);
+
+MOCKUP_AVAILABLE_IN_1_0
 MockupBatch    *mockup_renderer_render_batch       (MockupRenderer       *self,
                                                     MockupArtwork        *artwork,
                                                     GListModel           *templates,
@@ -106,5 +127,29 @@ MOCKUP_AVAILABLE_IN_1_0
 MockupBatch    *mockup_renderer_render_batch_finish (MockupRenderer      *self,
                                                     GAsyncResult         *result,
                                                     GError              **error);
+
+MOCKUP_AVAILABLE_IN_1_0
+MockupBatch    *mockup_renderer_render_batch_full  (MockupRenderer              *self,
+                                                    MockupArtwork               *artwork,
+                                                    GListModel                  *templates,
+                                                    GHashTable                  *slot_artworks,
+                                                    MockupRenderOptions * const *variants,
+                                                    guint                        n_variants,
+                                                    GCancellable                *cancellable,
+                                                    GError                     **error);
+MOCKUP_AVAILABLE_IN_1_0
+void            mockup_renderer_render_batch_full_async (MockupRenderer              *self,
+                                                         MockupArtwork               *artwork,
+                                                         GListModel                  *templates,
+                                                         GHashTable                  *slot_artworks,
+                                                         MockupRenderOptions * const *variants,
+                                                         guint                        n_variants,
+                                                         GCancellable                *cancellable,
+                                                         GAsyncReadyCallback          callback,
+                                                         gpointer                     user_data);
+MOCKUP_AVAILABLE_IN_1_0
+MockupBatch    *mockup_renderer_render_batch_full_finish (MockupRenderer  *self,
+                                                          GAsyncResult    *result,
+                                                          GError         **error);
 
 G_END_DECLS

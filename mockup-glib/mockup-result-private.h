@@ -22,6 +22,8 @@ MockupResult *_mockup_result_new_for_error (guint          index,
                                             const char    *template_name,
                                             MockupFormat   format,
                                             const GError  *error);
+void          _mockup_result_set_variant   (MockupResult  *self,
+                                            guint          variant);
 void          _mockup_result_set_timing    (MockupResult  *self,
                                             guint64        wait_time,
                                             guint64        render_time,

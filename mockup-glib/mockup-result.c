@@ -38,6 +38,7 @@ struct _MockupResult
   GObject parent_instance;
 
   guint index;
+  guint variant;
   char *template_id;
   char *template_name;
   MockupFormat format;
@@ -57,6 +58,7 @@ struct _MockupResult
 enum {
   PROP_0,
   PROP_INDEX,
+  PROP_VARIANT,
   PROP_TEMPLATE_ID,
   PROP_TEMPLATE_NAME,
   PROP_FORMAT,
@@ -100,6 +102,9 @@ mockup_result_get_property (GObject    *object,
     {
     case PROP_INDEX:
       g_value_set_uint (value, self->index);
+      break;
+    case PROP_VARIANT:
+      g_value_set_uint (value, self->variant);
       break;
     case PROP_TEMPLATE_ID:
       g_value_set_string (value, self->template_id);
@@ -149,6 +154,17 @@ mockup_result_class_init (MockupResultClass *klass)
    */
   properties[PROP_INDEX] =
     g_param_spec_uint ("index", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * MockupResult:variant: (getter get_variant)
+   *
+   * Which of the variants given to
+   * [method@Mockup.Renderer.render_batch_full] this result renders, from
+   * 0; 0 when the batch or render had none.
+   */
+  properties[PROP_VARIANT] =
+    g_param_spec_uint ("variant", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 
   /**
@@ -288,6 +304,13 @@ _mockup_result_new_for_error (guint         index,
 }
 
 void
+_mockup_result_set_variant (MockupResult *self,
+                            guint         variant)
+{
+  self->variant = variant;
+}
+
+void
 _mockup_result_set_timing (MockupResult *self,
                            guint64       wait_time,
                            guint64       render_time,
@@ -311,6 +334,21 @@ mockup_result_get_index (MockupResult *self)
 {
   g_return_val_if_fail (MOCKUP_IS_RESULT (self), 0);
   return self->index;
+}
+
+/**
+ * mockup_result_get_variant: (get-property variant)
+ * @self: a result
+ *
+ * Gets [property@Mockup.Result:variant].
+ *
+ * Returns: the index of the result's variant, or 0
+ */
+guint
+mockup_result_get_variant (MockupResult *self)
+{
+  g_return_val_if_fail (MOCKUP_IS_RESULT (self), 0);
+  return self->variant;
 }
 
 /**

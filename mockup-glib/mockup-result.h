@@ -24,6 +24,8 @@ G_DECLARE_FINAL_TYPE (MockupResult, mockup_result, MOCKUP, RESULT, GObject)
 MOCKUP_AVAILABLE_IN_1_0
 guint         mockup_result_get_index           (MockupResult  *self);
 MOCKUP_AVAILABLE_IN_1_0
+guint         mockup_result_get_variant         (MockupResult  *self);
+MOCKUP_AVAILABLE_IN_1_0
 const char   *mockup_result_get_template_id     (MockupResult  *self);
 MOCKUP_AVAILABLE_IN_1_0
 const char   *mockup_result_get_template_name   (MockupResult  *self);

@@ -746,6 +746,9 @@ layer_free (MockupLayer *layer)
   g_free (layer->member);
   g_free (layer->name);
   g_free (layer->slot);
+  g_free (layer->opacity_parameter);
+  g_free (layer->visible_parameter);
+  g_free (layer->color_parameter);
   image_ref_free (layer->mask);
   image_ref_free (layer->source);
   image_ref_free (layer->shading);
@@ -794,6 +797,7 @@ read_layer (Parser   *parser,
   object = json_node_get_object (node);
   layer->member = g_strdup (member);
   layer->opacity = 1.0;
+  layer->visible = TRUE;
   layer->blend = MOCKUP_BLEND_NORMAL;
 
   /* the members allowed and needed depend on the type */
@@ -1008,6 +1012,7 @@ mockup_template_data_clear (MockupTemplateData *data)
   g_clear_pointer (&data->id, g_free);
   g_clear_pointer (&data->name, g_free);
   g_clear_pointer (&data->layers, g_ptr_array_unref);
+  g_clear_pointer (&data->parameters, g_ptr_array_unref);
 }
 
 gboolean
@@ -1214,5 +1219,7 @@ out:
       return FALSE;
     }
   data->layers = g_steal_pointer (&layers);
+  if (data->parameters == NULL)
+    data->parameters = g_ptr_array_new_with_free_func (g_object_unref);
   return TRUE;
 }

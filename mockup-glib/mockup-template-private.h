@@ -9,6 +9,8 @@
 
 #include "mockup-geometry-private.h"
 #include "mockup-image-reader-private.h"
+#include "mockup-parameter-private.h"
+#include "mockup-render-options.h"
 #include "mockup-template.h"
 
 G_BEGIN_DECLS
@@ -100,6 +102,12 @@ typedef struct
 
   MockupBlendMode blend;
   double opacity;
+  gboolean visible;
+  /* {"parameter": NAME} in place of a literal: the parameter's name, or
+   * NULL where the literal above holds */
+  char *opacity_parameter;
+  char *visible_parameter;
+  char *color_parameter;
   MockupImageRef *mask;
   MockupMaskMode mask_mode;
   gboolean mask_invert;
@@ -131,7 +139,27 @@ typedef struct
   int height;
   double background[4];
   GPtrArray *layers;      /* MockupLayer */
+  GPtrArray *parameters;  /* MockupParameter, in manifest order */
 } MockupTemplateData;
+
+/* A layer's members that parameters may set, as one render sees them. */
+typedef struct
+{
+  gboolean visible;
+  double opacity;
+  double color[4];
+} MockupLayerValues;
+
+/* A template's parameter values for one render: the options' values,
+ * else the defaults, checked; and each layer's values with them. */
+typedef struct
+{
+  guint n_layers;
+  MockupLayerValues *layers;
+  guint n_parameters;
+  MockupParameter **parameters;  /* borrowed from the template */
+  MockupParameterValue *values;  /* one per parameter */
+} MockupResolvedValues;
 
 const char         *mockup_blend_mode_to_string          (MockupBlendMode       mode);
 
@@ -152,6 +180,18 @@ guint               _mockup_template_get_n_layers        (MockupTemplate       *
 const MockupLayer  *_mockup_template_get_layer           (MockupTemplate       *self,
                                                           guint                 index);
 const double       *_mockup_template_get_background      (MockupTemplate       *self);
+/* Checks @options against the template (see
+ * mockup_render_options_validate) and resolves every parameter and every
+ * layer's values for one render; @options may be NULL. */
+MockupResolvedValues *mockup_template_resolve            (MockupTemplate       *self,
+                                                          MockupRenderOptions  *options,
+                                                          GError              **error);
+void                mockup_resolved_values_free          (MockupResolvedValues *values);
+/* The value of parameter @name, or NULL if the template has none. */
+const MockupParameterValue *mockup_resolved_values_lookup (const MockupResolvedValues *values,
+                                                          const char           *name);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MockupResolvedValues, mockup_resolved_values_free)
 
 /* For mockup-render's template cache, which must notice an image changed
  * under a template it keeps: the image files the template reads, each

@@ -11,6 +11,7 @@
 
 #include "mockup-error.h"
 #include "mockup-manifest-private.h"
+#include "mockup-render-options-private.h"
 #include "mockup-template-private.h"
 
 /**
@@ -604,4 +605,131 @@ _mockup_template_file_is_unchanged (const MockupTemplateFile *file)
               now.size == file->size && now.inode == file->inode && now.device == file->device;
   mockup_template_file_clear (&now);
   return unchanged;
+}
+
+/**
+ * mockup_template_dup_parameter_names:
+ * @self: a template
+ *
+ * The names of the template's parameters, in the manifest's order: the
+ * choices it leaves to render time, such as a shirt's colour. See
+ * [class@Mockup.Parameter] and [class@Mockup.RenderOptions].
+ *
+ * Returns: (transfer full) (array zero-terminated=1): the names; empty
+ *   when the template has no parameters
+ */
+char **
+mockup_template_dup_parameter_names (MockupTemplate *self)
+{
+  char **names;
+
+  g_return_val_if_fail (MOCKUP_IS_TEMPLATE (self), NULL);
+
+  names = g_new0 (char *, self->data.parameters->len + 1);
+  for (guint i = 0; i < self->data.parameters->len; i++)
+    names[i] = g_strdup (mockup_parameter_get_name (self->data.parameters->pdata[i]));
+  return names;
+}
+
+/**
+ * mockup_template_get_parameter:
+ * @self: a template
+ * @name: a parameter's name
+ *
+ * Gets one of the template's parameters.
+ *
+ * Returns: (transfer none) (nullable): the parameter, or %NULL if the
+ *   template has none of that name
+ */
+MockupParameter *
+mockup_template_get_parameter (MockupTemplate *self,
+                               const char     *name)
+{
+  g_return_val_if_fail (MOCKUP_IS_TEMPLATE (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  for (guint i = 0; i < self->data.parameters->len; i++)
+    if (g_str_equal (mockup_parameter_get_name (self->data.parameters->pdata[i]), name))
+      return self->data.parameters->pdata[i];
+  return NULL;
+}
+
+void
+mockup_resolved_values_free (MockupResolvedValues *values)
+{
+  if (values == NULL)
+    return;
+  for (guint i = 0; i < values->n_parameters; i++)
+    mockup_parameter_value_clear (&values->values[i]);
+  g_free (values->values);
+  g_free (values->parameters);
+  g_free (values->layers);
+  g_free (values);
+}
+
+const MockupParameterValue *
+mockup_resolved_values_lookup (const MockupResolvedValues *values,
+                               const char                 *name)
+{
+  for (guint i = 0; i < values->n_parameters; i++)
+    if (g_str_equal (mockup_parameter_get_name (values->parameters[i]), name))
+      return &values->values[i];
+  return NULL;
+}
+
+MockupResolvedValues *
+mockup_template_resolve (MockupTemplate       *self,
+                         MockupRenderOptions  *options,
+                         GError              **error)
+{
+  g_autoptr(MockupResolvedValues) values = g_new0 (MockupResolvedValues, 1);
+
+  if (!mockup_render_options_validate (options, self, error))
+    return NULL;
+
+  values->n_parameters = self->data.parameters->len;
+  values->parameters = g_new0 (MockupParameter *, values->n_parameters);
+  values->values = g_new0 (MockupParameterValue, values->n_parameters);
+  for (guint i = 0; i < values->n_parameters; i++)
+    {
+      MockupParameter *parameter = self->data.parameters->pdata[i];
+      const char *given = mockup_render_options_lookup_parameter (options,
+                                                                  mockup_parameter_get_name (parameter));
+
+      values->parameters[i] = parameter;
+      if (given == NULL || !_mockup_parameter_parse (parameter, given, &values->values[i], NULL))
+        {
+          const MockupParameterValue *fallback = _mockup_parameter_get_default (parameter);
+
+          values->values[i] = *fallback;
+          values->values[i].text = g_strdup (fallback->text);
+        }
+    }
+
+  values->n_layers = self->data.layers->len;
+  values->layers = g_new0 (MockupLayerValues, values->n_layers);
+  for (guint i = 0; i < values->n_layers; i++)
+    {
+      const MockupLayer *layer = self->data.layers->pdata[i];
+      MockupLayerValues *out = &values->layers[i];
+      const MockupParameterValue *value;
+
+      out->visible = layer->visible;
+      out->opacity = layer->opacity;
+      memcpy (out->color, layer->color, sizeof out->color);
+
+      /* the parser checked that each reference names a parameter of the
+       * right type */
+      if (layer->visible_parameter != NULL &&
+          (value = mockup_resolved_values_lookup (values, layer->visible_parameter)) != NULL)
+        out->visible = value->boolean;
+      if (layer->opacity_parameter != NULL &&
+          (value = mockup_resolved_values_lookup (values, layer->opacity_parameter)) != NULL)
+        out->opacity = CLAMP (value->number, 0.0, 1.0);
+      if (layer->color_parameter != NULL &&
+          (value = mockup_resolved_values_lookup (values, layer->color_parameter)) != NULL)
+        memcpy (out->color, value->color, sizeof out->color);
+    }
+
+  return g_steal_pointer (&values);
 }

@@ -11,6 +11,7 @@
 
 #include <gio/gio.h>
 
+#include "mockup-parameter.h"
 #include "mockup-version-macros.h"
 
 G_BEGIN_DECLS
@@ -42,6 +43,11 @@ MOCKUP_AVAILABLE_IN_1_0
 char           **mockup_template_dup_slots      (MockupTemplate  *self);
 MOCKUP_AVAILABLE_IN_1_0
 guint            mockup_template_get_n_layers   (MockupTemplate  *self);
+MOCKUP_AVAILABLE_IN_1_0
+char           **mockup_template_dup_parameter_names (MockupTemplate *self);
+MOCKUP_AVAILABLE_IN_1_0
+MockupParameter *mockup_template_get_parameter  (MockupTemplate  *self,
+                                                 const char      *name);
 
 MOCKUP_AVAILABLE_IN_1_0
 char           **mockup_template_find_in_folder (const char      *folder,

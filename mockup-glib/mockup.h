@@ -15,6 +15,8 @@
 # include "mockup-enums.h"
 # include "mockup-error.h"
 # include "mockup-format.h"
+# include "mockup-parameter.h"
+# include "mockup-render-options.h"
 # include "mockup-template.h"
 # include "mockup-artwork.h"
 # include "mockup-result.h"
