@@ -53,6 +53,9 @@ void             mockup_parameter_value_clear (MockupParameterValue *value);
 /* "#rrggbb" or "#rgb" (case-insensitive) into straight RGBA. */
 gboolean         mockup_parse_hex_color       (const char           *text,
                                                double                rgba[4]);
+/* @text in quotes for an error message: valid UTF-8, at most 64
+ * characters. */
+char            *mockup_quote_for_message     (const char           *text);
 /* Names of parameters, as in the manifest: [a-z][a-z0-9_-]{0,63}. */
 gboolean         mockup_parameter_name_is_valid (const char         *name);
 

@@ -329,12 +329,29 @@ mockup_parse_hex_color (const char *text,
   return TRUE;
 }
 
+char *
+mockup_quote_for_message (const char *text)
+{
+  g_autofree char *valid = g_utf8_make_valid (text, -1);
+
+  /* whole characters, so that a message stays valid UTF-8 */
+  if (g_utf8_strlen (valid, -1) > 64)
+    {
+      g_autofree char *cut = g_utf8_substring (valid, 0, 64);
+
+      return g_strdup_printf ("\"%s…\"", cut);
+    }
+  return g_strdup_printf ("\"%s\"", valid);
+}
+
 gboolean
 _mockup_parameter_parse (MockupParameter      *self,
                          const char           *text,
                          MockupParameterValue *value,
                          GError              **error)
 {
+  g_autofree char *quoted = mockup_quote_for_message (text);
+
   memset (value, 0, sizeof *value);
   value->type = self->type;
 
@@ -356,11 +373,11 @@ _mockup_parameter_parse (MockupParameter      *self,
             if (self->choices->len > 16)
               g_string_append (names, ", …");
             g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_INVALID_OPTION,
-                         "expected #rrggbb, #rgb or one of %s, got \"%.64s\"", names->str, text);
+                         "expected #rrggbb, #rgb or one of %s, got %s", names->str, quoted);
           }
         else
           g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_INVALID_OPTION,
-                       "expected a colour #rrggbb or #rgb, got \"%.64s\"", text);
+                       "expected a colour #rrggbb or #rgb, got %s", quoted);
         return FALSE;
       }
 
@@ -391,7 +408,7 @@ _mockup_parameter_parse (MockupParameter      *self,
         if (end == NULL || *end != '\0' || !isfinite (number))
           {
             g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_INVALID_OPTION,
-                         "expected a number, got \"%.64s\"", text);
+                         "expected a number, got %s", quoted);
             return FALSE;
           }
         if (number < self->minimum || number > self->maximum)
@@ -412,7 +429,7 @@ _mockup_parameter_parse (MockupParameter      *self,
           return TRUE;
         }
       g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_INVALID_OPTION,
-                   "expected true or false, got \"%.64s\"", text);
+                   "expected true or false, got %s", quoted);
       return FALSE;
     }
 }

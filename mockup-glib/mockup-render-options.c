@@ -360,10 +360,11 @@ mockup_render_options_validate (MockupRenderOptions *self,
         {
           g_auto(GStrv) known = mockup_template_dup_parameter_names (template);
           g_autofree char *list = g_strjoinv (", ", known);
+          g_autofree char *quoted = mockup_quote_for_message (names[i]);
 
           g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_INVALID_OPTION,
-                       "%s: parameter \"%.64s\": the template has no such parameter%s%s%s",
-                       _mockup_template_get_label (template), names[i],
+                       "%s: parameter %s: the template has no such parameter%s%s%s",
+                       _mockup_template_get_label (template), quoted,
                        known[0] != NULL ? " (it has " : "", list, known[0] != NULL ? ")" : "");
           return FALSE;
         }
@@ -383,20 +384,21 @@ mockup_render_options_validate (MockupRenderOptions *self,
   for (guint i = 0; names[i] != NULL; i++)
     {
       const MockupPlacement *p = g_hash_table_lookup (self->placements, names[i]);
+      g_autofree char *quoted = mockup_quote_for_message (names[i]);
 
       if (!isfinite (p->left) || !isfinite (p->top) || !isfinite (p->width) ||
           !isfinite (p->degrees))
         {
           g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_INVALID_OPTION,
-                       "%s: placement of slot \"%.64s\": left, top, width and degrees must be finite",
-                       _mockup_template_get_label (template), names[i]);
+                       "%s: placement of slot %s: left, top, width and degrees must be finite",
+                       _mockup_template_get_label (template), quoted);
           return FALSE;
         }
       if (p->width <= 0)
         {
           g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_INVALID_OPTION,
-                       "%s: placement of slot \"%.64s\": width must be positive, got %g",
-                       _mockup_template_get_label (template), names[i], p->width);
+                       "%s: placement of slot %s: width must be positive, got %g",
+                       _mockup_template_get_label (template), quoted, p->width);
           return FALSE;
         }
     }

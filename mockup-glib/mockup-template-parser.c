@@ -34,6 +34,7 @@ typedef struct
   GPtrArray *problems;  /* "label: member: problem", the first ones */
   guint n_problems;
   int code;             /* the first problem's */
+  GPtrArray *parameters; /* MockupParameter, read before the layers */
 } Parser;
 
 static const char * const blend_names[] = {
@@ -327,6 +328,297 @@ read_color (Parser     *parser,
 bad:
   return fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, member,
                "\"%s\" is not a colour (expected #rgb, #rgba, #rrggbb or #rrggbbaa)", text);
+}
+
+static const char * const parameter_types[] = { "color", "text", "number", "boolean" };
+
+static MockupParameter *
+find_parameter (Parser     *parser,
+                const char *name)
+{
+  for (guint i = 0; parser->parameters != NULL && i < parser->parameters->len; i++)
+    if (g_str_equal (mockup_parameter_get_name (parser->parameters->pdata[i]), name))
+      return parser->parameters->pdata[i];
+  return NULL;
+}
+
+/* Whether @node is a reference {"parameter": NAME} rather than a literal. */
+static gboolean
+is_parameter_ref (JsonNode *node)
+{
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node);
+}
+
+/* Reads a reference {"parameter": NAME} to a parameter of @type, for a
+ * layer member that may take one in place of its literal. */
+static gboolean
+read_parameter_ref (Parser               *parser,
+                    JsonNode             *node,
+                    const char           *member,
+                    MockupParameterType   type,
+                    char                **name)
+{
+  static const char * const allowed[] = { "parameter", NULL };
+  JsonObject *object = json_node_get_object (node);
+  g_autofree char *name_member = g_strdup_printf ("%s.parameter", member);
+  MockupParameter *parameter;
+  const char *value;
+
+  if (!check_members (parser, object, member, allowed))
+    return FALSE;
+  if (!json_object_has_member (object, "parameter"))
+    return fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, name_member,
+                 "required member is missing (the name of one of the template's parameters)");
+  if (!read_string (parser, json_object_get_member (object, "parameter"), name_member, &value))
+    return FALSE;
+  parameter = find_parameter (parser, value);
+  if (parameter == NULL)
+    {
+      g_autofree char *quoted = mockup_quote_for_message (value);
+
+      return fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, name_member,
+                   "the template has no parameter %s (declare it in \"parameters\")", quoted);
+    }
+  if (mockup_parameter_get_parameter_type (parameter) != type)
+    return fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, name_member,
+                 "parameter \"%s\" is a %s parameter; this member needs a %s one", value,
+                 parameter_types[mockup_parameter_get_parameter_type (parameter)],
+                 parameter_types[type]);
+  *name = g_strdup (value);
+  return TRUE;
+}
+
+/* The string form of a number that reads back as the same double. */
+static char *
+format_number (double value)
+{
+  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_ascii_formatd (buffer, sizeof buffer, "%.15g", value);
+  if (g_ascii_strtod (buffer, NULL) != value)
+    g_ascii_formatd (buffer, sizeof buffer, "%.17g", value);
+  return g_strdup (buffer);
+}
+
+/* parameters.NAME: {"type": …, "default": …, "label": …, and by type
+ * "choices", "minimum"/"maximum" or "max_length"} */
+static MockupParameter *
+read_parameter (Parser     *parser,
+                const char *name,
+                JsonNode   *node)
+{
+  static const char * const color_members[] = { "type", "default", "label", "choices", NULL };
+  static const char * const text_members[] = { "type", "default", "label", "max_length", NULL };
+  static const char * const number_members[] = { "type", "default", "label", "minimum", "maximum", NULL };
+  static const char * const boolean_members[] = { "type", "default", "label", NULL };
+  static const char * const * const members[] = { color_members, text_members, number_members, boolean_members };
+  g_autofree char *member = g_strdup_printf ("parameters.%s", name);
+  g_autofree char *type_member = g_strdup_printf ("%s.type", member);
+  g_autofree char *default_member = g_strdup_printf ("%s.default", member);
+  g_autoptr(MockupParameter) parameter = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *default_text = NULL;
+  MockupParameterValue value;
+  const char *label = NULL;
+  JsonObject *object;
+  JsonNode *child;
+  gboolean ok = TRUE;
+  guint type;
+
+  if (!mockup_parameter_name_is_valid (name))
+    {
+      g_autofree char *quoted = mockup_quote_for_message (name);
+
+      fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, "parameters",
+            "%s is not a parameter name (a lower-case letter, then up to 63 lower-case "
+            "letters, digits, \"_\" and \"-\")", quoted);
+      return NULL;
+    }
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, member,
+            "expected a parameter object, got %s", node_type_name (node));
+      return NULL;
+    }
+  object = json_node_get_object (node);
+  if (!json_object_has_member (object, "type"))
+    {
+      fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, type_member,
+            "required member is missing (color, text, number or boolean)");
+      return NULL;
+    }
+  if (!read_enum (parser, json_object_get_member (object, "type"), type_member,
+                  parameter_types, G_N_ELEMENTS (parameter_types), &type))
+    return NULL;
+  ok &= check_members (parser, object, member, members[type]);
+
+  if ((child = json_object_get_member (object, "label")) != NULL)
+    {
+      g_autofree char *label_member = g_strdup_printf ("%s.label", member);
+
+      ok &= read_string (parser, child, label_member, &label);
+    }
+  parameter = _mockup_parameter_new (name, (MockupParameterType) type, label);
+
+  switch (type)
+    {
+    case MOCKUP_PARAMETER_COLOR:
+      if ((child = json_object_get_member (object, "choices")) != NULL)
+        {
+          g_autofree char *choices_member = g_strdup_printf ("%s.choices", member);
+          g_autoptr(GList) names = NULL;
+
+          if (!JSON_NODE_HOLDS_OBJECT (child))
+            {
+              ok = fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, choices_member,
+                         "expected an object of named colours, got %s", node_type_name (child));
+              break;
+            }
+          names = json_object_get_members (json_node_get_object (child));
+          if (g_list_length (names) > MOCKUP_MAX_CHOICES)
+            {
+              ok = fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, choices_member,
+                         "%u choices are more than the %d allowed", g_list_length (names),
+                         MOCKUP_MAX_CHOICES);
+              break;
+            }
+          for (GList *l = names; l != NULL; l = l->next)
+            {
+              const char *choice = l->data;
+              g_autofree char *choice_member = NULL;
+              const char *text;
+              double rgba[4];
+
+              if (choice[0] == '\0' || choice[0] == '#' || g_utf8_strlen (choice, -1) > 64)
+                {
+                  g_autofree char *quoted = mockup_quote_for_message (choice);
+
+                  ok = fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, choices_member,
+                             "%s is not a choice name (1 to 64 characters, not starting with \"#\")",
+                             quoted);
+                  continue;
+                }
+              choice_member = g_strdup_printf ("%s.%s", choices_member, choice);
+              if (!read_string (parser, json_object_get_member (json_node_get_object (child), choice),
+                                choice_member, &text))
+                ok = FALSE;
+              else if (!mockup_parse_hex_color (text, rgba))
+                {
+                  g_autofree char *quoted = mockup_quote_for_message (text);
+
+                  ok = fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, choice_member,
+                             "%s is not a colour (expected #rrggbb or #rgb)", quoted);
+                }
+              else
+                _mockup_parameter_add_choice (parameter, choice, text);
+            }
+        }
+      break;
+
+    case MOCKUP_PARAMETER_TEXT:
+      {
+        double max_length = MOCKUP_DEFAULT_MAX_LENGTH;
+
+        if (read_optional_number (parser, object, member, "max_length", 1, MOCKUP_MAX_TEXT_LENGTH,
+                                  &max_length) && max_length != floor (max_length))
+          {
+            g_autofree char *max_member = g_strdup_printf ("%s.max_length", member);
+
+            ok = fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, max_member,
+                       "expected a whole number of characters, got %g", max_length);
+          }
+        _mockup_parameter_set_max_length (parameter, (guint) max_length);
+      }
+      break;
+
+    case MOCKUP_PARAMETER_NUMBER:
+      {
+        double minimum = -INFINITY, maximum = INFINITY;
+
+        ok &= read_optional_number (parser, object, member, "minimum", -G_MAXDOUBLE, G_MAXDOUBLE, &minimum);
+        ok &= read_optional_number (parser, object, member, "maximum", -G_MAXDOUBLE, G_MAXDOUBLE, &maximum);
+        if (minimum > maximum)
+          ok = fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, member,
+                     "the minimum %g is more than the maximum %g", minimum, maximum);
+        _mockup_parameter_set_range (parameter, minimum, maximum);
+      }
+      break;
+
+    default:
+      break;
+    }
+
+  /* the default, in the string form that options give values in */
+  if (!json_object_has_member (object, "default"))
+    {
+      fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, default_member, "required member is missing");
+      return NULL;
+    }
+  child = json_object_get_member (object, "default");
+  switch (type)
+    {
+    case MOCKUP_PARAMETER_NUMBER:
+      if (is_number (child) && isfinite (json_node_get_double (child)))
+        default_text = format_number (json_node_get_double (child));
+      break;
+    case MOCKUP_PARAMETER_BOOLEAN:
+      if (child != NULL && JSON_NODE_HOLDS_VALUE (child) &&
+          json_node_get_value_type (child) == G_TYPE_BOOLEAN)
+        default_text = g_strdup (json_node_get_boolean (child) ? "true" : "false");
+      break;
+    default:
+      if (is_string (child))
+        default_text = g_strdup (json_node_get_string (child));
+      break;
+    }
+  if (default_text == NULL)
+    {
+      fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, default_member,
+            "expected %s, got %s",
+            type == MOCKUP_PARAMETER_NUMBER ? "a number" : type == MOCKUP_PARAMETER_BOOLEAN ? "true or false"
+            : "a string", node_type_name (child));
+      return NULL;
+    }
+  if (!ok)
+    return NULL;
+  if (!_mockup_parameter_parse (parameter, default_text, &value, &local_error))
+    {
+      fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, default_member, "%s", local_error->message);
+      return NULL;
+    }
+  mockup_parameter_value_clear (&value);
+  _mockup_parameter_set_default (parameter, default_text);
+  return g_steal_pointer (&parameter);
+}
+
+static void
+read_parameters (Parser   *parser,
+                 JsonNode *node)
+{
+  g_autoptr(GList) names = NULL;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, "parameters",
+            "expected an object of named parameters, got %s", node_type_name (node));
+      return;
+    }
+  names = json_object_get_members (json_node_get_object (node));
+  if (g_list_length (names) > MOCKUP_MAX_PARAMETERS)
+    {
+      fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, "parameters",
+            "%u parameters are more than the %d allowed", g_list_length (names), MOCKUP_MAX_PARAMETERS);
+      return;
+    }
+  for (GList *l = names; l != NULL; l = l->next)
+    {
+      MockupParameter *parameter = read_parameter (parser, l->data,
+                                                   json_object_get_member (json_node_get_object (node),
+                                                                           l->data));
+
+      if (parameter != NULL)
+        g_ptr_array_add (parser->parameters, parameter);
+    }
 }
 
 /* Resolves @relative against the template's folder and refuses anything
@@ -770,7 +1062,7 @@ read_layer (Parser   *parser,
 {
   static const char * const types[] = { "image", "artwork", "color" };
   static const char * const fits[] = { "cover", "contain", "stretch" };
-  static const char * const common[] = { "type", "name", "blend", "opacity", "mask" };
+  static const char * const common[] = { "type", "name", "blend", "opacity", "visible", "mask" };
   static const char * const image_members[] = { "source", NULL };
   static const char * const color_members[] = { "color", NULL };
   static const char * const artwork_members[] = {
@@ -848,7 +1140,40 @@ read_layer (Parser   *parser,
         ok = FALSE;
     }
 
-  ok &= read_optional_number (parser, object, member, "opacity", 0.0, 1.0, &layer->opacity);
+  if (is_parameter_ref (child = json_object_get_member (object, "opacity")))
+    {
+      g_autofree char *opacity_member = g_strdup_printf ("%s.opacity", member);
+
+      if (!read_parameter_ref (parser, child, opacity_member, MOCKUP_PARAMETER_NUMBER,
+                               &layer->opacity_parameter))
+        ok = FALSE;
+      else
+        {
+          MockupParameter *parameter = find_parameter (parser, layer->opacity_parameter);
+
+          /* so that every value the options may give is an opacity */
+          if (mockup_parameter_get_minimum (parameter) < 0 || mockup_parameter_get_maximum (parameter) > 1)
+            ok = fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, opacity_member,
+                       "parameter \"%s\" must have a minimum of at least 0 and a maximum of at most 1 "
+                       "to set an opacity", layer->opacity_parameter);
+        }
+    }
+  else
+    ok &= read_optional_number (parser, object, member, "opacity", 0.0, 1.0, &layer->opacity);
+
+  if ((child = json_object_get_member (object, "visible")) != NULL)
+    {
+      g_autofree char *visible_member = g_strdup_printf ("%s.visible", member);
+
+      if (is_parameter_ref (child))
+        ok &= read_parameter_ref (parser, child, visible_member, MOCKUP_PARAMETER_BOOLEAN,
+                                  &layer->visible_parameter);
+      else if (JSON_NODE_HOLDS_VALUE (child) && json_node_get_value_type (child) == G_TYPE_BOOLEAN)
+        layer->visible = json_node_get_boolean (child);
+      else
+        ok = fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, visible_member,
+                   "expected true, false or {\"parameter\": NAME}, got %s", node_type_name (child));
+    }
 
   if ((child = json_object_get_member (object, "mask")) != NULL)
     {
@@ -877,6 +1202,16 @@ read_layer (Parser   *parser,
 
         if (!json_object_has_member (object, "color"))
           ok = fail (parser, MOCKUP_ERROR_INVALID_TEMPLATE, color_member, "required member is missing");
+        else if (is_parameter_ref (json_object_get_member (object, "color")))
+          {
+            ok &= read_parameter_ref (parser, json_object_get_member (object, "color"), color_member,
+                                      MOCKUP_PARAMETER_COLOR, &layer->color_parameter);
+            /* the default, for whoever reads the layer without options */
+            if (layer->color_parameter != NULL)
+              memcpy (layer->color,
+                      _mockup_parameter_get_default (find_parameter (parser, layer->color_parameter))->color,
+                      sizeof layer->color);
+          }
         else
           ok &= read_color (parser, json_object_get_member (object, "color"), color_member, layer->color);
       }
@@ -1024,10 +1359,10 @@ mockup_template_parse (JsonNode            *root,
                        GError             **error)
 {
   static const char * const allowed[] = {
-    "$schema", "format", "id", "name", "size", "background", "layers", NULL
+    "$schema", "format", "id", "name", "size", "background", "parameters", "layers", NULL
   };
   g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
-  Parser parser = { label, base_dir, NULL, problems, 0, 0 };
+  Parser parser = { label, base_dir, NULL, problems, 0, 0, NULL };
   g_autoptr(GPtrArray) layers = NULL;
   JsonObject *object;
   JsonNode *child;
@@ -1051,6 +1386,7 @@ mockup_template_parse (JsonNode            *root,
         }
     }
 
+  parser.parameters = g_ptr_array_new_with_free_func (g_object_unref);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
       fail (&parser, MOCKUP_ERROR_INVALID_TEMPLATE, "(root)",
@@ -1108,6 +1444,10 @@ mockup_template_parse (JsonNode            *root,
 
   if ((child = json_object_get_member (object, "background")) != NULL)
     read_color (&parser, child, "background", data->background);
+
+  /* before the layers, which refer to them */
+  if ((child = json_object_get_member (object, "parameters")) != NULL)
+    read_parameters (&parser, child);
 
   if ((child = json_object_get_member (object, "size")) != NULL)
     {
@@ -1215,11 +1555,11 @@ out:
   if (parser.n_problems > 0)
     {
       report_problems (&parser, error);
+      g_ptr_array_unref (parser.parameters);
       mockup_template_data_clear (data);
       return FALSE;
     }
   data->layers = g_steal_pointer (&layers);
-  if (data->parameters == NULL)
-    data->parameters = g_ptr_array_new_with_free_func (g_object_unref);
+  data->parameters = g_steal_pointer (&parser.parameters);
   return TRUE;
 }
