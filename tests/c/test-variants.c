@@ -19,13 +19,18 @@ static MockupTemplate *
 make_template (void)
 {
   return test_template (dir,
-    "{\"format\": 1, \"id\": \"shirt\", \"name\": \"Shirt\", \"layers\": ["
+    "{\"format\": 1, \"id\": \"shirt\", \"name\": \"Shirt\", \"parameters\": {"
+    " \"shirt\": {\"type\": \"color\", \"default\": \"#2f5f8a\", \"choices\": {\"navy\": \"#202a60\"}},"
+    " \"tint\": {\"type\": \"number\", \"default\": 0.9, \"minimum\": 0, \"maximum\": 1},"
+    " \"glare\": {\"type\": \"boolean\", \"default\": true}},"
+    " \"layers\": ["
     "{\"type\": \"image\", \"source\": \"photo.jpg\"},"
-    "{\"type\": \"color\", \"color\": \"#2f5f8a\", \"blend\": \"multiply\","
-    " \"mask\": {\"source\": \"mask.png\", \"mode\": \"alpha\"}},"
+    "{\"type\": \"color\", \"color\": {\"parameter\": \"shirt\"}, \"blend\": \"multiply\","
+    " \"opacity\": {\"parameter\": \"tint\"}, \"mask\": {\"source\": \"mask.png\", \"mode\": \"alpha\"}},"
     "{\"type\": \"artwork\", \"quad\": [[40, 30], [190, 40], [185, 140], [45, 130]],"
     " \"shading\": {\"source\": \"photo.jpg\", \"strength\": 0.5}},"
-    "{\"type\": \"image\", \"source\": \"overlay.png\", \"opacity\": 0.8}]}");
+    "{\"type\": \"image\", \"source\": \"overlay.png\", \"opacity\": 0.8,"
+    " \"visible\": {\"parameter\": \"glare\"}}]}");
 }
 
 /* Counts the rows libjpeg-turbo gives out, over all decodes. */
@@ -185,6 +190,150 @@ test_variants_small_budget (void)
   g_assert_cmpuint (mockup_renderer_get_memory_in_use (renderer), ==, 0);
 }
 
+static const char *colours[N_VARIANTS] = {
+  "#1d2a44", "#f4f4f2", "#b3202a", "navy", "#2c5234", "#9a9a9c", "#fc3", "#000000",
+};
+
+static MockupRenderOptions **
+colour_variants (void)
+{
+  MockupRenderOptions **variants = g_new0 (MockupRenderOptions *, N_VARIANTS + 1);
+
+  for (guint v = 0; v < N_VARIANTS; v++)
+    {
+      variants[v] = mockup_render_options_new ();
+      mockup_render_options_set_parameter (variants[v], "shirt", colours[v]);
+      /* some hide a layer whose image the others read, some fade one */
+      if (v % 3 == 1)
+        mockup_render_options_set_parameter (variants[v], "glare", "false");
+      if (v % 4 == 2)
+        mockup_render_options_set_parameter (variants[v], "tint", "0.4");
+    }
+  return variants;
+}
+
+static void
+free_variants (MockupRenderOptions **variants)
+{
+  for (guint v = 0; variants[v] != NULL; v++)
+    g_object_unref (variants[v]);
+  g_free (variants);
+}
+
+/* One template × 8 colours in one call: in order, each variant's bytes
+ * those of the variant rendered alone, the photo decoded once. */
+static void
+test_variants_colours (void)
+{
+  g_autoptr(MockupTemplate) template = make_template ();
+  g_autoptr(MockupArtwork) artwork = mockup_artwork_new_from_file (artwork_path, NULL);
+  g_autoptr(MockupRenderer) renderer = mockup_renderer_new ();
+  g_autoptr(GListModel) templates = repeated (template, 1);
+  g_autoptr(MockupBatch) batch = NULL;
+  g_autoptr(GPtrArray) alone = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_autoptr(GError) error = NULL;
+  MockupRenderOptions **variants = colour_variants ();
+  MockupResult *result;
+  guint index = 0;
+  int rows_alone, rows_batch;
+
+  mockup_renderer_set_format (renderer, MOCKUP_FORMAT_PNG);
+  mockup_renderer_set_threads (renderer, 1);
+
+  _mockup_jpeg_set_progress_hook (count_rows, NULL);
+  for (guint v = 0; v < N_VARIANTS; v++)
+    {
+      g_autoptr(MockupResult) single = NULL;
+
+      g_atomic_int_set (&jpeg_rows, 0);
+      single = mockup_renderer_render_full (renderer, artwork, template, variants[v], NULL, &error);
+      g_assert_no_error (error);
+      g_ptr_array_add (alone, g_bytes_ref (mockup_result_get_bytes (single)));
+      /* every colour changes the picture */
+      for (guint w = 0; w < v; w++)
+        g_assert_false (g_bytes_equal (alone->pdata[w], alone->pdata[v]));
+    }
+  rows_alone = g_atomic_int_get (&jpeg_rows);
+
+  g_atomic_int_set (&jpeg_rows, 0);
+  batch = mockup_renderer_render_batch_full (renderer, artwork, templates, NULL, variants, N_VARIANTS,
+                                             NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (mockup_batch_get_n_items (batch), ==, N_VARIANTS);
+  free_variants (variants);
+
+  while ((result = mockup_batch_next (batch, NULL, &error)) != NULL)
+    {
+      g_assert_no_error (mockup_result_get_error (result));
+      g_assert_cmpuint (mockup_result_get_index (result), ==, index);
+      g_assert_cmpuint (mockup_result_get_variant (result), ==, index);
+      g_assert_true (g_bytes_equal (mockup_result_get_bytes (result), alone->pdata[index]));
+      index++;
+      g_object_unref (result);
+    }
+  g_assert_no_error (error);
+  g_assert_cmpuint (index, ==, N_VARIANTS);
+  rows_batch = g_atomic_int_get (&jpeg_rows);
+  _mockup_jpeg_set_progress_hook (NULL, NULL);
+
+  /* eight colours, the photo (and its shading map) decoded once */
+  g_assert_cmpint (rows_batch, <=, rows_alone + rows_alone / 2);
+  g_assert_cmpuint (mockup_renderer_get_memory_in_use (renderer), ==, 0);
+}
+
+/* A variant with a bad value fails alone, naming the parameter; the
+ * variants on either side render as they would alone. */
+static void
+test_variants_bad_variant (void)
+{
+  g_autoptr(MockupTemplate) template = make_template ();
+  g_autoptr(MockupArtwork) artwork = mockup_artwork_new_from_file (artwork_path, NULL);
+  g_autoptr(MockupRenderer) renderer = mockup_renderer_new ();
+  g_autoptr(GListModel) templates = repeated (template, 2);
+  g_autoptr(MockupBatch) batch = NULL;
+  g_autoptr(GError) error = NULL;
+  MockupRenderOptions **variants = colour_variants ();
+  MockupResult *result;
+  guint index = 0;
+
+  mockup_render_options_set_parameter (variants[2], "shirt", "chartreuse");
+  mockup_render_options_set_parameter (variants[5], "tint", "7");
+  mockup_renderer_set_format (renderer, MOCKUP_FORMAT_JPEG);
+  mockup_renderer_set_threads (renderer, 2);
+  batch = mockup_renderer_render_batch_full (renderer, artwork, templates, NULL, variants, N_VARIANTS,
+                                             NULL, &error);
+  g_assert_no_error (error);
+
+  while ((result = mockup_batch_next (batch, NULL, &error)) != NULL)
+    {
+      guint v = index % N_VARIANTS;
+
+      g_assert_cmpuint (mockup_result_get_index (result), ==, index);
+      g_assert_cmpuint (mockup_result_get_variant (result), ==, v);
+      if (v == 2 || v == 5)
+        {
+          g_assert_error ((GError *) mockup_result_get_error (result), MOCKUP_ERROR,
+                          MOCKUP_ERROR_INVALID_OPTION);
+          g_assert_nonnull (strstr (mockup_result_get_error (result)->message, v == 2 ? "shirt" : "tint"));
+        }
+      else
+        {
+          g_autoptr(MockupResult) single = mockup_renderer_render_full (renderer, artwork, template,
+                                                                        variants[v], NULL, &error);
+
+          g_assert_no_error (error);
+          g_assert_no_error (mockup_result_get_error (result));
+          g_assert_true (g_bytes_equal (mockup_result_get_bytes (result), mockup_result_get_bytes (single)));
+        }
+      index++;
+      g_object_unref (result);
+    }
+  g_assert_no_error (error);
+  g_assert_cmpuint (index, ==, 2 * N_VARIANTS);
+  free_variants (variants);
+  g_assert_cmpuint (mockup_renderer_get_memory_in_use (renderer), ==, 0);
+}
+
 /* Cancelled while a group renders: every variant stops, what was taken
  * stays, nothing is left counted. */
 static void
@@ -242,6 +391,8 @@ main (int   argc,
   g_test_add_func ("/variants/grouped-identical", test_variants_grouped_identical);
   g_test_add_func ("/variants/split-between-workers", test_variants_split_between_workers);
   g_test_add_func ("/variants/small-budget", test_variants_small_budget);
+  g_test_add_func ("/variants/colours", test_variants_colours);
+  g_test_add_func ("/variants/bad-variant", test_variants_bad_variant);
   g_test_add_func ("/variants/cancel", test_variants_cancel);
 
   status = g_test_run ();
