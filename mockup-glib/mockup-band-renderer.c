@@ -28,6 +28,7 @@
 #include "mockup-image-writer-private.h"
 #include "mockup-memory.h"
 #include "mockup-mesh-private.h"
+#include "mockup-render-options-private.h"
 #include "mockup-result-private.h"
 #include "mockup-template-private.h"
 #include "mockup-texture-private.h"
@@ -62,7 +63,23 @@ typedef struct
   int x0, x1, y0, y1;           /* output pixels it can touch */
   int margin;                   /* displacement reach in pixels */
   double displacement_scale;    /* output pixels of shift at full strength */
+
+  /* in a group: the artwork's rows drawn once for the renders whose
+   * artwork layer is the same (the variants of one placement) */
+  struct _ArtworkShare *share;
+  gboolean share_leader;
 } LayerState;
+
+/* What the first render of a group that draws an artwork layer leaves for
+ * the others: the drawn columns of the band at band_y, or band_y -1 when
+ * the first one failed and each draws its own. */
+typedef struct _ArtworkShare
+{
+  guint32 *rows;                /* BAND_ROWS × the layer's x1 - x0 */
+  gsize size;
+  int band_y;
+  gboolean drawn;
+} ArtworkShare;
 
 typedef struct
 {
@@ -945,6 +962,46 @@ draw_artwork_band (Render      *render,
   return TRUE;
 }
 
+/* The artwork's columns of the band, for the group's other renders. */
+static void
+share_keep_band (Render     *render,
+                 LayerState *state,
+                 int         band_y,
+                 int         n_rows,
+                 gboolean    drawn)
+{
+  ArtworkShare *share = state->share;
+  gsize width = (gsize) (state->x1 - state->x0);
+
+  share->band_y = band_y;
+  share->drawn = drawn;
+  if (!drawn)
+    return;
+  cairo_surface_flush (render->layer_surface);
+  for (int r = 0; r < n_rows; r++)
+    memcpy (share->rows + r * width, render->layer_band + (gsize) r * render->stride + state->x0,
+            width * 4);
+}
+
+static void
+share_copy_band (Render     *render,
+                 LayerState *state,
+                 int         n_rows,
+                 gboolean   *drawn)
+{
+  ArtworkShare *share = state->share;
+  gsize width = (gsize) (state->x1 - state->x0);
+
+  *drawn = share->drawn;
+  if (!share->drawn)
+    return;
+  cairo_surface_flush (render->layer_surface);
+  for (int r = 0; r < n_rows; r++)
+    memcpy (render->layer_band + (gsize) r * render->stride + state->x0, share->rows + r * width,
+            width * 4);
+  cairo_surface_mark_dirty (render->layer_surface);
+}
+
 static gboolean
 render_band (Render      *render,
              int          band_y,
@@ -1007,8 +1064,12 @@ render_band (Render      *render,
           {
             gboolean drawn;
 
-            if (!draw_artwork_band (render, state, band_y, n_rows, &drawn, error))
+            if (state->share != NULL && !state->share_leader && state->share->band_y == band_y)
+              share_copy_band (render, state, n_rows, &drawn);
+            else if (!draw_artwork_band (render, state, band_y, n_rows, &drawn, error))
               return FALSE;
+            else if (state->share != NULL && state->share_leader)
+              share_keep_band (render, state, band_y, n_rows, drawn);
             if (!drawn)
               continue;
           }
@@ -1214,10 +1275,94 @@ mockup_band_renderer_estimate_group_memory (const MockupRenderSettings *settings
   gsize single = mockup_band_renderer_estimate_memory (settings, template);
   gsize readers, windows;
 
+  gsize shares = 0;
+  int width, height;
+
   if (n <= 1)
     return single;
   images_memory (settings, template, &readers, &windows);
-  return readers + windows + n * (single - readers);
+  /* an artwork layer's band kept for the renders that copy it */
+  mockup_band_renderer_get_size (settings, template, &width, &height);
+  for (guint i = 0; i < _mockup_template_get_n_layers (template); i++)
+    if (_mockup_template_get_layer (template, i)->kind == MOCKUP_LAYER_ARTWORK)
+      shares += (gsize) width * BAND_ROWS * 4;
+  return readers + windows + shares + n * (single - readers);
+}
+
+static void
+artwork_share_free (ArtworkShare *share)
+{
+  mockup_buffer_free (share->rows, share->size);
+  g_free (share);
+}
+
+static gboolean
+same_placement (MockupRenderOptions *a,
+                MockupRenderOptions *b,
+                const char          *slot)
+{
+  const MockupPlacement *pa = mockup_render_options_lookup_placement (a, slot);
+  const MockupPlacement *pb = mockup_render_options_lookup_placement (b, slot);
+
+  if (pa == NULL || pb == NULL)
+    return pa == pb;
+  return pa->left == pb->left && pa->top == pb->top && pa->width == pb->width &&
+         pa->degrees == pb->degrees;
+}
+
+/* Renders whose artwork layer draws the same pixels (the same artwork at
+ * the same place: colour variants) share one drawing of it: the first
+ * draws each band, the others copy its rows. */
+static GPtrArray *
+share_artwork_layers (Render                      *renders,
+                      const gboolean              *live,
+                      guint                        n,
+                      const MockupRenderSettings  *settings,
+                      MockupTemplate              *template)
+{
+  GPtrArray *shares = g_ptr_array_new_with_free_func ((GDestroyNotify) artwork_share_free);
+
+  for (guint i = 0; i < _mockup_template_get_n_layers (template); i++)
+    for (guint j = 0; j < n; j++)
+      {
+        LayerState *lead = live[j] && renders[j].layers != NULL ? &renders[j].layers[i] : NULL;
+        ArtworkShare *share = NULL;
+
+        if (lead == NULL || lead->layer->kind != MOCKUP_LAYER_ARTWORK || !lead->values->visible ||
+            lead->share != NULL || lead->texture == NULL)
+          continue;
+        for (guint k = j + 1; k < n; k++)
+          {
+            LayerState *other = live[k] ? &renders[k].layers[i] : NULL;
+
+            if (other == NULL || !other->values->visible || other->share != NULL ||
+                other->texture != lead->texture ||
+                memcmp (&other->placement, &lead->placement, sizeof lead->placement) != 0 ||
+                other->x0 != lead->x0 || other->x1 != lead->x1 ||
+                other->y0 != lead->y0 || other->y1 != lead->y1 ||
+                other->margin != lead->margin ||
+                other->displacement_scale != lead->displacement_scale ||
+                !same_placement (settings[j].options, settings[k].options, lead->layer->slot))
+              continue;
+            if (share == NULL)
+              {
+                share = g_new0 (ArtworkShare, 1);
+                share->band_y = -1;
+                share->size = (gsize) MAX (1, lead->x1 - lead->x0) * BAND_ROWS * 4;
+                share->rows = mockup_buffer_alloc (share->size);
+                if (share->rows == NULL)
+                  {
+                    g_free (share);
+                    return shares;
+                  }
+                g_ptr_array_add (shares, share);
+                lead->share = share;
+                lead->share_leader = TRUE;
+              }
+            other->share = share;
+          }
+      }
+  return shares;
 }
 
 /* Every render of the group that is still going fails with a copy of
@@ -1258,6 +1403,7 @@ mockup_band_renderer_render_group (const MockupRenderSettings  *settings,
   g_autofree MockupRowWindow **windows = g_new0 (MockupRowWindow *, (gsize) n_layers * N_LAYER_IMAGES + 1);
   g_autofree Render *renders = g_new0 (Render, n);
   g_autofree gboolean *live = g_new0 (gboolean, n);
+  GPtrArray *shares = NULL;
   int width, height;
 
   for (guint j = 0; j < n; j++)
@@ -1333,6 +1479,8 @@ mockup_band_renderer_render_group (const MockupRenderSettings  *settings,
         }
     }
 
+  shares = share_artwork_layers (renders, live, n, settings, template);
+
   for (int y = 0; y < height; y += BAND_ROWS)
     {
       int rows = MIN (BAND_ROWS, height - y);
@@ -1369,6 +1517,10 @@ mockup_band_renderer_render_group (const MockupRenderSettings  *settings,
             g_prefix_error (&local_error, "%s: ", label);
           if (local_error != NULL)
             {
+              /* the others draw their own artwork from now on */
+              for (guint i = 0; i < render->n_layers; i++)
+                if (render->layers[i].share != NULL && render->layers[i].share_leader)
+                  render->layers[i].share->band_y = -1;
               errors[j] = local_error;
               live[j] = FALSE;
               render_clear (render);
@@ -1404,4 +1556,5 @@ failed:
 out:
   for (guint w = 0; w < n_layers * N_LAYER_IMAGES; w++)
     g_clear_pointer (&windows[w], mockup_row_window_free);
+  g_clear_pointer (&shares, g_ptr_array_unref);
 }

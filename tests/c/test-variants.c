@@ -208,6 +208,9 @@ colour_variants (void)
         mockup_render_options_set_parameter (variants[v], "glare", "false");
       if (v % 4 == 2)
         mockup_render_options_set_parameter (variants[v], "tint", "0.4");
+      /* and some place the artwork: those draw their own */
+      if (v % 5 == 3)
+        mockup_render_options_set_placement (variants[v], "artwork", 0.1, 0.2, 0.5, v * 10.0);
     }
   return variants;
 }
