@@ -39,6 +39,7 @@ struct _MrJob
   gboolean json;
   MockupArtwork *artwork;
   GHashTable *slot_artworks;
+  MockupRenderOptions *options; /* parameters and placements, or NULL */
   char *output_dir;
   MockupFormat format;
   guint quality;
@@ -109,6 +110,7 @@ mr_job_finalize (GObject *object)
   g_free (self->label);
   g_clear_object (&self->artwork);
   g_clear_pointer (&self->slot_artworks, g_hash_table_unref);
+  g_clear_object (&self->options);
   g_free (self->output_dir);
   g_ptr_array_unref (self->items);
   g_object_unref (self->batch_items);
@@ -186,6 +188,14 @@ mr_job_set_slot_artworks (MrJob      *self,
   g_clear_pointer (&self->slot_artworks, g_hash_table_unref);
   if (slot_artworks != NULL && g_hash_table_size (slot_artworks) > 0)
     self->slot_artworks = g_hash_table_ref (slot_artworks);
+}
+
+/* --set and --place, or a server job's "parameters" and "placement". */
+void
+mr_job_set_options (MrJob               *self,
+                    MockupRenderOptions *options)
+{
+  g_set_object (&self->options, options);
 }
 
 void
@@ -583,7 +593,7 @@ batch_started_cb (GObject      *source,
   MrJob *self = g_task_get_source_object (task);
   GError *error = NULL;
 
-  self->batch = mockup_renderer_render_batch_finish (MOCKUP_RENDERER (source), res, &error);
+  self->batch = mockup_renderer_render_batch_full_finish (MOCKUP_RENDERER (source), res, &error);
   if (self->batch == NULL)
     {
       fail_job (task, error);
@@ -725,10 +735,12 @@ mr_job_run_async (MrJob               *self,
       mockup_renderer_set_quality (self->renderer, self->quality);
       mockup_renderer_set_max_size (self->renderer, self->max_size);
     }
-  mockup_renderer_render_batch_async (self->renderer, self->artwork,
-                                      G_LIST_MODEL (self->batch_items), self->slot_artworks,
-                                      self->prepare_cancellable, batch_started_cb,
-                                      g_steal_pointer (&task));
+  mockup_renderer_render_batch_full_async (self->renderer, self->artwork,
+                                           G_LIST_MODEL (self->batch_items), self->slot_artworks,
+                                           self->options != NULL ? &self->options : NULL,
+                                           self->options != NULL ? 1 : 0,
+                                           self->prepare_cancellable, batch_started_cb,
+                                           g_steal_pointer (&task));
 }
 
 gboolean

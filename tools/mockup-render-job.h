@@ -28,6 +28,8 @@ void      mr_job_set_artwork         (MrJob                *self,
                                       MockupArtwork        *artwork);
 void      mr_job_set_slot_artworks   (MrJob                *self,
                                       GHashTable           *slot_artworks);
+void      mr_job_set_options         (MrJob                *self,
+                                      MockupRenderOptions  *options);
 void      mr_job_set_output_dir      (MrJob                *self,
                                       const char           *output_dir);
 void      mr_job_set_settings        (MrJob                *self,

@@ -10,6 +10,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
+#include <math.h>
 #include <string.h>
 
 #include "mockup-glib/mockup-json-depth-private.h"
@@ -125,7 +126,8 @@ check_members (JsonObject  *object,
                GError     **error)
 {
   static const char * const allowed[] = {
-    "id", "artwork", "templates", "output_dir", "format", "quality", "max_size", "slots", NULL
+    "id", "artwork", "templates", "output_dir", "format", "quality", "max_size", "slots",
+    "parameters", "placement", NULL
   };
   g_autoptr(GList) members = json_object_get_members (object);
 
@@ -208,6 +210,151 @@ get_slots (JsonObject   *object,
   return TRUE;
 }
 
+static MockupRenderOptions *
+request_options (MrJobRequest *request)
+{
+  if (request->options == NULL)
+    request->options = mockup_render_options_new ();
+  return request->options;
+}
+
+/* "parameters": {"shirt": "navy", "glare": 0.5, "logo": false}: values
+ * become the strings MockupRenderOptions takes; the library checks them
+ * against each template. */
+static gboolean
+get_parameters (JsonObject   *object,
+                MrJobRequest *request,
+                GError      **error)
+{
+  JsonNode *node = json_object_get_member (object, "parameters");
+  JsonObject *parameters;
+  g_autoptr(GList) names = NULL;
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return invalid (error, "parameters", "expected an object of parameter names and values");
+  parameters = json_node_get_object (node);
+  if (json_object_get_size (parameters) > MR_REQUEST_MAX_PARAMETERS)
+    return invalid (error, "parameters", "%u parameters, more than the %d a job may set",
+                    json_object_get_size (parameters), MR_REQUEST_MAX_PARAMETERS);
+
+  names = json_object_get_members (parameters);
+  for (GList *l = names; l != NULL; l = l->next)
+    {
+      const char *name = l->data;
+      JsonNode *value = json_object_get_member (parameters, name);
+      g_autofree char *shown = shorten (name);
+      g_autofree char *member = g_strdup_printf ("parameters.%s", shown);
+      g_autofree char *text = NULL;
+      GType type = JSON_NODE_HOLDS_VALUE (value) ? json_node_get_value_type (value) : G_TYPE_INVALID;
+
+      if (strlen (name) > MR_REQUEST_MAX_NAME_LENGTH || *name == '\0')
+        return invalid (error, "parameters", "\"%s\" is not a parameter name (1 to %d bytes)",
+                        shown, MR_REQUEST_MAX_NAME_LENGTH);
+      if (type == G_TYPE_STRING)
+        {
+          if (strlen (json_node_get_string (value)) > MR_REQUEST_MAX_VALUE_LENGTH)
+            return invalid (error, member, "longer than %d bytes", MR_REQUEST_MAX_VALUE_LENGTH);
+          text = g_strdup (json_node_get_string (value));
+        }
+      else if (type == G_TYPE_BOOLEAN)
+        text = g_strdup (json_node_get_boolean (value) ? "true" : "false");
+      else if (type == G_TYPE_INT64)
+        text = g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (value));
+      else if (type == G_TYPE_DOUBLE)
+        {
+          char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+
+          if (!isfinite (json_node_get_double (value)))
+            return invalid (error, member, "the number is not finite");
+          text = g_strdup (g_ascii_dtostr (buffer, sizeof buffer, json_node_get_double (value)));
+        }
+      else
+        return invalid (error, member, "expected a string, a number or a boolean");
+      mockup_render_options_set_parameter (request_options (request), name, text);
+    }
+  return TRUE;
+}
+
+static gboolean
+get_placement_number (JsonObject  *object,
+                      const char  *name,
+                      const char  *parent,
+                      gboolean     required,
+                      double      *value,
+                      GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, name);
+  g_autofree char *member = g_strdup_printf ("%s.%s", parent, name);
+  GType type;
+
+  if (node == NULL)
+    return !required || invalid (error, member, "required member is missing");
+  type = JSON_NODE_HOLDS_VALUE (node) ? json_node_get_value_type (node) : G_TYPE_INVALID;
+  if (type != G_TYPE_INT64 && type != G_TYPE_DOUBLE)
+    return invalid (error, member, "expected a number");
+  *value = json_node_get_double (node);
+  if (!isfinite (*value) || fabs (*value) > MR_PLACEMENT_MAX)
+    return invalid (error, member, "out of range (-%g to %g)", MR_PLACEMENT_MAX, MR_PLACEMENT_MAX);
+  return TRUE;
+}
+
+/* "placement": {"front": {"left": 0.1, "top": 0.1, "width": 0.3,
+ * "degrees": 15}} */
+static gboolean
+get_placement (JsonObject   *object,
+               MrJobRequest *request,
+               GError      **error)
+{
+  static const char * const allowed[] = { "left", "top", "width", "degrees", NULL };
+  JsonNode *node = json_object_get_member (object, "placement");
+  JsonObject *slots;
+  g_autoptr(GList) names = NULL;
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return invalid (error, "placement", "expected an object of slot names and placements");
+  slots = json_node_get_object (node);
+  if (json_object_get_size (slots) > MR_REQUEST_MAX_SLOTS)
+    return invalid (error, "placement", "%u slots, more than the %d a job may place",
+                    json_object_get_size (slots), MR_REQUEST_MAX_SLOTS);
+
+  names = json_object_get_members (slots);
+  for (GList *l = names; l != NULL; l = l->next)
+    {
+      const char *slot = l->data;
+      JsonNode *value = json_object_get_member (slots, slot);
+      g_autofree char *shown = shorten (slot);
+      g_autofree char *member = g_strdup_printf ("placement.%s", shown);
+      g_autoptr(GList) keys = NULL;
+      double left = 0, top = 0, width = 0, degrees = 0;
+
+      if (strlen (slot) > MR_REQUEST_MAX_NAME_LENGTH * 2 || *slot == '\0')
+        return invalid (error, "placement", "\"%s\" is not a slot name", shown);
+      if (!JSON_NODE_HOLDS_OBJECT (value))
+        return invalid (error, member, "expected {\"left\": …, \"top\": …, \"width\": …, \"degrees\": …}");
+      keys = json_object_get_members (json_node_get_object (value));
+      for (GList *k = keys; k != NULL; k = k->next)
+        if (!g_strv_contains (allowed, k->data))
+          {
+            g_autofree char *key = shorten (k->data);
+
+            return invalid (error, member, "unknown member \"%s\" (allowed: left, top, width, degrees)", key);
+          }
+      if (!get_placement_number (json_node_get_object (value), "left", member, TRUE, &left, error) ||
+          !get_placement_number (json_node_get_object (value), "top", member, TRUE, &top, error) ||
+          !get_placement_number (json_node_get_object (value), "width", member, TRUE, &width, error) ||
+          !get_placement_number (json_node_get_object (value), "degrees", member, FALSE, &degrees, error))
+        return FALSE;
+      if (width <= 0)
+        return invalid (error, member, "width must be positive");
+      mockup_render_options_set_placement (request_options (request), slot, left, top, width, degrees);
+    }
+  return TRUE;
+}
+
 /**
  * mr_job_request_parse:
  * @text: the line, without its end of line
@@ -286,7 +433,9 @@ mr_job_request_parse (const char              *text,
       !get_string (object, "format", "format", &format_name, error) ||
       !get_integer (object, "quality", 1, 100, &quality, error) ||
       !get_integer (object, "max_size", 0, G_MAXINT, &max_size, error) ||
-      !get_slots (object, request, error))
+      !get_slots (object, request, error) ||
+      !get_parameters (object, request, error) ||
+      !get_placement (object, request, error))
     return NULL;
 
   if (format_name != NULL &&
@@ -327,5 +476,6 @@ mr_job_request_free (MrJobRequest *self)
   g_strfreev (self->templates);
   g_free (self->output_dir);
   g_clear_pointer (&self->slots, g_hash_table_unref);
+  g_clear_object (&self->options);
   g_free (self);
 }

@@ -19,6 +19,9 @@ G_BEGIN_DECLS
 #define MR_REQUEST_MAX_SLOTS 64
 #define MR_REQUEST_MAX_PATH_LENGTH 4096
 #define MR_REQUEST_MAX_ID_LENGTH 256
+#define MR_REQUEST_MAX_PARAMETERS 64
+#define MR_REQUEST_MAX_NAME_LENGTH 64
+#define MR_REQUEST_MAX_VALUE_LENGTH 4096
 
 /* What a job gets when it does not say otherwise: the command line's
  * options. */
@@ -43,6 +46,7 @@ typedef struct
   guint quality;
   guint max_size;
   GHashTable *slots;            /* slot name → artwork path, or NULL */
+  MockupRenderOptions *options; /* "parameters" and "placement", or NULL */
 } MrJobRequest;
 
 MrJobRequest *mr_job_request_parse (const char              *text,

@@ -265,6 +265,7 @@ prepare_thread (GTask        *task,
   mr_job_set_artwork (job, artwork);
   mr_job_set_slot_artworks (job, slots);
   mr_job_set_output_dir (job, request->output_dir);
+  mr_job_set_options (job, request->options);
   mr_job_set_settings (job, request->format, request->quality, request->max_size);
   for (guint i = 0; request->templates[i] != NULL; i++)
     {

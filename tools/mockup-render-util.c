@@ -4,6 +4,7 @@
  */
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -53,6 +54,47 @@ invalid:
   g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                "“%s” is not a size: give bytes, or a number followed by K, M or G",
                text != NULL ? text : "");
+  return FALSE;
+}
+
+gboolean
+mr_parse_placement (const char  *text,
+                    double       values[4],
+                    GError     **error)
+{
+  g_auto(GStrv) parts = g_strsplit (text, ",", -1);
+  guint n = g_strv_length (parts);
+
+  if (n < 3 || n > 4)
+    goto invalid;
+  values[3] = 0;
+  for (guint i = 0; i < n; i++)
+    {
+      char *end = NULL;
+      const char *part = parts[i];
+
+      while (g_ascii_isspace (*part))
+        part++;
+      if (*part == '\0')
+        goto invalid;
+      values[i] = g_ascii_strtod (part, &end);
+      while (g_ascii_isspace (*end))
+        end++;
+      if (*end != '\0' || !isfinite (values[i]) || fabs (values[i]) > MR_PLACEMENT_MAX)
+        goto invalid;
+    }
+  if (values[2] <= 0)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "“%s”: the width must be positive", text);
+      return FALSE;
+    }
+  return TRUE;
+
+invalid:
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+               "“%s” is not LEFT,TOP,WIDTH[,DEGREES] (numbers, fractions of the print area)",
+               text);
   return FALSE;
 }
 

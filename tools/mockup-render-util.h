@@ -25,6 +25,15 @@ gboolean    mr_parse_size             (const char    *text,
                                        GError       **error);
 const char *mr_error_code_name        (const GError  *error);
 
+/* Placement values beyond this are refused: far outside any print area. */
+#define MR_PLACEMENT_MAX 1.0e6
+
+/* "LEFT,TOP,WIDTH[,DEGREES]", as --place takes it; @values gets the four
+ * (DEGREES 0 when left out). */
+gboolean    mr_parse_placement        (const char    *text,
+                                       double         values[4],
+                                       GError       **error);
+
 /* One JSON object written as one line on stdout. json-glib prints
  * doubles with 17 digits (12.300000000000001), so lines are built here,
  * members in a fixed order. */

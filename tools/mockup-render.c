@@ -47,6 +47,8 @@ typedef struct
   int quality;
   int max_size;
   char **slots;
+  char **parameters;
+  char **placements;
   guint64 memory_limit;
   gboolean memory_limit_set;
   int threads;
@@ -103,6 +105,12 @@ static const GOptionEntry entries[] = {
     "Scale mockups down so that their longest side is at most N pixels (0: each template's own size)", "N" },
   { "slot", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &options.slots,
     "Put ARTWORK into the template slot NAME; repeat for each slot", "NAME=ARTWORK" },
+  { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &options.parameters,
+    "Give the template parameter NAME the value VALUE (a colour #rrggbb or a choice's name, a number, "
+    "true or false, text); repeat for each parameter", "NAME=VALUE" },
+  { "place", 0, 0, G_OPTION_ARG_STRING_ARRAY, &options.placements,
+    "Place the artwork of SLOT at LEFT, TOP and WIDTH, fractions of the print area, turned by DEGREES, "
+    "instead of fitting it; repeat for each slot", "SLOT=LEFT,TOP,WIDTH[,DEGREES]" },
   { "memory-limit", 0, 0, G_OPTION_ARG_CALLBACK, parse_memory_limit,
     "Memory budget for rendering, such as 256M or 1G (default: 512M; 0: none)", "SIZE" },
   { "threads", 0, 0, G_OPTION_ARG_INT, &options.threads,
@@ -139,6 +147,7 @@ static const char description[] =
   "  mockup-render -o out art.png templates/\n"
   "  mockup-render --format png --max-size 1200 --json art.png poster.json mug/\n"
   "  mockup-render --slot left=a.png --slot right=b.png gallery-wall/\n"
+  "  mockup-render --set shirt=navy --place artwork=0.55,0.1,0.3 logo.png tshirt/\n"
   "  mockup-render --server -o /srv/out < jobs.jsonl\n"
   "\n"
   "Full documentation: doc/mockup-render.md";
@@ -194,8 +203,39 @@ check_options (void)
                               (int) (equals - options.slots[i]), options.slots[i]);
     }
 
+  for (guint i = 0; options.parameters != NULL && options.parameters[i] != NULL; i++)
+    {
+      const char *equals = strchr (options.parameters[i], '=');
+
+      if (equals == NULL || equals == options.parameters[i])
+        return usage_error ("--set: “%s” is not NAME=VALUE", options.parameters[i]);
+      for (guint j = 0; j < i; j++)
+        if (strncmp (options.parameters[j], options.parameters[i], equals - options.parameters[i] + 1) == 0)
+          return usage_error ("--set: parameter “%.*s” is given twice",
+                              (int) (equals - options.parameters[i]), options.parameters[i]);
+    }
+
+  for (guint i = 0; options.placements != NULL && options.placements[i] != NULL; i++)
+    {
+      const char *equals = strchr (options.placements[i], '=');
+      g_autoptr(GError) error = NULL;
+      double values[4];
+
+      if (equals == NULL || equals == options.placements[i])
+        return usage_error ("--place: “%s” is not SLOT=LEFT,TOP,WIDTH[,DEGREES]", options.placements[i]);
+      if (!mr_parse_placement (equals + 1, values, &error))
+        return usage_error ("--place: %s", error->message);
+      for (guint j = 0; j < i; j++)
+        if (strncmp (options.placements[j], options.placements[i], equals - options.placements[i] + 1) == 0)
+          return usage_error ("--place: slot “%.*s” is given twice",
+                              (int) (equals - options.placements[i]), options.placements[i]);
+    }
+
   if (options.server)
     {
+      if (options.parameters != NULL || options.placements != NULL)
+        return usage_error ("--set and --place are not used with --server: jobs give their own "
+                            "\"parameters\" and \"placement\"");
       if (n_arguments > 0)
         return usage_error ("--server takes its jobs from stdin, not from arguments");
       if (options.slots != NULL)
@@ -324,6 +364,29 @@ run_batch (MockupRenderer *renderer,
   mr_job_set_json (job, options.json);
   mr_job_set_artwork (job, artwork);
   mr_job_set_slot_artworks (job, slots);
+  if (options.parameters != NULL || options.placements != NULL)
+    {
+      g_autoptr(MockupRenderOptions) render_options = mockup_render_options_new ();
+
+      /* checked by check_options () */
+      for (guint i = 0; options.parameters != NULL && options.parameters[i] != NULL; i++)
+        {
+          g_autofree char *name = g_strndup (options.parameters[i],
+                                             strchr (options.parameters[i], '=') - options.parameters[i]);
+
+          mockup_render_options_set_parameter (render_options, name, strchr (options.parameters[i], '=') + 1);
+        }
+      for (guint i = 0; options.placements != NULL && options.placements[i] != NULL; i++)
+        {
+          const char *equals = strchr (options.placements[i], '=');
+          g_autofree char *slot = g_strndup (options.placements[i], equals - options.placements[i]);
+          double values[4];
+
+          mr_parse_placement (equals + 1, values, NULL);
+          mockup_render_options_set_placement (render_options, slot, values[0], values[1], values[2], values[3]);
+        }
+      mr_job_set_options (job, render_options);
+    }
   mr_job_set_output_dir (job, options.output_dir != NULL ? options.output_dir : ".");
   for (guint i = first_template; options.arguments[i] != NULL; i++)
     mr_job_add_templates (job, options.arguments[i], NULL);
