@@ -19,11 +19,13 @@ def shirt(make_template):
     mask[20:100, 30:150, 3] = 200
     return make_template(
         [{'type': 'image', 'source': 'photo.jpg'},
-         {'type': 'color', 'color': '#2f5f8a', 'blend': 'multiply',
+         {'type': 'color', 'color': {'parameter': 'shirt'}, 'blend': 'multiply',
           'mask': {'source': 'mask.png', 'mode': 'alpha'}},
          {'type': 'artwork', 'quad': [[40, 30], [140, 35], [135, 100], [45, 95]],
           'shading': {'source': 'photo.jpg', 'strength': 0.4}}],
-        images={'photo.jpg': photo, 'mask.png': mask}, id='shirt')
+        images={'photo.jpg': photo, 'mask.png': mask}, id='shirt',
+        parameters={'shirt': {'type': 'color', 'default': '#2f5f8a',
+                              'choices': {'navy': '#1d2a44', 'red': '#b3202a'}}})
 
 
 @pytest.fixture
@@ -114,3 +116,20 @@ def test_cancel_variants(shirt, artwork):
     assert batch.is_finished()
     del batch
     assert first.get_bytes() is not None
+
+
+def test_colours_as_alone(shirt, artwork):
+    colours = ['navy', 'red', '#f4f4f2', '#2c5234', '#9a9a9c', '#fc3', '#000', '#123456']
+    renderer = Mockup.Renderer(format=Mockup.Format.PNG)
+    variants = []
+    for colour in colours:
+        options = Mockup.RenderOptions.new()
+        options.set_parameter('shirt', colour)
+        variants.append(options)
+    alone = [renderer.render_full(artwork, shirt, o, None).get_bytes().get_data() for o in variants]
+    assert len(set(alone)) == len(colours)
+
+    results = take_all(start(renderer, artwork, [shirt], variants))
+    assert [r.get_variant() for r in results] == list(range(len(colours)))
+    assert [r.get_bytes().get_data() for r in results] == alone
+    assert renderer.get_memory_in_use() == 0
