@@ -15,6 +15,14 @@
 // Mockup.Template, Gio.File or paths, or one of these alone. Leaving a
 // `for await` (or `for`) loop over a batch early, by `break`, `return` or
 // an exception, cancels the batch.
+//
+// Render-time choices may be plain objects wherever a Mockup.RenderOptions
+// goes (render_full, render_batch_full's variants):
+//
+//     const result = await renderer.render_full_async(artwork, tshirt,
+//         {parameters: {shirt: 'navy'}, placement: {artwork: [0.6, 0.1, 0.25]}}, null);
+//     const batch = await renderer.render_batch_full_async(artwork, [tshirt], null,
+//         ['navy', 'white', 'red'].map(shirt => ({parameters: {shirt}})), null);
 
 import GObject from 'gi://GObject';
 import Gio from 'gi://Gio';
@@ -22,6 +30,8 @@ import Mockup from 'gi://Mockup?version=1';
 
 Gio._promisify(Mockup.Renderer.prototype, 'render_async', 'render_finish');
 Gio._promisify(Mockup.Renderer.prototype, 'render_batch_async', 'render_batch_finish');
+Gio._promisify(Mockup.Renderer.prototype, 'render_full_async', 'render_full_finish');
+Gio._promisify(Mockup.Renderer.prototype, 'render_batch_full_async', 'render_batch_full_finish');
 Gio._promisify(Mockup.Batch.prototype, 'next_async', 'next_finish');
 // functions of the namespace: their finish is looked up on it
 for (const map of ['shading', 'displacement', 'color_mask'])
@@ -59,14 +69,89 @@ export function templateList(templates) {
     return store;
 }
 
+function parameterText(name, value) {
+    if (typeof value === 'boolean' || typeof value === 'string')
+        return String(value);
+    if (typeof value === 'number') {
+        if (!Number.isFinite(value))
+            throw new RangeError(`parameter ${name}: ${value} is not a finite number`);
+        return String(value);
+    }
+    throw new TypeError(`parameter ${name}: expected a string, a number or a boolean, not ${value}`);
+}
+
+function placementValues(slot, value) {
+    if (!Array.isArray(value)) {
+        if (value === null || typeof value !== 'object')
+            throw new TypeError(`placement ${slot}: expected [left, top, width, degrees] or {left, top, width, degrees}`);
+        for (const key of Object.keys(value)) {
+            if (!['left', 'top', 'width', 'degrees'].includes(key))
+                throw new TypeError(`placement ${slot}: unknown key ${key} (left, top, width, degrees)`);
+        }
+        value = [value.left, value.top, value.width, value.degrees ?? 0];
+    }
+    if (value.length < 3 || value.length > 4 || value.some(v => typeof v !== 'number'))
+        throw new TypeError(`placement ${slot}: expected 3 or 4 numbers, left, top, width[, degrees]`);
+    return [...value, 0].slice(0, 4);
+}
+
+/**
+ * A Mockup.RenderOptions from a plain object: `parameters` maps names to
+ * strings, numbers or booleans (`{shirt: 'navy', glare: 0.2, logo: false}`),
+ * `placement` maps slots to `[left, top, width, degrees?]` or
+ * `{left, top, width, degrees}`. A Mockup.RenderOptions, null or
+ * undefined is returned as it is.
+ *
+ * @param {object|Mockup.RenderOptions|null} [choices]
+ * @returns {Mockup.RenderOptions|null}
+ */
+export function renderOptions(choices) {
+    if (choices === null || choices === undefined || choices instanceof Mockup.RenderOptions)
+        return choices ?? null;
+    if (typeof choices !== 'object')
+        throw new TypeError(`render options must be an object {parameters, placement}, not ${choices}`);
+    for (const key of Object.keys(choices)) {
+        if (key !== 'parameters' && key !== 'placement')
+            throw new TypeError(`render options: unknown key ${key} (parameters, placement)`);
+    }
+    const options = Mockup.RenderOptions.new();
+    for (const [name, value] of Object.entries(choices.parameters ?? {})) {
+        if (value !== null && value !== undefined)
+            options.set_parameter(name, parameterText(name, value));
+    }
+    for (const [slot, value] of Object.entries(choices.placement ?? {}))
+        options.set_placement(slot, ...placementValues(slot, value));
+    return options;
+}
+
 function withList(method) {
     return function (artwork, templates, ...rest) {
         return method.call(this, artwork, templateList(templates), ...rest);
     };
 }
 
+// (artwork, templates, slot_artworks, variants, ...): variants as objects
+function withVariants(method) {
+    return function (artwork, templates, slotArtworks, variants, ...rest) {
+        const list = variants ? Array.from(variants, v => renderOptions(v) ?? Mockup.RenderOptions.new()) : null;
+        return method.call(this, artwork, templateList(templates), slotArtworks, list, ...rest);
+    };
+}
+
+// (artwork, template, options, ...): options as an object
+function withOptions(method) {
+    return function (artwork, template, options, ...rest) {
+        return method.call(this, artwork, template, renderOptions(options), ...rest);
+    };
+}
+
 Mockup.Renderer.prototype.render_batch_async = withList(Mockup.Renderer.prototype.render_batch_async);
 Mockup.Renderer.prototype.render_batch = withList(Mockup.Renderer.prototype.render_batch);
+Mockup.Renderer.prototype.render_batch_full_async = withVariants(Mockup.Renderer.prototype.render_batch_full_async);
+Mockup.Renderer.prototype.render_batch_full = withVariants(Mockup.Renderer.prototype.render_batch_full);
+Mockup.Renderer.prototype.render_full_async = withOptions(Mockup.Renderer.prototype.render_full_async);
+Mockup.Renderer.prototype.render_full = withOptions(Mockup.Renderer.prototype.render_full);
+Mockup.RenderOptions.new_with = renderOptions;
 
 // A loop left early ends the generator through `finally`: cancel, so that
 // the renders still queued or running stop and free their memory instead

@@ -412,7 +412,7 @@ def test_template_reports_every_problem(make_template):
     members = [line.split(': ')[1] for line in lines]
     assert members == ['(root)', 'layers[0].opacity', 'layers[1].fit', 'layers[1].aspect', 'layers[2].source'], lines
     assert lines[0].endswith('template.json: (root): unknown member "colour" (allowed: $schema, format, id, name, '
-                             'size, background, layers; names starting with "_" are free for comments)')
+                             'size, background, parameters, layers; names starting with "_" are free for comments)')
 
     # 20 at most, then a count
     with pytest.raises(GLib.Error) as excinfo:

@@ -22,7 +22,8 @@ export const defaultJobOptions = Object.freeze({
  * Adds a render job to `queue` (a BullMQ Queue) and returns the Job.
  *
  * `data` is a mockup-render server-mode job object (`artwork`, `templates`,
- * `output_dir`, `format`, `quality`, `max_size`, `slots`), with absolute
+ * `output_dir`, `format`, `quality`, `max_size`, `slots`, `parameters`,
+ * `placement`), with absolute
  * paths on storage that every worker sees. The worker sets its `id`;
  * mockup-render validates the rest. `opts` are BullMQ job options over
  * defaultJobOptions, e.g. `{jobId}` to choose the job's id.

@@ -14,8 +14,14 @@
 * ``Template.new_from_data`` takes JSON text as ``str``, ``bytes`` or
   ``GLib.Bytes``, its folder optional; ``Artwork.new_from_bytes`` takes
   ``bytes``, ``bytearray`` or ``memoryview`` as well as ``GLib.Bytes``.
+* Render-time choices as plain Python: ``RenderOptions.new_with(
+  parameters={'shirt': 'navy', 'glare': 0.2}, placement={'artwork': (0.6, 0.1, 0.25)})``,
+  or the same dicts straight to ``render_full``/``render_batch_full``
+  (whose variants may be a list of such dicts).
 * Readable ``repr()``s for every object.
 """
+
+import math
 
 import os
 
@@ -44,6 +50,63 @@ def _template_model(templates):
                             % type(item).__name__)
         store.append(item)
     return store
+
+
+def _parameter_text(name, value):
+    """A parameter value as RenderOptions takes it: always a string."""
+    if isinstance(value, bool):          # before int: True is an int
+        return 'true' if value else 'false'
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError('parameter %r: %r is not a finite number' % (name, value))
+        return repr(value)
+    if isinstance(value, str):
+        return value
+    raise TypeError('parameter %r: expected a str, a number or a bool, not %s'
+                    % (name, type(value).__name__))
+
+
+def _placement_values(slot, value):
+    """(left, top, width, degrees) from a tuple of 3 or 4 numbers or a dict
+    with those keys (degrees optional)."""
+    if isinstance(value, dict):
+        unknown = set(value) - {'left', 'top', 'width', 'degrees'}
+        if unknown:
+            raise TypeError('placement %r: unknown keys %s (left, top, width, degrees)'
+                            % (slot, ', '.join(sorted(map(str, unknown)))))
+        try:
+            value = (value['left'], value['top'], value['width'], value.get('degrees', 0))
+        except KeyError as e:
+            raise TypeError('placement %r: %s is missing' % (slot, e)) from None
+    value = tuple(value)
+    if len(value) not in (3, 4):
+        raise TypeError('placement %r: expected (left, top, width[, degrees]), got %d values'
+                        % (slot, len(value)))
+    return tuple(float(v) for v in value) + ((0.0,) if len(value) == 3 else ())
+
+
+def _options(options=None, parameters=None, placement=None):
+    """A Mockup.RenderOptions from options (a RenderOptions, a dict of
+    parameters, or None) and dicts of parameters and placements added to a
+    copy of it; None when there is nothing to choose."""
+    if isinstance(options, dict):
+        options, parameters = None, dict(options, **(parameters or {}))
+    elif options is not None and not isinstance(options, Mockup.RenderOptions):
+        raise TypeError('options must be a Mockup.RenderOptions or a dict of parameters, not %s'
+                        % type(options).__name__)
+    if not parameters and not placement:
+        return options
+    options = options.copy() if options is not None else Mockup.RenderOptions.new()
+    for name, value in (parameters or {}).items():
+        options.set_parameter(name, None if value is None else _parameter_text(name, value))
+    for slot, value in (placement or {}).items():
+        if value is None:
+            options.clear_placement(slot)
+        else:
+            options.set_placement(slot, *_placement_values(slot, value))
+    return options
 
 
 def _size(n):
@@ -81,6 +144,53 @@ class Renderer(Mockup.Renderer):
         return Mockup.Renderer.render_batch_async(self, artwork, _template_model(templates),
                                                   slot_artworks, cancellable, callback,
                                                   *user_data)
+
+
+    def render_full(self, artwork, template, options=None, cancellable=None, *,
+                    parameters=None, placement=None):
+        """Render with choices: ``options`` a ``Mockup.RenderOptions`` or a
+        dict of parameters, ``parameters`` and ``placement`` dicts as
+        ``RenderOptions.new_with`` takes them."""
+        return Mockup.Renderer.render_full(self, artwork, template,
+                                           _options(options, parameters, placement), cancellable)
+
+    def render_full_async(self, artwork, template, options=None, cancellable=None,
+                          callback=None, *user_data, parameters=None, placement=None):
+        """Like ``render_full``, calling ``callback(renderer, res, *user_data)``
+        when done; finish with ``render_full_finish(res)``."""
+        if not callable(callback):
+            raise TypeError('render_full_async() needs a callback: '
+                            'render_full_async(artwork, template, options, callback=on_done)')
+        return Mockup.Renderer.render_full_async(self, artwork, template,
+                                                 _options(options, parameters, placement),
+                                                 cancellable, callback, *user_data)
+
+    def render_batch_full(self, artwork, templates, slot_artworks=None, variants=None,
+                          cancellable=None):
+        """A batch of every template in every variant, template by template:
+        ``variants`` a list of ``Mockup.RenderOptions``, dicts of parameters
+        or ``None`` (the defaults). ``result.props.variant`` says which."""
+        batch = Mockup.Renderer.render_batch_full(self, artwork, _template_model(templates),
+                                                  slot_artworks, _variants(variants), cancellable)
+        batch._mockup_context = GLib.MainContext.ref_thread_default()
+        return batch
+
+    def render_batch_full_async(self, artwork, templates, slot_artworks=None, variants=None,
+                                cancellable=None, callback=None, *user_data):
+        """Like ``render_batch_full``, calling ``callback(renderer, res,
+        *user_data)`` once the batch has started."""
+        if not callable(callback):
+            raise TypeError('render_batch_full_async() needs a callback: '
+                            'render_batch_full_async(artwork, templates, variants=…, callback=on_started)')
+        return Mockup.Renderer.render_batch_full_async(self, artwork, _template_model(templates),
+                                                       slot_artworks, _variants(variants),
+                                                       cancellable, callback, *user_data)
+
+
+def _variants(variants):
+    if variants is None:
+        return None
+    return [_options(v) or Mockup.RenderOptions.new() for v in variants]
 
 
 Renderer = override(Renderer)
@@ -201,3 +311,48 @@ class Artwork(Mockup.Artwork):
 
 Artwork = override(Artwork)
 __all__.append('Artwork')
+
+
+class RenderOptions(Mockup.RenderOptions):
+    @classmethod
+    def new_with(cls, parameters=None, placement=None):
+        """Options from plain Python: ``parameters`` maps names to values (a
+        str, a number or a bool: ``{'shirt': 'navy', 'glare': 0.2, 'logo':
+        False}``), ``placement`` maps slots to ``(left, top, width[,
+        degrees])`` or ``{'left': …, 'top': …, 'width': …, 'degrees': …}``."""
+        return _options(None, parameters, placement) or Mockup.RenderOptions.new()
+
+    @property
+    def parameters(self):
+        """The parameters set, as a dict of their string values."""
+        return {name: self.get_parameter(name) for name in self.dup_parameter_names()}
+
+    @property
+    def placement(self):
+        """The placements set, as a dict of (left, top, width, degrees)."""
+        placements = {}
+        for slot in self.dup_placement_slots():
+            placed, left, top, width, degrees = self.get_placement(slot)
+            placements[slot] = (left, top, width, degrees)
+        return placements
+
+    def __repr__(self):
+        return '<Mockup.RenderOptions parameters=%r placement=%r>' % (self.parameters, self.placement)
+
+
+RenderOptions = override(RenderOptions)
+__all__.append('RenderOptions')
+
+
+class Parameter(Mockup.Parameter):
+    def __repr__(self):
+        extra = ''
+        choices = self.dup_choice_names()
+        if choices:
+            extra = ' choices=%s' % ','.join(choices)
+        return '<Mockup.Parameter %s %s default=%r%s>' % (
+            self.get_name(), self.get_parameter_type().value_nick, self.get_default_value(), extra)
+
+
+Parameter = override(Parameter)
+__all__.append('Parameter')
