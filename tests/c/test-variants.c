@@ -6,6 +6,7 @@
 
 #include "test-util.h"
 
+#include "mockup-glib/mockup-batch-private.h"
 #include "mockup-glib/mockup-image-reader-private.h"
 
 #define N_VARIANTS 8
@@ -337,6 +338,61 @@ test_variants_bad_variant (void)
   g_assert_cmpuint (mockup_renderer_get_memory_in_use (renderer), ==, 0);
 }
 
+/* Previews: while the artwork decodes, the workers decode the template's
+ * images ahead once for its run of variants, not once a variant, and the
+ * group renders from them. */
+static void
+test_variants_preloaded (void)
+{
+  g_autoptr(MockupTemplate) template = make_template ();
+  g_autoptr(MockupRenderer) renderer = mockup_renderer_new ();
+  g_autoptr(GListModel) templates = repeated (template, 1);
+  g_autoptr(GPtrArray) alone = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_autoptr(MockupBatch) batch = NULL;
+  g_autoptr(GError) error = NULL;
+  MockupRenderOptions **variants = colour_variants ();
+  MockupResult *result;
+  guint index = 0;
+
+  mockup_renderer_set_format (renderer, MOCKUP_FORMAT_PNG);
+  mockup_renderer_set_max_size (renderer, 120);
+  mockup_renderer_set_threads (renderer, 1);
+  for (guint v = 0; v < N_VARIANTS; v++)
+    {
+      g_autoptr(MockupArtwork) artwork = mockup_artwork_new_from_file (artwork_path, NULL);
+      g_autoptr(MockupResult) single = mockup_renderer_render_full (renderer, artwork, template,
+                                                                    variants[v], NULL, &error);
+
+      g_assert_no_error (error);
+      g_ptr_array_add (alone, g_bytes_ref (mockup_result_get_bytes (single)));
+    }
+
+  {
+    /* a fresh artwork: the batch decodes it, and preloads meanwhile */
+    g_autoptr(MockupArtwork) artwork = mockup_artwork_new_from_file (artwork_path, NULL);
+
+    _mockup_batch_set_wait_for_preloads (TRUE);
+    batch = mockup_renderer_render_batch_full (renderer, artwork, templates, NULL, variants,
+                                               N_VARIANTS, NULL, &error);
+    _mockup_batch_set_wait_for_preloads (FALSE);
+  }
+  g_assert_no_error (error);
+  free_variants (variants);
+  g_assert_cmpuint (_mockup_batch_get_n_preloaded (batch), ==, 1);
+
+  while ((result = mockup_batch_next (batch, NULL, &error)) != NULL)
+    {
+      g_assert_no_error (mockup_result_get_error (result));
+      g_assert_cmpuint (mockup_result_get_variant (result), ==, index);
+      g_assert_true (g_bytes_equal (mockup_result_get_bytes (result), alone->pdata[index]));
+      index++;
+      g_object_unref (result);
+    }
+  g_assert_no_error (error);
+  g_assert_cmpuint (index, ==, N_VARIANTS);
+  g_assert_cmpuint (mockup_renderer_get_memory_in_use (renderer), ==, 0);
+}
+
 /* Cancelled while a group renders: every variant stops, what was taken
  * stays, nothing is left counted. */
 static void
@@ -396,6 +452,7 @@ main (int   argc,
   g_test_add_func ("/variants/small-budget", test_variants_small_budget);
   g_test_add_func ("/variants/colours", test_variants_colours);
   g_test_add_func ("/variants/bad-variant", test_variants_bad_variant);
+  g_test_add_func ("/variants/preloaded", test_variants_preloaded);
   g_test_add_func ("/variants/cancel", test_variants_cancel);
 
   status = g_test_run ();
