@@ -915,8 +915,9 @@ mockup_batch_class_init (MockupBatchClass *klass)
   /**
    * MockupBatch:n-items: (getter get_n_items)
    *
-   * How many templates the batch renders, and so how many results it
-   * yields.
+   * How many renders the batch makes, and so how many results it
+   * yields: the templates, times the variants for a batch started with
+   * [method@Mockup.Renderer.render_batch_full].
    */
   properties[PROP_N_ITEMS] =
     g_param_spec_uint ("n-items", NULL, NULL, 0, G_MAXUINT, 0,

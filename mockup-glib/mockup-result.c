@@ -149,8 +149,9 @@ mockup_result_class_init (MockupResultClass *klass)
   /**
    * MockupResult:index: (getter get_index)
    *
-   * The position of the template in its batch, from 0; 0 for a single
-   * render.
+   * The position of the result in its batch, from 0; 0 for a single
+   * render. In a batch of variants, template t in variant v is at
+   * t × the number of variants + v.
    */
   properties[PROP_INDEX] =
     g_param_spec_uint ("index", NULL, NULL, 0, G_MAXUINT, 0,

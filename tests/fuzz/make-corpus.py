@@ -470,6 +470,14 @@ def job_line_seeds():
         'no-artwork': {'templates': ['t']},
         'many-templates': {'artwork': 'a', 'templates': ['t%d' % i for i in range(40)]},
         'unicode': {'id': 'é€😀', 'artwork': 'ä.png', 'templates': ['ü'], 'output_dir': 'ø'},
+        'parameters': {'artwork': 'a', 'templates': ['t'],
+                       'parameters': {'shirt': 'navy', 'glare': 0.25, 'count': 3, 'logo': False}},
+        'parameter-object': {'artwork': 'a', 'templates': ['t'], 'parameters': {'shirt': {'hex': '#fff'}}},
+        'placement': {'artwork': 'a', 'templates': ['t'],
+                      'placement': {'artwork': {'left': 0.1, 'top': 0.2, 'width': 0.5, 'degrees': -30}}},
+        'placement-no-width': {'artwork': 'a', 'templates': ['t'], 'placement': {'artwork': {'left': 0, 'top': 0}}},
+        'placement-huge': {'artwork': 'a', 'templates': ['t'],
+                           'placement': {'artwork': {'left': 1e300, 'top': 0, 'width': 1}}},
     }
     for name, job in jobs.items():
         write(name + '.jsonl', json.dumps(job, ensure_ascii=False) + '\n')
@@ -482,7 +490,8 @@ def job_line_seeds():
     write('nine-levels.jsonl', '{"artwork": "a", "templates": ["t"], "slots": ' + '[' * 9 + ']' * 9 + '}\n')
     write('escapes.jsonl', r'{"id": "\u00e9\n\"\\\/\t\u0001", "artwork": "a\u0041", "templates": ["\u2028"]}' + '\n')
 
-    words = ['id', 'artwork', 'templates', 'output_dir', 'format', 'quality', 'max_size', 'slots']
+    words = ['id', 'artwork', 'templates', 'output_dir', 'format', 'quality', 'max_size', 'slots',
+             'parameters', 'placement', 'left', 'top', 'width', 'degrees']
     lines = ['# fuzz-job-line.dict: written by make-corpus.py']
     lines += ['"\\"%s\\""' % w for w in words]
     lines += ['"\\"%s\\""' % w for w in ('jpeg', 'png', 'webp', 'pixbuf', 'jpg', 'artwork')]
