@@ -93,6 +93,31 @@ MockupResult *mockup_band_renderer_render            (const MockupRenderSettings
                                                       GCancellable                *cancellable,
                                                       GError                     **error);
 
+/* Renders of one template that differ only in their options (the
+ * variants of a batch), side by side: each band of each of the template's
+ * images is decoded once and composited into every render. The renders
+ * are independent otherwise: one that fails (a bad option, an encoder
+ * error) sets its error in @errors and the others go on; a failure to
+ * decode an image, or @cancellable, fails all that are left. Fills
+ * @results[j] (result index @indices[j]) or @errors[j] for each of the @n.
+ * @settings: one for each render, alike but for their options and
+ * variant. @preload (transfer full, nullable) as for a single render. */
+void          mockup_band_renderer_render_group      (const MockupRenderSettings  *settings,
+                                                      MockupTemplate              *template,
+                                                      const MockupArtworkSet      *artworks,
+                                                      const GArray                *needs,
+                                                      MockupPreload               *preload,
+                                                      const guint                 *indices,
+                                                      guint                        n,
+                                                      GCancellable                *cancellable,
+                                                      MockupResult               **results,
+                                                      GError                     **errors);
+/* The most memory a group of @n renders of @template holds: its images'
+ * decoders and row windows once, the rest @n times. */
+gsize         mockup_band_renderer_estimate_group_memory (const MockupRenderSettings *settings,
+                                                          MockupTemplate             *template,
+                                                          guint                       n);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MockupPreload, mockup_preload_free)
 
 G_END_DECLS

@@ -71,7 +71,23 @@ typedef struct
   int artwork_width, artwork_height;
   double ppi;                   /* artwork pixels an inch of print; 0: unknown */
   double upscale;
+
+  /* in a group: the artwork's rows drawn once for the renders whose
+   * artwork layer is the same (the variants of one placement) */
+  struct _ArtworkShare *share;
+  gboolean share_leader;
 } LayerState;
+
+/* What the first render of a group that draws an artwork layer leaves for
+ * the others: the drawn columns of the band at band_y, or band_y -1 when
+ * the first one failed and each draws its own. */
+typedef struct _ArtworkShare
+{
+  guint32 *rows;                /* BAND_ROWS × the layer's x1 - x0 */
+  gsize size;
+  int band_y;
+  gboolean drawn;
+} ArtworkShare;
 
 typedef struct
 {
@@ -106,6 +122,10 @@ typedef struct
   LayerState *layers;
   guint n_layers;
   MockupImageWriter *writer;
+
+  /* in a group: the template's images, decoded once for all its renders
+   * (n_layers × N_LAYER_IMAGES, NULL where a layer has no such image) */
+  MockupRowWindow **windows;
 } Render;
 
 static const cairo_operator_t blend_operators[] = {
@@ -561,6 +581,11 @@ open_reader (Render                *render,
              GCancellable          *cancellable,
              GError               **error)
 {
+  if (render->windows != NULL)
+    {
+      *reader = mockup_row_window_new_reader (render->windows[layer_index * N_LAYER_IMAGES + which]);
+      return TRUE;
+    }
   if (preload != NULL && layer_index < preload->n_layers)
     {
       *reader = g_steal_pointer (&preload->readers[layer_index * N_LAYER_IMAGES + which]);
@@ -1253,6 +1278,46 @@ draw_artwork_band (Render      *render,
   return TRUE;
 }
 
+/* The artwork's columns of the band, for the group's other renders. */
+static void
+share_keep_band (Render     *render,
+                 LayerState *state,
+                 int         band_y,
+                 int         n_rows,
+                 gboolean    drawn)
+{
+  ArtworkShare *share = state->share;
+  gsize width = (gsize) (state->x1 - state->x0);
+
+  share->band_y = band_y;
+  share->drawn = drawn;
+  if (!drawn)
+    return;
+  cairo_surface_flush (render->layer_surface);
+  for (int r = 0; r < n_rows; r++)
+    memcpy (share->rows + r * width, render->layer_band + (gsize) r * render->stride + state->x0,
+            width * 4);
+}
+
+static void
+share_copy_band (Render     *render,
+                 LayerState *state,
+                 int         n_rows,
+                 gboolean   *drawn)
+{
+  ArtworkShare *share = state->share;
+  gsize width = (gsize) (state->x1 - state->x0);
+
+  *drawn = share->drawn;
+  if (!share->drawn)
+    return;
+  cairo_surface_flush (render->layer_surface);
+  for (int r = 0; r < n_rows; r++)
+    memcpy (render->layer_band + (gsize) r * render->stride + state->x0, share->rows + r * width,
+            width * 4);
+  cairo_surface_mark_dirty (render->layer_surface);
+}
+
 static gboolean
 render_band (Render      *render,
              int          band_y,
@@ -1316,8 +1381,12 @@ render_band (Render      *render,
           {
             gboolean drawn;
 
-            if (!draw_artwork_band (render, state, band_y, n_rows, &drawn, error))
+            if (state->share != NULL && !state->share_leader && state->share->band_y == band_y)
+              share_copy_band (render, state, n_rows, &drawn);
+            else if (!draw_artwork_band (render, state, band_y, n_rows, &drawn, error))
               return FALSE;
+            else if (state->share != NULL && state->share_leader)
+              share_keep_band (render, state, band_y, n_rows, drawn);
             if (!drawn)
               continue;
           }
@@ -1489,4 +1558,321 @@ mockup_band_renderer_render (const MockupRenderSettings  *settings,
 out:
   render_clear (&render);
   return result;
+}
+
+/* What the decoders of @template's images hold, and their row windows. */
+static void
+images_memory (const MockupRenderSettings *settings,
+               MockupTemplate             *template,
+               gsize                      *readers,
+               gsize                      *windows)
+{
+  int width, height;
+
+  *readers = *windows = 0;
+  mockup_band_renderer_get_size (settings, template, &width, &height);
+  for (guint i = 0; i < _mockup_template_get_n_layers (template); i++)
+    {
+      const MockupImageRef *refs[N_LAYER_IMAGES];
+
+      layer_images (_mockup_template_get_layer (template, i), refs);
+      for (guint r = 0; r < N_LAYER_IMAGES; r++)
+        if (refs[r] != NULL)
+          {
+            *readers += mockup_image_reader_estimate_memory (&refs[r]->info, width, height);
+            *windows += mockup_row_window_estimate_memory (width, BAND_ROWS);
+          }
+    }
+}
+
+gsize
+mockup_band_renderer_estimate_group_memory (const MockupRenderSettings *settings,
+                                            MockupTemplate             *template,
+                                            guint                       n)
+{
+  gsize single = mockup_band_renderer_estimate_memory (settings, template);
+  gsize readers, windows;
+
+  gsize shares = 0;
+  int width, height;
+
+  if (n <= 1)
+    return single;
+  images_memory (settings, template, &readers, &windows);
+  /* an artwork layer's band kept for the renders that copy it */
+  mockup_band_renderer_get_size (settings, template, &width, &height);
+  for (guint i = 0; i < _mockup_template_get_n_layers (template); i++)
+    if (_mockup_template_get_layer (template, i)->kind == MOCKUP_LAYER_ARTWORK)
+      shares += (gsize) width * BAND_ROWS * 4;
+  return readers + windows + shares + n * (single - readers);
+}
+
+static void
+artwork_share_free (ArtworkShare *share)
+{
+  mockup_buffer_free (share->rows, share->size);
+  g_free (share);
+}
+
+static gboolean
+same_placement (MockupRenderOptions *a,
+                MockupRenderOptions *b,
+                const char          *slot)
+{
+  const MockupPlacement *pa = mockup_render_options_lookup_placement (a, slot);
+  const MockupPlacement *pb = mockup_render_options_lookup_placement (b, slot);
+
+  if (pa == NULL || pb == NULL)
+    return pa == pb;
+  return pa->left == pb->left && pa->top == pb->top && pa->width == pb->width &&
+         pa->degrees == pb->degrees;
+}
+
+/* Renders whose artwork layer draws the same pixels (the same artwork at
+ * the same place: colour variants) share one drawing of it: the first
+ * draws each band, the others copy its rows. */
+static GPtrArray *
+share_artwork_layers (Render                      *renders,
+                      const gboolean              *live,
+                      guint                        n,
+                      const MockupRenderSettings  *settings,
+                      MockupTemplate              *template)
+{
+  GPtrArray *shares = g_ptr_array_new_with_free_func ((GDestroyNotify) artwork_share_free);
+
+  for (guint i = 0; i < _mockup_template_get_n_layers (template); i++)
+    for (guint j = 0; j < n; j++)
+      {
+        LayerState *lead = live[j] && renders[j].layers != NULL ? &renders[j].layers[i] : NULL;
+        ArtworkShare *share = NULL;
+
+        if (lead == NULL || lead->layer->kind != MOCKUP_LAYER_ARTWORK || !lead->values->visible ||
+            lead->share != NULL || lead->texture == NULL)
+          continue;
+        for (guint k = j + 1; k < n; k++)
+          {
+            LayerState *other = live[k] ? &renders[k].layers[i] : NULL;
+
+            if (other == NULL || !other->values->visible || other->share != NULL ||
+                other->texture != lead->texture ||
+                memcmp (&other->placement, &lead->placement, sizeof lead->placement) != 0 ||
+                other->x0 != lead->x0 || other->x1 != lead->x1 ||
+                other->y0 != lead->y0 || other->y1 != lead->y1 ||
+                other->margin != lead->margin ||
+                other->displacement_scale != lead->displacement_scale ||
+                !same_placement (settings[j].options, settings[k].options, lead->layer->slot))
+              continue;
+            if (share == NULL)
+              {
+                share = g_new0 (ArtworkShare, 1);
+                share->band_y = -1;
+                share->size = (gsize) MAX (1, lead->x1 - lead->x0) * BAND_ROWS * 4;
+                share->rows = mockup_buffer_alloc (share->size);
+                if (share->rows == NULL)
+                  {
+                    g_free (share);
+                    return shares;
+                  }
+                g_ptr_array_add (shares, share);
+                lead->share = share;
+                lead->share_leader = TRUE;
+              }
+            other->share = share;
+          }
+      }
+  return shares;
+}
+
+/* Every render of the group that is still going fails with a copy of
+ * @error. */
+static void
+group_fail (Render   *renders,
+            gboolean *live,
+            guint     n,
+            GError   *error,
+            GError  **errors)
+{
+  for (guint j = 0; j < n; j++)
+    if (live[j])
+      {
+        errors[j] = g_error_copy (error);
+        live[j] = FALSE;
+        render_clear (&renders[j]);
+      }
+}
+
+void
+mockup_band_renderer_render_group (const MockupRenderSettings  *settings,
+                                   MockupTemplate              *template,
+                                   const MockupArtworkSet      *artworks,
+                                   const GArray                *needs,
+                                   MockupPreload               *preload,
+                                   const guint                 *indices,
+                                   guint                        n,
+                                   GCancellable                *cancellable,
+                                   MockupResult               **results,
+                                   GError                     **errors)
+{
+  g_autoptr(MockupPreload) own_preload = preload;
+  g_autoptr(GArray) own_needs = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *label = _mockup_template_get_label (template);
+  guint n_layers = _mockup_template_get_n_layers (template);
+  g_autofree MockupRowWindow **windows = g_new0 (MockupRowWindow *, (gsize) n_layers * N_LAYER_IMAGES + 1);
+  g_autofree Render *renders = g_new0 (Render, n);
+  g_autofree gboolean *live = g_new0 (gboolean, n);
+  GPtrArray *shares = NULL;
+  int width, height;
+
+  for (guint j = 0; j < n; j++)
+    {
+      results[j] = NULL;
+      errors[j] = NULL;
+      live[j] = TRUE;
+    }
+  mockup_band_renderer_get_size (settings, template, &width, &height);
+
+  if (needs == NULL)
+    {
+      own_needs = g_array_new (FALSE, FALSE, sizeof (MockupArtworkNeed));
+      if (!mockup_band_renderer_add_needs (settings, template, artworks, own_needs, &error))
+        goto failed;
+      needs = own_needs;
+    }
+
+  /* One decoder for each image, whatever the number of renders. */
+  for (guint i = 0; i < n_layers; i++)
+    {
+      const MockupImageRef *refs[N_LAYER_IMAGES];
+
+      layer_images (_mockup_template_get_layer (template, i), refs);
+      for (guint k = 0; k < N_LAYER_IMAGES; k++)
+        {
+          MockupImageReader *reader = NULL;
+
+          if (refs[k] == NULL)
+            continue;
+          if (own_preload != NULL && i < own_preload->n_layers)
+            reader = g_steal_pointer (&own_preload->readers[i * N_LAYER_IMAGES + k]);
+          if (reader == NULL)
+            reader = new_reader (settings, refs[k], label, width, height, cancellable, &error);
+          if (reader == NULL)
+            goto failed;
+          windows[i * N_LAYER_IMAGES + k] = mockup_row_window_new (reader, BAND_ROWS);
+          if (windows[i * N_LAYER_IMAGES + k] == NULL)
+            {
+              g_set_error (&error, MOCKUP_ERROR, MOCKUP_ERROR_TOO_LARGE,
+                           "%s: no memory for a %d pixel wide band", label, width);
+              goto failed;
+            }
+        }
+    }
+  g_clear_pointer (&own_preload, mockup_preload_free);
+
+  /* Each render's own state; one that cannot start fails alone. */
+  for (guint j = 0; j < n; j++)
+    {
+      Render *render = &renders[j];
+      GError *local_error = NULL;
+
+      if (render_init (render, &settings[j], template, &local_error) &&
+          (render->values = mockup_template_resolve (template, settings[j].options, &local_error)) != NULL)
+        {
+          render->windows = windows;
+          if (prepare_layers (render, NULL, artworks, needs, cancellable, &local_error))
+            {
+              render->writer = mockup_image_writer_new (settings->format, render->width,
+                                                        render->height, settings->quality,
+                                                        _mockup_template_get_background (template),
+                                                        &local_error);
+              if (render->writer == NULL)
+                g_prefix_error (&local_error, "%s: ", label);
+            }
+        }
+      if (local_error != NULL)
+        {
+          errors[j] = local_error;
+          live[j] = FALSE;
+          render_clear (render);
+        }
+    }
+
+  shares = share_artwork_layers (renders, live, n, settings, template);
+
+  for (int y = 0; y < height; y += BAND_ROWS)
+    {
+      int rows = MIN (BAND_ROWS, height - y);
+      gboolean any = FALSE;
+
+      for (guint j = 0; j < n; j++)
+        any |= live[j];
+      if (!any)
+        break;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, &error))
+        goto failed;
+      for (guint w = 0; w < n_layers * N_LAYER_IMAGES; w++)
+        if (windows[w] != NULL && !mockup_row_window_fill (windows[w], rows, &error))
+          {
+            const MockupImageRef *refs[N_LAYER_IMAGES];
+
+            layer_images (_mockup_template_get_layer (template, w / N_LAYER_IMAGES), refs);
+            g_prefix_error (&error, "%s: %s: ", label, refs[w % N_LAYER_IMAGES]->member);
+            goto failed;
+          }
+
+      for (guint j = 0; j < n; j++)
+        {
+          Render *render = &renders[j];
+          GError *local_error = NULL;
+
+          if (!live[j])
+            continue;
+          if (!render_band (render, y, rows, &local_error))
+            ;
+          else if (!mockup_image_writer_write_rows (render->writer, render->band, render->stride,
+                                                    rows, &local_error))
+            g_prefix_error (&local_error, "%s: ", label);
+          if (local_error != NULL)
+            {
+              /* the others draw their own artwork from now on */
+              for (guint i = 0; i < render->n_layers; i++)
+                if (render->layers[i].share != NULL && render->layers[i].share_leader)
+                  render->layers[i].share->band_y = -1;
+              errors[j] = local_error;
+              live[j] = FALSE;
+              render_clear (render);
+            }
+        }
+    }
+
+  for (guint j = 0; j < n; j++)
+    {
+      Render *render = &renders[j];
+      g_autoptr(GBytes) bytes = NULL;
+      g_autoptr(GdkPixbuf) pixbuf = NULL;
+
+      if (!live[j])
+        continue;
+      if (!mockup_image_writer_finish (render->writer, &bytes, &pixbuf, &errors[j]))
+        g_prefix_error (&errors[j], "%s: ", label);
+      else
+        {
+          results[j] = _mockup_result_new (indices[j], mockup_template_get_id (template),
+                                           mockup_template_get_name (template), settings->format,
+                                           render->width, render->height, bytes, pixbuf);
+          _mockup_result_set_variant (results[j], settings[j].variant);
+        }
+      live[j] = FALSE;
+      render_clear (render);
+    }
+  goto out;
+
+failed:
+  group_fail (renders, live, n, error, errors);
+
+out:
+  for (guint w = 0; w < n_layers * N_LAYER_IMAGES; w++)
+    g_clear_pointer (&windows[w], mockup_row_window_free);
+  g_clear_pointer (&shares, g_ptr_array_unref);
 }

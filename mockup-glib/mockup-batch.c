@@ -77,8 +77,10 @@ typedef struct
 {
   BatchCore *core;
   guint index;
+  guint n_items;          /* items index… rendered together: variants of one template */
   gboolean preload;       /* decode the template's images ahead, not render */
   guint64 reservation;    /* 0: the batch's base reservation */
+  guint64 extra;          /* what a group holds beyond that */
   gint64 queued_at;
   MockupPreload *images;  /* a render's images, decoded ahead */
   guint64 images_charge;
@@ -87,6 +89,11 @@ typedef struct
 /* Images decoded ahead take a template's output size in memory, whole:
  * worth it for previews, not for full-size photos, which stream. */
 #define PRELOAD_MAX_BYTES (8 << 20)
+
+/* Consecutive items of one template (its variants) render as one group
+ * that decodes the template's images once: at most this many, and no more
+ * than the memory budget has room for. */
+#define GROUP_MAX_ITEMS 16
 
 struct _BatchCore
 {
@@ -122,6 +129,7 @@ struct _BatchCore
   gboolean base_held;
   gboolean base_in_use;
   guint window;
+  guint threads;
   guint next_start;
   guint next_deliver;           /* jumps to n_items when cancelled */
   guint n_completed;            /* results delivered in order, never cancelled ones */
@@ -408,6 +416,10 @@ take_preload_job_locked (BatchCore *core)
       Job *job;
 
       size = template != NULL ? mockup_band_renderer_preload_size (&core->settings, template) : 0;
+      /* the variants after a template's first item render in its group,
+       * which reads the images once */
+      if (i > 0 && core->templates->pdata[i - 1] == template)
+        size = 0;
       if (size == 0 || size > PRELOAD_MAX_BYTES)
         {
           core->next_preload++;
@@ -432,13 +444,41 @@ take_preload_job_locked (BatchCore *core)
   return NULL;
 }
 
+/* How many items from @i render as one group: the variants of its
+ * template that follow it, at most GROUP_MAX_ITEMS. When they are the
+ * batch's last work, they are split evenly between the workers, which
+ * would otherwise wait: each group decodes the images once. */
+static guint
+group_size_locked (BatchCore *core,
+                   guint      i)
+{
+  MockupTemplate *template = core->templates->pdata[i];
+  guint start = i, end = i + 1, n;
+
+  if (template == NULL)
+    return 1;
+  while (start > 0 && core->templates->pdata[start - 1] == template)
+    start--;
+  while (end < core->n_items && core->templates->pdata[end] == template)
+    end++;
+
+  n = end - i;
+  if (end == core->n_items && core->threads > 1)
+    n = MIN (n, (end - start + core->threads - 1) / core->threads);
+  n = MIN (n, GROUP_MAX_ITEMS);
+  for (guint j = i + 1; j < i + n; j++)
+    if (core->preload_busy[j])
+      return j - i;
+  return n;
+}
+
 static gpointer
 core_take_job (MockupWorkSource *source)
 {
   BatchCore *core = (BatchCore *) source;
   Job *job;
-  guint64 reservation = 0;
-  guint i;
+  guint64 reservation = 0, extra = 0;
+  guint i, n;
 
   g_mutex_lock (&core->lock);
   i = core->next_start;
@@ -460,27 +500,60 @@ core_take_job (MockupWorkSource *source)
     goto none;
 
   /* One render at a time always fits the batch's base reservation; more
-   * run side by side only while the budget has room for them. */
+   * run side by side only while the budget has room for them. A group
+   * shrinks until it fits. */
+  n = group_size_locked (core, i);
   if (core->templates->pdata[i] == NULL)
     reservation = 0;
   else if (!core->base_in_use)
-    core->base_in_use = TRUE;
-  else if (mockup_memory_budget_try_acquire (core->budget, core->estimates[i]))
-    reservation = core->estimates[i];
+    {
+      core->base_in_use = TRUE;
+      for (; n > 1; n--)
+        {
+          guint64 size = mockup_band_renderer_estimate_group_memory (&core->settings,
+                                                                     core->templates->pdata[i], n);
+
+          extra = size > core->estimates[i] ? size - core->estimates[i] : 0;
+          if (mockup_memory_budget_try_acquire (core->budget, extra))
+            break;
+        }
+      if (n == 1)
+        extra = 0;
+    }
   else
-    goto none;
+    {
+      for (; n > 0; n--)
+        {
+          reservation = mockup_band_renderer_estimate_group_memory (&core->settings,
+                                                                    core->templates->pdata[i], n);
+          if (mockup_memory_budget_try_acquire (core->budget, reservation))
+            break;
+        }
+      if (n == 0)
+        goto none;
+    }
 
   job = g_new0 (Job, 1);
   job->core = core_ref (core);
   job->index = i;
+  job->n_items = n;
   job->reservation = core->templates->pdata[i] == NULL ? G_MAXUINT64 : reservation;
+  job->extra = extra;
   job->queued_at = g_get_monotonic_time ();
   job->images = g_steal_pointer (&core->preloads[i]);
   job->images_charge = core->preload_charged[i];
   core->preload_charged[i] = 0;
-  core->next_start++;
+  for (guint j = i + 1; j < i + n; j++)
+    {
+      /* the group reads the images itself */
+      g_clear_pointer (&core->preloads[j], mockup_preload_free);
+      job->images_charge += core->preload_charged[j];
+      core->preload_charged[j] = 0;
+    }
+  core->next_start += n;
   core->n_running++;
-  push_event_locked (core, EVENT_STARTED, i);
+  for (guint j = i; j < i + n; j++)
+    push_event_locked (core, EVENT_STARTED, j);
   g_mutex_unlock (&core->lock);
   return job;
 
@@ -612,12 +685,14 @@ core_run_job (gpointer data)
 {
   Job *job = data;
   BatchCore *core = job->core;
-  guint i = job->index;
+  guint i = job->index, n = job->n_items;
   MockupTemplate *template = core->templates->pdata[i];
-  MockupRenderSettings settings;
-  g_autoptr(GError) error = NULL;
-  MockupResult *result = NULL;
+  g_autofree MockupResult **results = NULL;
+  g_autofree GError **errors = NULL;
+  g_autofree guint *indices = NULL;
+  g_autofree MockupRenderSettings *settings = NULL;
   gint64 started = g_get_monotonic_time ();
+  guint64 elapsed;
   Answer answer;
 
   if (job->preload)
@@ -626,24 +701,42 @@ core_run_job (gpointer data)
       return;
     }
 
-  get_item_settings (core, i, &settings);
+  results = g_new0 (MockupResult *, n);
+  errors = g_new0 (GError *, n);
+  settings = g_new (MockupRenderSettings, n);
+  for (guint j = 0; j < n; j++)
+    get_item_settings (core, i + j, &settings[j]);
   if (template == NULL)
-    error = g_error_copy (core->errors->pdata[i]);
+    errors[0] = g_error_copy (core->errors->pdata[i]);
+  else if (n == 1)
+    results[0] = mockup_band_renderer_render (&settings[0], template, &core->artworks,
+                                              core->needs, g_steal_pointer (&job->images), i,
+                                              core->cancellable, &errors[0]);
   else
-    result = mockup_band_renderer_render (&settings, template, &core->artworks,
-                                          core->needs, g_steal_pointer (&job->images), i,
-                                          core->cancellable, &error);
+    {
+      indices = g_new (guint, n);
+      for (guint j = 0; j < n; j++)
+        indices[j] = i + j;
+      mockup_band_renderer_render_group (settings, template, &core->artworks, core->needs,
+                                         g_steal_pointer (&job->images), indices, n,
+                                         core->cancellable, results, errors);
+    }
   g_clear_pointer (&job->images, mockup_preload_free);
 
-  if (result == NULL)
+  /* a group's render time is shared equally by its results */
+  elapsed = (guint64) (g_get_monotonic_time () - started) / n;
+  for (guint j = 0; j < n; j++)
     {
-      result = _mockup_result_new_for_error (i, core->ids[i], core->names[i],
-                                             core->settings.format, error);
-      _mockup_result_set_variant (result, settings.variant);
+      if (results[j] == NULL)
+        {
+          results[j] = _mockup_result_new_for_error (i + j, core->ids[i + j], core->names[i + j],
+                                                     core->settings.format, errors[j]);
+          _mockup_result_set_variant (results[j], settings[j].variant);
+        }
+      g_clear_error (&errors[j]);
+      _mockup_result_set_timing (results[j], (guint64) (started - core->started_at), elapsed,
+                                 mockup_get_resident_memory ());
     }
-  _mockup_result_set_timing (result, (guint64) (started - core->started_at),
-                             (guint64) (g_get_monotonic_time () - started),
-                             mockup_get_resident_memory ());
 
   g_mutex_lock (&core->lock);
 
@@ -651,23 +744,27 @@ core_run_job (gpointer data)
     core->base_in_use = FALSE;
   else if (job->reservation != G_MAXUINT64)
     mockup_memory_budget_release (core->budget, job->reservation);
+  if (job->extra != 0)
+    mockup_memory_budget_release (core->budget, job->extra);
   if (job->images_charge != 0)
     mockup_memory_budget_release (core->budget, job->images_charge);
   core->n_running--;
 
-  /* the render's estimate is given back; the result it left counts until
-   * it is taken, unless nobody will take it */
+  /* the render's estimate is given back; the results it left count until
+   * they are taken, unless nobody will take them */
   if (core->cancelled)
     {
-      g_clear_object (&result);
+      for (guint j = 0; j < n; j++)
+        g_clear_object (&results[j]);
       core->next_deliver = core->n_items;
     }
   else
-    {
-      core->charged[i] = result_memory (result);
-      mockup_memory_budget_charge (core->budget, core->charged[i]);
-      core->done[i] = result;
-    }
+    for (guint j = 0; j < n; j++)
+      {
+        core->charged[i + j] = result_memory (results[j]);
+        mockup_memory_budget_charge (core->budget, core->charged[i + j]);
+        core->done[i + j] = results[j];
+      }
   while (!core->cancelled && core->next_deliver < core->n_items && core->done[core->next_deliver] != NULL)
     {
       g_async_queue_push (core->queue, g_steal_pointer (&core->done[core->next_deliver]));
@@ -919,7 +1016,8 @@ _mockup_batch_new (MockupRenderer *renderer,
   core->budget = mockup_memory_budget_ref (_mockup_renderer_get_budget (renderer));
   _mockup_renderer_get_settings (renderer, &core->settings);
   threads = mockup_renderer_get_threads (renderer);
-  core->window = MAX (4, 2 * (threads ? threads : g_get_num_processors ()));
+  core->threads = threads ? threads : g_get_num_processors ();
+  core->window = MAX (4, 2 * core->threads);
 
   core->artworks.fallback = artwork != NULL ? g_object_ref (artwork) : NULL;
   if (slot_artworks != NULL)

@@ -116,6 +116,27 @@ gsize              mockup_image_reader_estimate_memory    (const MockupImageInfo
                                                            int                       width,
                                                            int                       height);
 
+/* A band of rows of one image, decoded once for renders that run in step
+ * (the variants of a template): its owner fills it band by band from the
+ * reader it was made with, and each render reads the band through a reader
+ * of its own, made by mockup_row_window_new_reader (), which copies rows
+ * out of it. A reader that was not asked for some rows (its layer hidden
+ * in that variant) goes on from the band's first row. */
+typedef struct _MockupRowWindow MockupRowWindow;
+
+/* @reader (transfer full); NULL when there is no memory for the rows */
+MockupRowWindow   *mockup_row_window_new                  (MockupImageReader        *reader,
+                                                           int                       max_rows);
+/* Reads the reader's next @n_rows rows into the window. */
+gboolean           mockup_row_window_fill                 (MockupRowWindow          *self,
+                                                           int                       n_rows,
+                                                           GError                  **error);
+/* A reader of the window's rows; it must not outlive the window. */
+MockupImageReader *mockup_row_window_new_reader           (MockupRowWindow          *self);
+void               mockup_row_window_free                 (MockupRowWindow          *self);
+gsize              mockup_row_window_estimate_memory      (int                       width,
+                                                           int                       max_rows);
+
 /* Backends: each produces rows of premultiplied ARGB32, oriented as stored,
  * at a size of its choosing no smaller than asked for, in two stages: the
  * codec's own sequential work (inflating, unfiltering, inverse DCT), then
@@ -202,5 +223,6 @@ gboolean            mockup_image_check_size        (const MockupImageSource  *so
                                                     GError                  **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MockupImageReader, mockup_image_reader_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MockupRowWindow, mockup_row_window_free)
 
 G_END_DECLS

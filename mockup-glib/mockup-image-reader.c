@@ -69,6 +69,19 @@ struct _MockupImageReader
    * readers preloaded while nothing else could run. */
   guint32 *frame;
   gsize frame_size;
+
+  /* A reader of a row window has no decoder: it copies the window's rows. */
+  MockupRowWindow *window;
+};
+
+struct _MockupRowWindow
+{
+  MockupImageReader *reader;
+  guint32 *rows;
+  gsize rows_size;
+  int max_rows;
+  int first;              /* the reader's row in rows[0] */
+  int n_rows;
 };
 
 void
@@ -824,6 +837,24 @@ mockup_image_reader_read_row (MockupImageReader  *self,
                               guint32            *row,
                               GError            **error)
 {
+  if (self->window != NULL)
+    {
+      MockupRowWindow *window = self->window;
+      int r = MAX (self->row, window->first);
+
+      /* a render of the group out of step: a bug, but not a crash */
+      if (r >= window->first + window->n_rows)
+        {
+          g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_FAILED,
+                       "row %d is not in the band being rendered (%d to %d)", r, window->first,
+                       window->first + window->n_rows - 1);
+          return FALSE;
+        }
+      memcpy (row, window->rows + (gsize) (r - window->first) * self->width, (gsize) self->width * 4);
+      self->row = r + 1;
+      return TRUE;
+    }
+
   g_return_val_if_fail (self->row < self->height, FALSE);
 
   /* Orientations that move rows need the whole image first. */
@@ -906,4 +937,69 @@ mockup_image_reader_estimate_memory (const MockupImageInfo *info,
   if (info->orientation > 2)
     total += (gsize) width * height * 4 * 2;
   return total;
+}
+
+MockupRowWindow *
+mockup_row_window_new (MockupImageReader *reader,
+                       int                max_rows)
+{
+  MockupRowWindow *self = g_new0 (MockupRowWindow, 1);
+
+  self->reader = reader;
+  self->max_rows = max_rows;
+  self->rows_size = (gsize) reader->width * max_rows * 4;
+  self->rows = mockup_buffer_alloc (self->rows_size);
+  if (self->rows == NULL)
+    {
+      mockup_row_window_free (self);
+      return NULL;
+    }
+  return self;
+}
+
+gboolean
+mockup_row_window_fill (MockupRowWindow  *self,
+                        int               n_rows,
+                        GError          **error)
+{
+  g_return_val_if_fail (n_rows <= self->max_rows, FALSE);
+
+  self->first = self->reader->row;
+  self->n_rows = 0;
+  for (int r = 0; r < n_rows; r++)
+    {
+      if (!mockup_image_reader_read_row (self->reader, self->rows + (gsize) r * self->reader->width,
+                                         error))
+        return FALSE;
+      self->n_rows++;
+    }
+  return TRUE;
+}
+
+MockupImageReader *
+mockup_row_window_new_reader (MockupRowWindow *self)
+{
+  MockupImageReader *reader = g_new0 (MockupImageReader, 1);
+
+  reader->window = self;
+  reader->width = self->reader->width;
+  reader->height = self->reader->height;
+  return reader;
+}
+
+void
+mockup_row_window_free (MockupRowWindow *self)
+{
+  if (self == NULL)
+    return;
+  mockup_image_reader_free (self->reader);
+  mockup_buffer_free (self->rows, self->rows_size);
+  g_free (self);
+}
+
+gsize
+mockup_row_window_estimate_memory (int width,
+                                   int max_rows)
+{
+  return (gsize) width * max_rows * 4 + 256;
 }

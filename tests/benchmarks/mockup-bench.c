@@ -29,10 +29,19 @@
  * (the kernel carries the pre-exec high-water mark over), so it is only an
  * upper bound when the parent is large.
  *
+ * --variants N renders one template (--template, which must have a colour
+ * parameter) in N colours instead, as a shop showing a design on every
+ * colour of a shirt would: --variants-mode grouped (the default) makes one
+ * render_batch_full() call of 1 template × N variants, whose group decodes
+ * the template's images once; sequential makes N render_full() calls one
+ * after another, and parallel the same N calls split between one thread
+ * per renderer thread, each decoding the template's images again.
+ *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,6 +140,166 @@ sampler_thread (gpointer data)
       g_usleep (sample_ms * 1000);
     }
   return NULL;
+}
+
+/* --variants */
+typedef struct
+{
+  MockupRenderer *renderer;
+  MockupArtwork *artwork;
+  MockupTemplate *template;
+  MockupRenderOptions **variants;
+  guint first, step, n;
+  BatchRun *run;
+  GMutex *lock;
+} SingleRenders;
+
+static void take_result (BatchRun *run, MockupResult *result);
+
+static gpointer
+single_renders_thread (gpointer data)
+{
+  SingleRenders *job = data;
+
+  for (guint v = job->first; v < job->n; v += job->step)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(MockupResult) result = mockup_renderer_render_full (job->renderer, job->artwork,
+                                                                    job->template, job->variants[v],
+                                                                    NULL, &error);
+
+      g_mutex_lock (job->lock);
+      if (result != NULL)
+        take_result (job->run, result);
+      else
+        {
+          g_free (job->run->batch_error);
+          job->run->batch_error = g_strdup (error->message);
+          job->run->errors++;
+        }
+      g_mutex_unlock (job->lock);
+    }
+  return NULL;
+}
+
+/* N colours for the template's first colour parameter: its named
+ * choices, then a spread of hues. */
+static MockupRenderOptions **
+colour_variants (MockupTemplate  *template,
+                 guint            n,
+                 GError         **error)
+{
+  g_auto(GStrv) names = mockup_template_dup_parameter_names (template);
+  MockupParameter *parameter = NULL;
+  g_auto(GStrv) choices = NULL;
+  MockupRenderOptions **variants;
+  guint n_choices;
+
+  for (guint i = 0; names != NULL && names[i] != NULL && parameter == NULL; i++)
+    if (mockup_parameter_get_parameter_type (mockup_template_get_parameter (template, names[i])) ==
+        MOCKUP_PARAMETER_COLOR)
+      parameter = mockup_template_get_parameter (template, names[i]);
+  if (parameter == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "template %s has no colour parameter", mockup_template_get_id (template));
+      return NULL;
+    }
+
+  choices = mockup_parameter_dup_choice_names (parameter);
+  n_choices = choices != NULL ? g_strv_length (choices) : 0;
+  variants = g_new0 (MockupRenderOptions *, n + 1);
+  for (guint v = 0; v < n; v++)
+    {
+      g_autofree char *value = NULL;
+
+      if (v < n_choices)
+        value = g_strdup (choices[v]);
+      else
+        {
+          double h = 6.0 * v / n, x = 1.0 - fabs (fmod (h, 2.0) - 1.0);
+          double rgb[3][6] = { { 1, x, 0, 0, x, 1 }, { x, 1, 1, x, 0, 0 }, { 0, 0, x, 1, 1, x } };
+          int k = (int) h % 6;
+
+          value = g_strdup_printf ("#%02x%02x%02x", (int) (40 + 160 * rgb[0][k]),
+                                   (int) (40 + 160 * rgb[1][k]), (int) (40 + 160 * rgb[2][k]));
+        }
+      variants[v] = mockup_render_options_new ();
+      mockup_render_options_set_parameter (variants[v], mockup_parameter_get_name (parameter), value);
+    }
+  return variants;
+}
+
+/* The --variants run: the template in N colours, grouped in one batch or
+ * as N single renders. */
+static void
+run_variants (BatchRun       *run,
+              MockupTemplate *template,
+              guint           n,
+              const char     *mode,
+              guint           threads)
+{
+  g_autoptr(MockupArtwork) artwork = NULL;
+  g_autoptr(GError) error = NULL;
+  MockupRenderOptions **variants = NULL;
+
+  if ((artwork = mockup_artwork_new_from_file (run->artwork_path, &error)) == NULL ||
+      (variants = colour_variants (template, n, &error)) == NULL)
+    goto failed;
+
+  if (g_str_equal (mode, "grouped"))
+    {
+      g_autoptr(GListStore) templates = g_list_store_new (MOCKUP_TYPE_TEMPLATE);
+      g_autoptr(MockupBatch) batch = NULL;
+      MockupResult *result;
+
+      g_list_store_append (templates, template);
+      batch = mockup_renderer_render_batch_full (run->renderer, artwork, G_LIST_MODEL (templates),
+                                                 NULL, variants, n, NULL, &error);
+      run->prepared_us = g_get_monotonic_time () - run->t0;
+      if (batch == NULL)
+        goto failed;
+      while ((result = mockup_batch_next (batch, NULL, &error)) != NULL)
+        {
+          take_result (run, result);
+          g_object_unref (result);
+        }
+      if (error != NULL)
+        goto failed;
+    }
+  else
+    {
+      GMutex lock;
+      guint n_threads = g_str_equal (mode, "parallel") ? MAX (1, threads) : 1;
+      GThread **workers = g_new0 (GThread *, n_threads);
+      SingleRenders *jobs = g_new0 (SingleRenders, n_threads);
+
+      g_mutex_init (&lock);
+      for (guint t = 0; t < n_threads; t++)
+        {
+          jobs[t] = (SingleRenders) { run->renderer, artwork, template, variants, t, n_threads, n, run, &lock };
+          workers[t] = g_thread_new ("single-renders", single_renders_thread, &jobs[t]);
+        }
+      for (guint t = 0; t < n_threads; t++)
+        g_thread_join (workers[t]);
+      g_mutex_clear (&lock);
+      g_free (workers);
+      g_free (jobs);
+    }
+
+  run->done_us = g_get_monotonic_time () - run->t0;
+  for (guint v = 0; v < n; v++)
+    g_object_unref (variants[v]);
+  g_free (variants);
+  return;
+
+failed:
+  run->batch_error = g_strdup (error->message);
+  run->errors++;
+  run->done_us = g_get_monotonic_time () - run->t0;
+  for (guint v = 0; variants != NULL && v < n; v++)
+    g_object_unref (variants[v]);
+  g_free (variants);
 }
 
 static void
@@ -369,6 +538,9 @@ main (int   argc,
   g_autofree char *memory_limit_text = NULL;
   g_autofree char *save_dir = NULL;
   g_autofree char *label = NULL;
+  g_autofree char *template_path = NULL;
+  g_autofree char *variants_mode = g_strdup ("grouped");
+  int n_variants = 0;
   int quality = 90, max_size = 0, threads = 0, n_batches = 1;
   gboolean shared_artwork = FALSE, use_async = FALSE;
   int sample_interval = 10;
@@ -385,12 +557,16 @@ main (int   argc,
     { "save", 0, 0, G_OPTION_ARG_FILENAME, &save_dir, "also write the results into DIR", "DIR" },
     { "sample-ms", 0, 0, G_OPTION_ARG_INT, &sample_interval, "RSS sampling interval (default 10)", "MS" },
     { "label", 0, 0, G_OPTION_ARG_STRING, &label, "a name to put in the JSON", "TEXT" },
+    { "variants", 0, 0, G_OPTION_ARG_INT, &n_variants, "render --template in N colours instead of FIXTURES' templates", "N" },
+    { "variants-mode", 0, 0, G_OPTION_ARG_STRING, &variants_mode, "grouped (one batch, the default), sequential or parallel single renders", "MODE" },
+    { "template", 0, 0, G_OPTION_ARG_FILENAME, &template_path, "the manifest --variants renders", "FILE" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("FIXTURES");
   g_autoptr(GError) error = NULL;
   g_autoptr(MockupRenderer) renderer = NULL;
   g_autoptr(MockupArtwork) shared = NULL;
+  g_autoptr(MockupTemplate) variants_template = NULL;
   g_auto(GStrv) manifests = NULL;
   g_autoptr(JsonBuilder) builder = NULL;
   g_autoptr(JsonNode) root = NULL;
@@ -442,7 +618,26 @@ main (int   argc,
       return 2;
     }
 
-  manifests = mockup_template_find_in_folder (argv[1], &error);
+  if (n_variants > 0)
+    {
+      if (template_path == NULL || n_batches != 1 ||
+          !(g_str_equal (variants_mode, "grouped") || g_str_equal (variants_mode, "sequential") ||
+            g_str_equal (variants_mode, "parallel")))
+        {
+          g_printerr ("mockup-bench: --variants needs --template, one batch and a --variants-mode "
+                      "of grouped, sequential or parallel\n");
+          return 2;
+        }
+      if ((variants_template = mockup_template_new_from_file (template_path, &error)) == NULL)
+        {
+          g_printerr ("mockup-bench: %s\n", error->message);
+          return 1;
+        }
+      manifests = g_new0 (char *, 2);
+      manifests[0] = g_strdup (template_path);
+    }
+  else
+    manifests = mockup_template_find_in_folder (argv[1], &error);
   if (manifests == NULL || manifests[0] == NULL)
     {
       g_printerr ("mockup-bench: no templates in %s%s%s\n", argv[1],
@@ -487,15 +682,20 @@ main (int   argc,
       run->use_async = use_async;
       run->t0 = t0;
       run->records = g_array_new (FALSE, TRUE, sizeof (Record));
-      workers[b] = g_thread_new ("batch", batch_thread, run);
+      if (n_variants == 0)
+        workers[b] = g_thread_new ("batch", batch_thread, run);
     }
+  if (n_variants > 0)
+    run_variants (&runs[0], variants_template, (guint) n_variants, variants_mode,
+                  mockup_renderer_get_threads (renderer) ? mockup_renderer_get_threads (renderer)
+                                                         : g_get_num_processors ());
 
   g_mutex_lock (&start_lock);
   start_flag = TRUE;
   g_cond_broadcast (&start_cond);
   g_mutex_unlock (&start_lock);
 
-  for (int b = 0; b < n_batches; b++)
+  for (int b = 0; b < n_batches && n_variants == 0; b++)
     g_thread_join (workers[b]);
   wall_us = g_get_monotonic_time () - t0;
 
@@ -532,6 +732,13 @@ main (int   argc,
   json_builder_add_int_value (builder, (gint64) mockup_renderer_get_memory_limit (renderer));
   json_builder_set_member_name (builder, "templates");
   json_builder_add_int_value (builder, g_strv_length (manifests));
+  if (n_variants > 0)
+    {
+      json_builder_set_member_name (builder, "variants");
+      json_builder_add_int_value (builder, n_variants);
+      json_builder_set_member_name (builder, "variants_mode");
+      json_builder_add_string_value (builder, variants_mode);
+    }
   json_builder_set_member_name (builder, "wall_s");
   json_builder_add_double_value (builder, wall_us / 1e6);
   json_builder_set_member_name (builder, "cpu_s");
@@ -643,5 +850,6 @@ main (int   argc,
   g_free (runs);
   g_free (workers);
 
-  return total_errors == 0 && n_results == (guint) n_batches * g_strv_length (manifests) ? 0 : 1;
+  return total_errors == 0 &&
+         n_results == (guint) n_batches * g_strv_length (manifests) * (guint) MAX (1, n_variants) ? 0 : 1;
 }
