@@ -21,6 +21,7 @@ typedef struct
   guint quality;
   guint max_size;
   gboolean linear_light;
+  gboolean jpeg_passthrough;    /* see mockup-jpeg-passthrough-private.h */
 } MockupRenderSettings;
 
 /* Which artwork fills which slot: @slots (slot name → MockupArtwork) first,

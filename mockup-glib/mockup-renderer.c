@@ -55,6 +55,7 @@ struct _MockupRenderer
   guint max_size;
   guint threads;
   gboolean linear_light;
+  gboolean jpeg_passthrough;
 
   MockupMemoryBudget *budget;
   MockupWorkerPool *pool;
@@ -68,6 +69,7 @@ enum {
   PROP_THREADS,
   PROP_MEMORY_LIMIT,
   PROP_LINEAR_LIGHT,
+  PROP_JPEG_PASSTHROUGH,
   N_PROPS
 };
 
@@ -115,6 +117,9 @@ mockup_renderer_get_property (GObject    *object,
     case PROP_LINEAR_LIGHT:
       g_value_set_boolean (value, mockup_renderer_get_linear_light (self));
       break;
+    case PROP_JPEG_PASSTHROUGH:
+      g_value_set_boolean (value, mockup_renderer_get_jpeg_passthrough (self));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -147,6 +152,9 @@ mockup_renderer_set_property (GObject      *object,
       break;
     case PROP_LINEAR_LIGHT:
       mockup_renderer_set_linear_light (self, g_value_get_boolean (value));
+      break;
+    case PROP_JPEG_PASSTHROUGH:
+      mockup_renderer_set_jpeg_passthrough (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -236,6 +244,30 @@ mockup_renderer_class_init (MockupRendererClass *klass)
     g_param_spec_boolean ("linear-light", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
 
+  /**
+   * MockupRenderer:jpeg-passthrough: (getter get_jpeg_passthrough) (setter set_jpeg_passthrough)
+   *
+   * Whether a JPEG render of a template whose bottom layer is an opaque
+   * JPEG photo, at the photo's own size, codes again only the 8×8 blocks
+   * (MCUs) its layers change and copies every other block of the photo
+   * unchanged: the photo keeps its quality outside the print, and the
+   * render takes less time. The output then has the photo's quantisation
+   * tables, sampling, markers and progressive mode.
+   *
+   * It applies by itself when it can (TRUE, the default, is "auto"): not
+   * for greyscale, CMYK or RGB JPEGs, an EXIF orientation, a colour profile
+   * other than the sRGB one renders are tagged with, linear light, a
+   * scaled output, a layer that can change more than 3/4 of the blocks, or
+   * a photo whose estimated quality is below
+   * [property@Mockup.Renderer:quality]: its tables are then coarser than
+   * the quality asked for, and they cannot be changed for the print's
+   * blocks alone. A photo of higher quality keeps its tables. See the
+   * performance guide.
+   */
+  properties[PROP_JPEG_PASSTHROUGH] =
+    g_param_spec_boolean ("jpeg-passthrough", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -245,6 +277,7 @@ mockup_renderer_init (MockupRenderer *self)
   g_mutex_init (&self->lock);
   self->format = MOCKUP_FORMAT_JPEG;
   self->quality = DEFAULT_QUALITY;
+  self->jpeg_passthrough = TRUE;
   self->budget = mockup_memory_budget_new (DEFAULT_MEMORY_LIMIT);
   self->pool = mockup_worker_pool_new (g_get_num_processors ());
 }
@@ -361,6 +394,24 @@ DEFINE_SETTING (guint, max_size, max_size, PROP_MAX_SIZE, max_size, max_size <= 
  * Chooses how renders started from now on average colours.
  */
 DEFINE_SETTING (gboolean, linear_light, linear_light, PROP_LINEAR_LIGHT, linear_light, TRUE)
+
+/**
+ * mockup_renderer_get_jpeg_passthrough: (get-property jpeg-passthrough)
+ * @self: a renderer
+ *
+ * Gets [property@Mockup.Renderer:jpeg-passthrough].
+ *
+ * Returns: whether JPEG renders copy the photo's unchanged blocks when they can
+ */
+/**
+ * mockup_renderer_set_jpeg_passthrough: (set-property jpeg-passthrough)
+ * @self: a renderer
+ * @jpeg_passthrough: %TRUE to copy the photo's unchanged blocks when possible
+ *
+ * Chooses whether JPEG renders started from now on may code again only
+ * the blocks of the photo that they change.
+ */
+DEFINE_SETTING (gboolean, jpeg_passthrough, jpeg_passthrough, PROP_JPEG_PASSTHROUGH, jpeg_passthrough, TRUE)
 
 /**
  * mockup_renderer_get_threads: (get-property threads)
@@ -524,6 +575,7 @@ _mockup_renderer_get_settings (MockupRenderer       *self,
   settings->quality = self->quality;
   settings->max_size = self->max_size;
   settings->linear_light = self->linear_light;
+  settings->jpeg_passthrough = self->jpeg_passthrough;
   g_mutex_unlock (&self->lock);
 }
 
