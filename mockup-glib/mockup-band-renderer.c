@@ -1114,7 +1114,12 @@ plan_passthrough (Render        *render,
       LayerState *state = &render->layers[i];
 
       if (state->layer->kind == MOCKUP_LAYER_ARTWORK)
-        mockup_jpeg_passthrough_mark_rect (render->passthrough, state->x0, state->y0, state->x1, state->y1);
+        {
+          guint n;
+          const double *outline = mockup_geometry_get_outline (state->geometry, &n);
+
+          mockup_jpeg_passthrough_mark_outline (render->passthrough, outline, n, state->margin);
+        }
       else if (!mockup_jpeg_passthrough_mark_layer (render->passthrough, i, cancellable, error))
         return FALSE;
     }
@@ -1160,18 +1165,23 @@ render_passthrough (Render        *render,
     {
       int n = MIN (BAND_ROWS, render->height - y);
 
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+      if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
+          !mockup_jpeg_passthrough_read_band (render->passthrough, y, n, error))
         return FALSE;
       if (!mockup_jpeg_passthrough_band_marked (render->passthrough, y, n))
         {
           if (!skip_band (render, n, error))
             return FALSE;
-          continue;
         }
-      mockup_jpeg_passthrough_decode_band (render->passthrough, y, n, render->band, render->stride);
-      if (!render_band (render, y, n, error))
+      else
+        {
+          mockup_jpeg_passthrough_decode_band (render->passthrough, y, n, render->band, render->stride);
+          if (!render_band (render, y, n, error))
+            return FALSE;
+          mockup_jpeg_passthrough_encode_band (render->passthrough, y, n, render->band, render->stride);
+        }
+      if (!mockup_jpeg_passthrough_write_band (render->passthrough, y, n, error))
         return FALSE;
-      mockup_jpeg_passthrough_encode_band (render->passthrough, y, n, render->band, render->stride);
     }
   *bytes = mockup_jpeg_passthrough_finish (render->passthrough, error);
   return *bytes != NULL;

@@ -47,6 +47,12 @@ void                   mockup_jpeg_passthrough_mark_rect (MockupJpegPassthrough 
                                                           int                          y0,
                                                           int                          x1,
                                                           int                          y1);
+/* Marks the MCUs within @margin pixels (and one more, for the
+ * antialiased edge) of a polygon of @n_points (x, y) output pixels. */
+void                   mockup_jpeg_passthrough_mark_outline (MockupJpegPassthrough    *self,
+                                                             const double             *outline,
+                                                             guint                     n_points,
+                                                             int                       margin);
 /* Marks the MCUs layer @index of the template can change: where its
  * source's alpha and its mask are not zero (a block map made once and
  * kept with the template), everywhere for an opaque unmasked layer. */
@@ -64,6 +70,16 @@ gboolean               mockup_jpeg_passthrough_start     (MockupJpegPassthrough 
 gboolean               mockup_jpeg_passthrough_band_marked (MockupJpegPassthrough     *self,
                                                             int                        y,
                                                             int                        n);
+/* Every band, marked or not, is read before it is decoded, and written
+ * after it is encoded: a streamed photo holds only a band of blocks. */
+gboolean               mockup_jpeg_passthrough_read_band  (MockupJpegPassthrough      *self,
+                                                           int                         y,
+                                                           int                         n,
+                                                           GError                    **error);
+gboolean               mockup_jpeg_passthrough_write_band (MockupJpegPassthrough      *self,
+                                                           int                         y,
+                                                           int                         n,
+                                                           GError                    **error);
 /* The photo's pixels of the marked MCUs of rows [y, y + n) into @band
  * (ARGB32, @stride pixels a row), decoded from its coefficients. */
 void                   mockup_jpeg_passthrough_decode_band (MockupJpegPassthrough     *self,

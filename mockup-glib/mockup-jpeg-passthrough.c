@@ -37,6 +37,49 @@
  * its memory: today's path is taken. */
 #define MAX_MARKED_SHARE 0.75
 
+/* A Huffman table both ways: decoding by a 9-bit look-ahead, then the
+ * canonical codes of each length; coding by a code and length a symbol. */
+typedef struct
+{
+  guint16 lookup[512];          /* symbol << 4 | length, 0: longer than 9 bits */
+  int maxcode[18];              /* largest code of each length, -1: none */
+  int valoffset[18];
+  guint8 values[256];
+  guint16 code[256];
+  guint8 size[256];             /* 0: the symbol has no code */
+} Huffman;
+
+typedef struct
+{
+  const guint8 *data;
+  gsize length, pos;
+  guint64 bits;                 /* the next n_bits bits, at the top */
+  int n_bits;
+  gboolean marker;              /* stopped at a marker */
+  int padded;                   /* zero bytes fed past it, or past the end */
+  guint64 consumed;             /* bits taken */
+} BitReader;
+
+typedef struct
+{
+  GByteArray *bytes;            /* its len: what is written */
+  guint8 *next;                 /* where the next byte goes, in bytes->data */
+  gsize capacity;               /* bytes allocated */
+  guint64 bits;
+  int n_bits;
+} BitWriter;
+
+/* Where an MCU's bits are in the photo, and the DC predictions they were
+ * coded against: an MCU left as it was is copied bit for bit when the
+ * output's predictions are the same. */
+typedef struct
+{
+  BitReader start;
+  guint64 end;                  /* start.consumed of the next MCU */
+  int dc[3];
+  gboolean changed;
+} McuSpan;
+
 struct _MockupJpegPassthrough
 {
   MockupTemplate *template;
@@ -61,9 +104,28 @@ struct _MockupJpegPassthrough
   gsize photo_stride;
   guint n_changed;
   gboolean has_icc;
+
+  /* A baseline photo is streamed: its entropy-coded data is decoded one
+   * band of MCU rows at a time into a ring, and coded again with its own
+   * Huffman tables behind its own header; no whole-image arrays. */
+  gboolean streaming;
+  JBLOCK *ring;                 /* ring_rows MCU rows of blocks_in_mcu blocks an MCU */
+  int ring_rows;
+  int blocks_in_mcu;
+  int block_offset[3];          /* of each component's blocks in an MCU */
+  gsize header_size;            /* of the file, up to the entropy-coded data */
+  Huffman *dc[3], *ac[3];       /* each component's tables */
+  Huffman tables[8];
+  BitReader in;
+  BitWriter out;
+  int in_dc[3], out_dc[3];      /* DC predictions */
+  McuSpan *spans;               /* of each MCU in the ring */
+  int in_mcus, out_mcus;        /* coded MCUs, for restart intervals */
+  int next_restart;
 };
 
 static float dct_basis[8][8];   /* c(k)/2 cos ((2n + 1) k π / 16) */
+static float dct_basis_t[8][8]; /* transposed */
 
 static void
 init_basis (void)
@@ -74,7 +136,10 @@ init_basis (void)
     {
       for (int k = 0; k < 8; k++)
         for (int n = 0; n < 8; n++)
-          dct_basis[k][n] = (float) ((k == 0 ? M_SQRT1_2 : 1.0) / 2.0 * cos ((2 * n + 1) * k * M_PI / 16.0));
+          {
+            dct_basis[k][n] = (float) ((k == 0 ? M_SQRT1_2 : 1.0) / 2.0 * cos ((2 * n + 1) * k * M_PI / 16.0));
+            dct_basis_t[n][k] = dct_basis[k][n];
+          }
       g_once_init_leave (&done, 1);
     }
 }
@@ -412,6 +477,54 @@ mockup_jpeg_passthrough_mark_rect (MockupJpegPassthrough *self,
     memset (self->marked + (gsize) my * self->mcus_x + mx0, 1, (gsize) (mx1 - mx0 + 1));
 }
 
+void
+mockup_jpeg_passthrough_mark_outline (MockupJpegPassthrough *self,
+                                      const double          *outline,
+                                      guint                  n_points,
+                                      int                    margin)
+{
+  /* one pixel more than the antialiased edge can reach */
+  double reach = margin + 1.0;
+
+  for (int my = 0; my < self->mcus_y; my++)
+    {
+      double ya = my * self->mcu_h - reach, yb = (my + 1) * self->mcu_h + reach;
+      double xmin = G_MAXDOUBLE, xmax = -G_MAXDOUBLE;
+
+      for (guint i = 0; i < n_points; i++)
+        {
+          const double *p = outline + 2 * i, *q = outline + 2 * ((i + 1) % n_points);
+          double t0 = 0.0, t1 = 1.0, dy = q[1] - p[1];
+
+          /* the part of edge p→q within ya ≤ y ≤ yb */
+          if (dy == 0.0)
+            {
+              if (p[1] < ya || p[1] > yb)
+                continue;
+            }
+          else
+            {
+              double ta = (ya - p[1]) / dy, tb = (yb - p[1]) / dy;
+
+              t0 = MAX (t0, MIN (ta, tb));
+              t1 = MIN (t1, MAX (ta, tb));
+              if (t0 > t1)
+                continue;
+            }
+          for (int k = 0; k < 2; k++)
+            {
+              double x = p[0] + (k ? t1 : t0) * (q[0] - p[0]);
+
+              xmin = MIN (xmin, x);
+              xmax = MAX (xmax, x);
+            }
+        }
+      if (xmin <= xmax)
+        mockup_jpeg_passthrough_mark_rect (self, (int) floor (xmin - reach), my * self->mcu_h,
+                                           (int) ceil (xmax + reach) + 1, (my + 1) * self->mcu_h);
+    }
+}
+
 static guint8
 luminance (guint32 p)
 {
@@ -536,6 +649,530 @@ mockup_jpeg_passthrough_mark_layer (MockupJpegPassthrough  *self,
   return TRUE;
 }
 
+/* Streaming a baseline photo's entropy-coded data */
+
+static const guint8 zigzag[64] = {
+  0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5,
+  12, 19, 26, 33, 40, 48, 41, 34, 27, 20, 13, 6, 7, 14, 21, 28,
+  35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51,
+  58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63
+};
+
+static gboolean
+huffman_init (Huffman         *h,
+              const JHUFF_TBL *table)
+{
+  int code = 0, k = 0;
+
+  memset (h, 0, sizeof *h);
+  if (table == NULL)
+    return FALSE;
+  for (int len = 1; len <= 16; len++)
+    {
+      int n = table->bits[len];
+
+      h->valoffset[len] = k - code;
+      for (int i = 0; i < n; i++, k++, code++)
+        {
+          guint8 symbol;
+
+          if (k >= 256 || code >= (1 << len))
+            return FALSE;
+          symbol = table->huffval[k];
+          h->values[k] = symbol;
+          h->code[symbol] = (guint16) code;
+          h->size[symbol] = (guint8) len;
+          if (len <= 9)
+            for (int fill = 0; fill < 1 << (9 - len); fill++)
+              h->lookup[(code << (9 - len)) | fill] = (guint16) (symbol << 4 | len);
+        }
+      h->maxcode[len] = n > 0 ? code - 1 : -1;
+      code <<= 1;
+    }
+  h->maxcode[17] = G_MAXINT;
+  return TRUE;
+}
+
+/* Whether every symbol a block can need has a code: standard tables do,
+ * optimised ones may not, and a block coded again may need any. */
+static gboolean
+huffman_complete (const Huffman *dc,
+                  const Huffman *ac)
+{
+  for (int s = 0; s <= 11; s++)
+    if (dc->size[s] == 0)
+      return FALSE;
+  if (ac->size[0x00] == 0 || ac->size[0xf0] == 0)
+    return FALSE;
+  for (int run = 0; run < 16; run++)
+    for (int s = 1; s <= 10; s++)
+      if (ac->size[run << 4 | s] == 0)
+        return FALSE;
+  return TRUE;
+}
+
+static void
+reader_fill (BitReader *r)
+{
+  while (r->n_bits <= 56)
+    {
+      guint b = 0;
+
+      if (!r->marker && r->pos < r->length)
+        {
+          b = r->data[r->pos];
+          if (b == 0xff)
+            {
+              guint next = r->pos + 1 < r->length ? r->data[r->pos + 1] : 0xd9;
+
+              if (next == 0x00)
+                r->pos += 2;
+              else if (next == 0xff)
+                {
+                  r->pos++;         /* fill byte */
+                  continue;
+                }
+              else
+                {
+                  r->marker = TRUE;
+                  b = 0;
+                  r->padded++;
+                }
+            }
+          else
+            r->pos++;
+        }
+      else
+        r->padded++;
+      r->bits |= (guint64) b << (56 - r->n_bits);
+      r->n_bits += 8;
+    }
+}
+
+static inline guint
+reader_get (BitReader *r,
+            int        n)
+{
+  guint v;
+
+  if (n == 0)
+    return 0;
+  if (r->n_bits < n)
+    reader_fill (r);
+  v = (guint) (r->bits >> (64 - n));
+  r->bits <<= n;
+  r->n_bits -= n;
+  r->consumed += n;
+  return v;
+}
+
+static inline int
+huffman_decode (BitReader     *r,
+                const Huffman *h)
+{
+  guint e;
+
+  if (r->n_bits < 16)
+    reader_fill (r);
+  e = h->lookup[r->bits >> 55];
+  if (e != 0)
+    {
+      r->bits <<= e & 15;
+      r->n_bits -= e & 15;
+      r->consumed += e & 15;
+      return e >> 4;
+    }
+  for (int len = 10; len <= 16; len++)
+    {
+      int code = (int) (r->bits >> (64 - len));
+
+      if (code <= h->maxcode[len])
+        {
+          r->bits <<= len;
+          r->n_bits -= len;
+          r->consumed += len;
+          return h->values[h->valoffset[len] + code];
+        }
+    }
+  return -1;
+}
+
+static inline int
+extend (int v,
+        int s)
+{
+  return v < (1 << (s - 1)) ? v - (1 << s) + 1 : v;
+}
+
+static gboolean
+decode_block (BitReader     *r,
+              const Huffman *dc,
+              const Huffman *ac,
+              int           *prediction,
+              JCOEF         *block)
+{
+  int s = huffman_decode (r, dc);
+
+  memset (block, 0, sizeof (JBLOCK));
+  if (s < 0 || s > 11)
+    return FALSE;
+  *prediction += s ? extend ((int) reader_get (r, s), s) : 0;
+  block[0] = (JCOEF) *prediction;
+  for (int k = 1; k < 64;)
+    {
+      int rs = huffman_decode (r, ac), run, size;
+
+      if (rs < 0)
+        return FALSE;
+      run = rs >> 4;
+      size = rs & 15;
+      if (size == 0)
+        {
+          if (run != 15)
+            break;
+          k += 16;
+          continue;
+        }
+      k += run;
+      if (k > 63)
+        return FALSE;
+      block[zigzag[k++]] = (JCOEF) extend ((int) reader_get (r, size), size);
+    }
+  return TRUE;
+}
+
+/* Room for @n more bytes; next points into the array between calls to
+ * writer_reserve () and writer_commit (). */
+static void
+writer_reserve (BitWriter *w,
+                gsize      n)
+{
+  guint len = w->bytes->len;
+
+  if (len + n > w->capacity)
+    {
+      w->capacity = MAX (2 * w->capacity, len + n);
+      g_byte_array_set_size (w->bytes, (guint) w->capacity);
+      w->bytes->len = len;
+    }
+  w->next = w->bytes->data + len;
+}
+
+static void
+writer_commit (BitWriter *w)
+{
+  w->bytes->len = (guint) (w->next - w->bytes->data);
+}
+
+static inline void
+writer_flush_bytes (BitWriter *w)
+{
+  while (w->n_bits >= 8)
+    {
+      guint8 b = (guint8) (w->bits >> 56);
+
+      *w->next++ = b;
+      if (b == 0xff)
+        *w->next++ = 0;
+      w->bits <<= 8;
+      w->n_bits -= 8;
+    }
+}
+
+static inline void
+writer_put (BitWriter *w,
+            guint      code,
+            int        size)
+{
+  if (size == 0)
+    return;
+  w->bits |= ((guint64) code & (((guint64) 1 << size) - 1)) << (64 - w->n_bits - size);
+  w->n_bits += size;
+  if (w->n_bits >= 32)
+    writer_flush_bytes (w);
+}
+
+/* Pads the last byte with ones, as the standard asks. */
+static void
+writer_align (BitWriter *w)
+{
+  int pad = (8 - w->n_bits % 8) % 8;
+
+  writer_put (w, (1u << pad) - 1, pad);
+  writer_flush_bytes (w);
+}
+
+static inline int
+magnitude_bits (int v)
+{
+  int s = 0;
+
+  for (v = ABS (v); v != 0; v >>= 1)
+    s++;
+  return s;
+}
+
+static gboolean
+encode_block (BitWriter     *w,
+              const Huffman *dc,
+              const Huffman *ac,
+              int           *prediction,
+              const JCOEF   *block)
+{
+  int diff = block[0] - *prediction, s = magnitude_bits (diff), run = 0;
+
+  *prediction = block[0];
+  if (s > 11 || dc->size[s] == 0)
+    return FALSE;
+  writer_put (w, dc->code[s], dc->size[s]);
+  writer_put (w, (guint) (diff < 0 ? diff - 1 : diff), s);
+  for (int k = 1; k < 64; k++)
+    {
+      int c = block[zigzag[k]], symbol;
+
+      if (c == 0)
+        {
+          run++;
+          continue;
+        }
+      for (; run > 15; run -= 16)
+        writer_put (w, ac->code[0xf0], ac->size[0xf0]);
+      s = magnitude_bits (c);
+      symbol = run << 4 | s;
+      if (s > 10 || ac->size[symbol] == 0)
+        return FALSE;
+      writer_put (w, ac->code[symbol], ac->size[symbol]);
+      writer_put (w, (guint) (c < 0 ? c - 1 : c), s);
+      run = 0;
+    }
+  if (run > 0)
+    writer_put (w, ac->code[0x00], ac->size[0x00]);
+  return TRUE;
+}
+
+static inline JCOEF *
+ring_block (MockupJpegPassthrough *self,
+            int                    c,
+            int                    my,
+            int                    mx,
+            int                    by,
+            int                    bx)
+{
+  jpeg_component_info *comp = &self->src.comp_info[c];
+  gsize mcu = (gsize) (my % self->ring_rows) * self->mcus_x + mx;
+
+  return self->ring[mcu * self->blocks_in_mcu + self->block_offset[c] +
+                    by * comp->h_samp_factor + bx];
+}
+
+static gboolean
+stream_error (MockupJpegPassthrough  *self,
+              const char             *what,
+              GError                **error)
+{
+  g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_INVALID_IMAGE,
+               "%s: %s: %s: %s", _mockup_template_get_label (self->template),
+               self->photo->member, self->photo->source.display_name, what);
+  return FALSE;
+}
+
+/* Sets the stream up, or says why the photo is not streamed. */
+static gboolean
+stream_init (MockupJpegPassthrough *self)
+{
+  j_decompress_ptr cinfo = &self->src;
+  gsize total;
+  const guint8 *data = g_bytes_get_data (self->bytes, &total);
+
+  if (cinfo->progressive_mode || cinfo->arith_code || cinfo->comps_in_scan != 3)
+    return FALSE;
+  for (int c = 0; c < 3; c++)
+    {
+      jpeg_component_info *comp = cinfo->cur_comp_info[c];
+      Huffman *dc = &self->tables[comp->dc_tbl_no], *ac = &self->tables[4 + comp->ac_tbl_no];
+
+      if (comp != &cinfo->comp_info[c] || cinfo->quant_tbl_ptrs[comp->quant_tbl_no] == NULL ||
+          !huffman_init (dc, cinfo->dc_huff_tbl_ptrs[comp->dc_tbl_no]) ||
+          !huffman_init (ac, cinfo->ac_huff_tbl_ptrs[comp->ac_tbl_no]) ||
+          !huffman_complete (dc, ac))
+        return FALSE;
+      self->dc[c] = dc;
+      self->ac[c] = ac;
+      self->block_offset[c] = self->blocks_in_mcu;
+      self->blocks_in_mcu += comp->h_samp_factor * comp->v_samp_factor;
+    }
+
+  self->header_size = total - cinfo->src->bytes_in_buffer;
+  self->in.data = data;
+  self->in.length = total;
+  self->in.pos = self->header_size;
+  self->ring_rows = MAX (32, self->mcu_h) / self->mcu_h;
+  self->ring = g_new (JBLOCK, (gsize) self->ring_rows * self->mcus_x * self->blocks_in_mcu);
+  self->spans = g_new (McuSpan, (gsize) self->ring_rows * self->mcus_x);
+  self->out.bytes = g_byte_array_sized_new ((guint) MIN (total + total / 4 + 65536, G_MAXUINT));
+  self->streaming = TRUE;
+  return TRUE;
+}
+
+/* The photo's header, and the sRGB profile after its APP0 when it has no
+ * profile, as today's path tags an untagged photo. */
+static void
+stream_write_header (MockupJpegPassthrough *self)
+{
+  const guint8 *data = g_bytes_get_data (self->bytes, NULL);
+  GBytes *srgb = mockup_color_get_srgb_profile ();
+  gsize split = 2;
+
+  if (self->header_size >= 6 && data[2] == 0xff && data[3] == 0xe0)
+    split = MIN (self->header_size, 4 + (gsize) (data[4] << 8 | data[5]));
+  g_byte_array_append (self->out.bytes, data, (guint) split);
+  if (!self->has_icc && srgb != NULL && g_bytes_get_size (srgb) <= 65519 - 16)
+    {
+      gsize n = g_bytes_get_size (srgb), length = n + 16;
+      guint8 head[18] = { 0xff, 0xe2, (guint8) (length >> 8), (guint8) length,
+                          'I', 'C', 'C', '_', 'P', 'R', 'O', 'F', 'I', 'L', 'E', 0, 1, 1 };
+
+      g_byte_array_append (self->out.bytes, head, sizeof head);
+      g_byte_array_append (self->out.bytes, g_bytes_get_data (srgb, NULL), (guint) n);
+    }
+  g_byte_array_append (self->out.bytes, data + split, (guint) (self->header_size - split));
+}
+
+gboolean
+mockup_jpeg_passthrough_read_band (MockupJpegPassthrough  *self,
+                                   int                     y,
+                                   int                     n,
+                                   GError                **error)
+{
+  int my1 = MIN (self->mcus_y - 1, (y + n - 1) / self->mcu_h);
+  unsigned int interval = self->src.restart_interval;
+
+  if (!self->streaming)
+    return TRUE;
+  for (int my = y / self->mcu_h; my <= my1; my++)
+    for (int mx = 0; mx < self->mcus_x; mx++)
+      {
+        BitReader *r = &self->in;
+        McuSpan *span;
+
+        if (interval > 0 && self->in_mcus > 0 && self->in_mcus % interval == 0)
+          {
+            int expected = 0xd0 + (int) ((self->in_mcus / interval - 1) & 7);
+
+            reader_fill (r);
+            if (!r->marker || r->pos + 1 >= r->length || r->data[r->pos + 1] != expected)
+              return stream_error (self, "a restart marker is missing", error);
+            r->pos += 2;
+            r->marker = FALSE;
+            r->bits = 0;
+            r->n_bits = 0;
+            r->padded = 0;
+            memset (self->in_dc, 0, sizeof self->in_dc);
+          }
+        span = &self->spans[(gsize) (my % self->ring_rows) * self->mcus_x + mx];
+        span->start = *r;
+        memcpy (span->dc, self->in_dc, sizeof span->dc);
+        span->changed = FALSE;
+        for (int c = 0; c < 3; c++)
+          {
+            jpeg_component_info *comp = &self->src.comp_info[c];
+
+            for (int by = 0; by < comp->v_samp_factor; by++)
+              for (int bx = 0; bx < comp->h_samp_factor; bx++)
+                if (!decode_block (r, self->dc[c], self->ac[c], &self->in_dc[c],
+                                   ring_block (self, c, my, mx, by, bx)))
+                  return stream_error (self, "corrupt entropy-coded data", error);
+          }
+        /* zeros past the end or a marker were used: the file is cut */
+        if (r->n_bits < 8 * r->padded)
+          return stream_error (self, "the file is truncated or corrupt", error);
+        span->end = r->consumed;
+        self->in_mcus++;
+      }
+  return TRUE;
+}
+
+gboolean
+mockup_jpeg_passthrough_write_band (MockupJpegPassthrough  *self,
+                                    int                     y,
+                                    int                     n,
+                                    GError                **error)
+{
+  int my1 = MIN (self->mcus_y - 1, (y + n - 1) / self->mcu_h);
+  unsigned int interval = self->src.restart_interval;
+
+  if (!self->streaming)
+    return TRUE;
+  if (self->out_mcus == 0)
+    stream_write_header (self);
+  for (int my = y / self->mcu_h; my <= my1; my++)
+    for (int mx = 0; mx < self->mcus_x; mx++)
+      {
+        McuSpan *span;
+
+        if (interval > 0 && self->out_mcus > 0 && self->out_mcus % interval == 0)
+          {
+            guint8 marker[2] = { 0xff, (guint8) (0xd0 + ((self->out_mcus / interval - 1) & 7)) };
+
+            writer_reserve (&self->out, 16);
+            writer_align (&self->out);
+            writer_commit (&self->out);
+            g_byte_array_append (self->out.bytes, marker, 2);
+            memset (self->out_dc, 0, sizeof self->out_dc);
+          }
+        /* at most 16 bits a symbol, 11 of value, 64 symbols a block,
+         * and as many stuffed bytes */
+        writer_reserve (&self->out, (gsize) self->blocks_in_mcu * 64 * 27 / 4 + 16);
+        span = &self->spans[(gsize) (my % self->ring_rows) * self->mcus_x + mx];
+        if (!span->changed && memcmp (span->dc, self->out_dc, sizeof span->dc) == 0)
+          {
+            BitReader r = span->start;
+            guint64 n_bits = span->end - r.consumed;
+
+            for (; n_bits >= 32; n_bits -= 32)
+              writer_put (&self->out, reader_get (&r, 32), 32);
+            writer_put (&self->out, reader_get (&r, (int) n_bits), (int) n_bits);
+            for (int c = 0; c < 3; c++)
+              {
+                jpeg_component_info *comp = &self->src.comp_info[c];
+
+                self->out_dc[c] = ring_block (self, c, my, mx, comp->v_samp_factor - 1,
+                                              comp->h_samp_factor - 1)[0];
+              }
+            writer_commit (&self->out);
+            self->out_mcus++;
+            continue;
+          }
+        for (int c = 0; c < 3; c++)
+          {
+            jpeg_component_info *comp = &self->src.comp_info[c];
+
+            for (int by = 0; by < comp->v_samp_factor; by++)
+              for (int bx = 0; bx < comp->h_samp_factor; bx++)
+                if (!encode_block (&self->out, self->dc[c], self->ac[c], &self->out_dc[c],
+                                   ring_block (self, c, my, mx, by, bx)))
+                  return stream_error (self, "a coefficient out of range", error);
+          }
+        writer_commit (&self->out);
+        self->out_mcus++;
+      }
+  return TRUE;
+}
+
+static GBytes *
+stream_finish (MockupJpegPassthrough *self)
+{
+  static const guint8 eoi[2] = { 0xff, 0xd9 };
+
+  writer_reserve (&self->out, 16);
+  writer_align (&self->out);
+  writer_commit (&self->out);
+  g_byte_array_append (self->out.bytes, eoi, 2);
+  g_debug ("%s: JPEG pass-through, streamed: %u of %d MCUs coded again",
+           _mockup_template_get_label (self->template), self->n_changed, self->mcus_x * self->mcus_y);
+  return g_byte_array_free_to_bytes (g_steal_pointer (&self->out.bytes));
+}
+
 gboolean
 mockup_jpeg_passthrough_start (MockupJpegPassthrough  *self,
                                const char            **reason,
@@ -552,6 +1189,16 @@ mockup_jpeg_passthrough_start (MockupJpegPassthrough  *self,
       return FALSE;
     }
 
+  /* a band is 32 rows, which MCU rows (8, 16 or 32) divide */
+  self->photo_stride = (gsize) self->mcus_x * self->mcu_w;
+  self->photo_band = g_new (guint32, self->photo_stride * MAX (32, self->mcu_h));
+
+  if (stream_init (self))
+    return TRUE;
+
+  /* progressive, or Huffman tables that lack codes: libjpeg-turbo reads
+   * every coefficient of the image into memory, and codes the output with
+   * standard tables */
   if (setjmp (self->error.jump))
     {
       set_error (self, error);
@@ -563,10 +1210,6 @@ mockup_jpeg_passthrough_start (MockupJpegPassthrough  *self,
   self->src.src->next_input_byte = NULL;
   self->src.src->bytes_in_buffer = 0;
   g_clear_pointer (&self->bytes, g_bytes_unref);
-
-  /* a band is 32 rows, which MCU rows (8, 16 or 32) divide */
-  self->photo_stride = (gsize) self->mcus_x * self->mcu_w;
-  self->photo_band = g_new (guint32, self->photo_stride * MAX (32, self->mcu_h));
   return TRUE;
 }
 
@@ -589,44 +1232,32 @@ clamp_sample (float v)
   return (guint8) (v <= 0.0f ? 0 : v >= 255.0f ? 255 : (int) (v + 0.5f));
 }
 
-/* Dequantised block → 64 samples, level shifted back. */
+/* Dequantised block → 64 samples, level shifted back: two passes of
+ * multiply-adds over rows of 8, which the compiler vectorises. */
 static void
 idct_block (const JCOEF       *coef,
             const UINT16      *quant,
             float              out[64])
 {
-  float tmp[64];
+  float tmp[64] = { 0 };
 
-  /* rows of frequencies along v: tmp[v][x] = Σu F[v][u] M[u][x] */
+  /* tmp[v][x] = Σu F[v][u] M[u][x] */
   for (int v = 0; v < 8; v++)
-    {
-      float f[8];
-      gboolean any = FALSE;
-
-      for (int u = 0; u < 8; u++)
-        {
-          f[u] = (float) coef[v * 8 + u] * quant[v * 8 + u];
-          any |= coef[v * 8 + u] != 0;
-        }
-      for (int x = 0; x < 8; x++)
-        {
-          float s = 0.0f;
-
-          if (any)
-            for (int u = 0; u < 8; u++)
-              s += f[u] * dct_basis[u][x];
-          tmp[v * 8 + x] = s;
-        }
-    }
-  for (int y = 0; y < 8; y++)
-    for (int x = 0; x < 8; x++)
+    for (int u = 0; u < 8; u++)
       {
-        float s = 0.0f;
+        float f = (float) coef[v * 8 + u] * quant[v * 8 + u];
 
-        for (int v = 0; v < 8; v++)
-          s += tmp[v * 8 + x] * dct_basis[v][y];
-        out[y * 8 + x] = s + 128.0f;
+        if (f != 0.0f)
+          for (int x = 0; x < 8; x++)
+            tmp[v * 8 + x] += f * dct_basis[u][x];
       }
+  /* out[y][x] = Σv M[v][y] tmp[v][x] */
+  for (int i = 0; i < 64; i++)
+    out[i] = 128.0f;
+  for (int y = 0; y < 8; y++)
+    for (int v = 0; v < 8; v++)
+      for (int x = 0; x < 8; x++)
+        out[y * 8 + x] += dct_basis[v][y] * tmp[v * 8 + x];
 }
 
 static void
@@ -634,26 +1265,20 @@ fdct_block (const float   in[64],
             const UINT16 *quant,
             JCOEF        *coef)
 {
-  float tmp[64];
+  float tmp[64] = { 0 }, f[64] = { 0 };
 
-  for (int y = 0; y < 8; y++)
-    for (int u = 0; u < 8; u++)
-      {
-        float s = 0.0f;
-
-        for (int x = 0; x < 8; x++)
-          s += (in[y * 8 + x] - 128.0f) * dct_basis[u][x];
-        tmp[y * 8 + u] = s;
-      }
+  /* tmp[v][x] = Σy M[v][y] (in[y][x] - 128) */
   for (int v = 0; v < 8; v++)
-    for (int u = 0; u < 8; u++)
-      {
-        float s = 0.0f;
-
-        for (int y = 0; y < 8; y++)
-          s += tmp[y * 8 + u] * dct_basis[v][y];
-        coef[v * 8 + u] = (JCOEF) lrintf (s / quant[v * 8 + u]);
-      }
+    for (int y = 0; y < 8; y++)
+      for (int x = 0; x < 8; x++)
+        tmp[v * 8 + x] += dct_basis[v][y] * (in[y * 8 + x] - 128.0f);
+  /* f[v][u] = Σx tmp[v][x] M[u][x] */
+  for (int v = 0; v < 8; v++)
+    for (int x = 0; x < 8; x++)
+      for (int u = 0; u < 8; u++)
+        f[v * 8 + u] += tmp[v * 8 + x] * dct_basis_t[x][u];
+  for (int i = 0; i < 64; i++)
+    coef[i] = (JCOEF) CLAMP (lrintf (f[i] / quant[i]), -1023, 1023);
 }
 
 /* The blocks of component @c in MCU row @my: its block rows, writable. */
@@ -670,6 +1295,30 @@ component_rows (MockupJpegPassthrough *self,
                                             (JDIMENSION) comp->v_samp_factor, writable);
 }
 
+static const UINT16 *
+quant_of (MockupJpegPassthrough *self,
+          int                    c)
+{
+  jpeg_component_info *comp = &self->src.comp_info[c];
+
+  return self->streaming ? self->src.quant_tbl_ptrs[comp->quant_tbl_no]->quantval
+                         : comp->quant_table->quantval;
+}
+
+static inline JCOEF *
+block_at (MockupJpegPassthrough *self,
+          JBLOCKARRAY            rows,
+          int                    c,
+          int                    my,
+          int                    mx,
+          int                    by,
+          int                    bx)
+{
+  if (self->streaming)
+    return ring_block (self, c, my, mx, by, bx);
+  return rows[by][mx * self->src.comp_info[c].h_samp_factor + bx];
+}
+
 /* One MCU's samples of component @c, at its own resolution, into a
  * (16 × 16 at most) plane of MCU pixels: replicated where subsampled. */
 static void
@@ -681,15 +1330,15 @@ decode_mcu (MockupJpegPassthrough *self,
   for (int c = 0; c < 3; c++)
     {
       jpeg_component_info *comp = &self->src.comp_info[c];
-      JBLOCKARRAY rows = component_rows (self, c, my, FALSE);
-      const UINT16 *quant = comp->quant_table->quantval;
+      JBLOCKARRAY rows = self->streaming ? NULL : component_rows (self, c, my, FALSE);
+      const UINT16 *quant = quant_of (self, c);
 
       for (int by = 0; by < comp->v_samp_factor; by++)
         for (int bx = 0; bx < comp->h_samp_factor; bx++)
           {
             float block[64];
 
-            idct_block (rows[by][mx * comp->h_samp_factor + bx], quant, block);
+            idct_block (block_at (self, rows, c, my, mx, by, bx), quant, block);
             for (int y = 0; y < 8; y++)
               for (int x = 0; x < 8; x++)
                 for (int dy = 0; dy < self->vs[c]; dy++)
@@ -747,8 +1396,8 @@ encode_mcu (MockupJpegPassthrough *self,
   for (int c = 0; c < 3; c++)
     {
       jpeg_component_info *comp = &self->src.comp_info[c];
-      JBLOCKARRAY rows = component_rows (self, c, my, TRUE);
-      const UINT16 *quant = comp->quant_table->quantval;
+      JBLOCKARRAY rows = self->streaming ? NULL : component_rows (self, c, my, TRUE);
+      const UINT16 *quant = quant_of (self, c);
       float k = 1.0f / (self->hs[c] * self->vs[c]);
 
       for (int by = 0; by < comp->v_samp_factor; by++)
@@ -773,7 +1422,7 @@ encode_mcu (MockupJpegPassthrough *self,
                       }
                   block[y * 8 + x] = s * k;
                 }
-            fdct_block (block, quant, rows[by][mx * comp->h_samp_factor + bx]);
+            fdct_block (block, quant, block_at (self, rows, c, my, mx, by, bx));
           }
     }
 }
@@ -817,6 +1466,8 @@ mockup_jpeg_passthrough_encode_band (MockupJpegPassthrough *self,
               planes[2][i] = 0.5f * r - 0.418688f * g - 0.081312f * b + 128.0f;
             }
         encode_mcu (self, my, mx, planes);
+        if (self->streaming)
+          self->spans[(gsize) (my % self->ring_rows) * self->mcus_x + mx].changed = TRUE;
         self->n_changed++;
       }
 }
@@ -843,6 +1494,8 @@ mockup_jpeg_passthrough_finish (MockupJpegPassthrough  *self,
   unsigned long size = 0;
   GBytes *srgb = mockup_color_get_srgb_profile ();
 
+  if (self->streaming)
+    return stream_finish (self);
   dst.err = jpeg_std_error (&dst_error.pub);
   dst_error.pub.error_exit = mockup_jpeg_error_exit;
   if (setjmp (dst_error.jump))
@@ -893,5 +1546,9 @@ mockup_jpeg_passthrough_free (MockupJpegPassthrough *self)
   g_clear_pointer (&self->bytes, g_bytes_unref);
   g_free (self->marked);
   g_free (self->photo_band);
+  g_free (self->ring);
+  g_free (self->spans);
+  if (self->out.bytes != NULL)
+    g_byte_array_unref (self->out.bytes);
   g_free (self);
 }
