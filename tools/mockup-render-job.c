@@ -43,6 +43,7 @@ struct _MrJob
   MockupFormat format;
   guint quality;
   guint max_size;
+  gboolean jpeg_passthrough;
   gboolean settings_given;
 
   GPtrArray *items;             /* Item, in reporting order */
@@ -208,6 +209,13 @@ mr_job_set_settings (MrJob        *self,
   self->quality = quality;
   self->max_size = max_size;
   self->settings_given = TRUE;
+}
+
+void
+mr_job_set_jpeg_passthrough (MrJob    *self,
+                             gboolean  jpeg_passthrough)
+{
+  self->jpeg_passthrough = jpeg_passthrough;
 }
 
 static void
@@ -724,6 +732,7 @@ mr_job_run_async (MrJob               *self,
       mockup_renderer_set_format (self->renderer, self->format);
       mockup_renderer_set_quality (self->renderer, self->quality);
       mockup_renderer_set_max_size (self->renderer, self->max_size);
+      mockup_renderer_set_jpeg_passthrough (self->renderer, self->jpeg_passthrough);
     }
   mockup_renderer_render_batch_async (self->renderer, self->artwork,
                                       G_LIST_MODEL (self->batch_items), self->slot_artworks,

@@ -405,6 +405,7 @@ main (int   argc,
         .format = options.format,
         .quality = mockup_renderer_get_quality (renderer),
         .max_size = mockup_renderer_get_max_size (renderer),
+        .jpeg_passthrough = mockup_renderer_get_jpeg_passthrough (renderer),
         .cache_limit = limit != 0 ? limit / CACHE_SHARE : CACHE_LIMIT_UNBOUNDED,
         .artwork_cache_limit = limit != 0 ? limit / ARTWORK_CACHE_SHARE : ARTWORK_CACHE_LIMIT_UNBOUNDED,
       };
