@@ -24,6 +24,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "mockup-buffer-private.h"
 #include "mockup-color-private.h"
 #include "mockup-error.h"
 #include "mockup-image-reader-private.h"
@@ -62,9 +66,11 @@ typedef struct
 
 typedef struct
 {
-  GByteArray *bytes;            /* its len: what is written */
-  guint8 *next;                 /* where the next byte goes, in bytes->data */
-  gsize capacity;               /* bytes allocated */
+  guint8 *data;                 /* a mockup_buffer_alloc () of size bytes */
+  gsize size;
+  gsize length;                 /* written */
+  guint8 *next;                 /* where the next byte goes, between
+                                 * writer_reserve () and writer_commit () */
   guint64 bits;
   int n_bits;
 } BitWriter;
@@ -101,6 +107,7 @@ struct _MockupJpegPassthrough
   int hs[3], vs[3];             /* max sampling / component sampling: 1 or 2 */
   guint8 *marked;               /* mcus_x × mcus_y */
   guint32 *photo_band;          /* what decode_band () gave */
+  gsize photo_band_size, ring_size, spans_size;
   gsize photo_stride;
   guint n_changed;
   gboolean has_icc;
@@ -120,6 +127,7 @@ struct _MockupJpegPassthrough
   BitWriter out;
   int in_dc[3], out_dc[3];      /* DC predictions */
   McuSpan *spans;               /* of each MCU in the ring */
+  guintptr dropped;             /* the photo's pages up to here went back */
   int in_mcus, out_mcus;        /* coded MCUs, for restart intervals */
   int next_restart;
 };
@@ -847,21 +855,34 @@ static void
 writer_reserve (BitWriter *w,
                 gsize      n)
 {
-  guint len = w->bytes->len;
-
-  if (len + n > w->capacity)
+  if (w->length + n > w->size)
     {
-      w->capacity = MAX (2 * w->capacity, len + n);
-      g_byte_array_set_size (w->bytes, (guint) w->capacity);
-      w->bytes->len = len;
+      gsize size = MAX (w->size + w->size / 2, w->length + n);
+      guint8 *data = mockup_buffer_realloc (w->data, w->size, size);
+
+      if (data == NULL)
+        g_error ("JPEG pass-through: out of memory for %" G_GSIZE_FORMAT " bytes", size);
+      w->data = data;
+      w->size = size;
     }
-  w->next = w->bytes->data + len;
+  w->next = w->data + w->length;
 }
 
 static void
 writer_commit (BitWriter *w)
 {
-  w->bytes->len = (guint) (w->next - w->bytes->data);
+  w->length = (gsize) (w->next - w->data);
+}
+
+static void
+writer_append (BitWriter    *w,
+               const void   *data,
+               gsize         n)
+{
+  writer_reserve (w, n);
+  memcpy (w->next, data, n);
+  w->next += n;
+  writer_commit (w);
 }
 
 static inline void
@@ -1007,9 +1028,14 @@ stream_init (MockupJpegPassthrough *self)
   self->in.length = total;
   self->in.pos = self->header_size;
   self->ring_rows = MAX (32, self->mcu_h) / self->mcu_h;
-  self->ring = g_new (JBLOCK, (gsize) self->ring_rows * self->mcus_x * self->blocks_in_mcu);
-  self->spans = g_new (McuSpan, (gsize) self->ring_rows * self->mcus_x);
-  self->out.bytes = g_byte_array_sized_new ((guint) MIN (total + total / 4 + 65536, G_MAXUINT));
+  self->ring_size = sizeof (JBLOCK) * self->ring_rows * self->mcus_x * self->blocks_in_mcu;
+  self->spans_size = sizeof (McuSpan) * self->ring_rows * self->mcus_x;
+  self->ring = mockup_buffer_alloc (self->ring_size);
+  self->spans = mockup_buffer_alloc (self->spans_size);
+  if (self->ring == NULL || self->spans == NULL)
+    g_error ("JPEG pass-through: out of memory");
+  /* about the photo's size: most of the output is its bits */
+  writer_reserve (&self->out, total + total / 8 + 65536);
   self->streaming = TRUE;
   return TRUE;
 }
@@ -1025,17 +1051,34 @@ stream_write_header (MockupJpegPassthrough *self)
 
   if (self->header_size >= 6 && data[2] == 0xff && data[3] == 0xe0)
     split = MIN (self->header_size, 4 + (gsize) (data[4] << 8 | data[5]));
-  g_byte_array_append (self->out.bytes, data, (guint) split);
+  writer_append (&self->out, data, split);
   if (!self->has_icc && srgb != NULL && g_bytes_get_size (srgb) <= 65519 - 16)
     {
       gsize n = g_bytes_get_size (srgb), length = n + 16;
       guint8 head[18] = { 0xff, 0xe2, (guint8) (length >> 8), (guint8) length,
                           'I', 'C', 'C', '_', 'P', 'R', 'O', 'F', 'I', 'L', 'E', 0, 1, 1 };
 
-      g_byte_array_append (self->out.bytes, head, sizeof head);
-      g_byte_array_append (self->out.bytes, g_bytes_get_data (srgb, NULL), (guint) n);
+      writer_append (&self->out, head, sizeof head);
+      writer_append (&self->out, g_bytes_get_data (srgb, NULL), n);
     }
-  g_byte_array_append (self->out.bytes, data + split, (guint) (self->header_size - split));
+  writer_append (&self->out, data + split, (self->header_size - split));
+}
+
+/* The photo is a private mapping of its file: the pages behind what the
+ * last band read go back to the system, so that what stays resident is a
+ * band's worth of it, not the file. Never for bytes a caller gave. */
+static void
+drop_consumed (MockupJpegPassthrough *self)
+{
+  gsize page = (gsize) sysconf (_SC_PAGESIZE);
+  guintptr base = (guintptr) self->in.data;
+  guintptr start = MAX ((base + page - 1) / page * page, self->dropped);
+  guintptr end = (base + self->in.pos) / page * page;
+
+  if (self->photo->source.path == NULL || end <= start)
+    return;
+  madvise ((void *) start, end - start, MADV_DONTNEED);
+  self->dropped = end;
 }
 
 gboolean
@@ -1049,6 +1092,9 @@ mockup_jpeg_passthrough_read_band (MockupJpegPassthrough  *self,
 
   if (!self->streaming)
     return TRUE;
+  /* the header was written, the last band's MCUs copied */
+  if (self->out_mcus > 0)
+    drop_consumed (self);
   for (int my = y / self->mcu_h; my <= my1; my++)
     for (int mx = 0; mx < self->mcus_x; mx++)
       {
@@ -1117,7 +1163,7 @@ mockup_jpeg_passthrough_write_band (MockupJpegPassthrough  *self,
             writer_reserve (&self->out, 16);
             writer_align (&self->out);
             writer_commit (&self->out);
-            g_byte_array_append (self->out.bytes, marker, 2);
+            writer_append (&self->out, marker, 2);
             memset (self->out_dc, 0, sizeof self->out_dc);
           }
         /* at most 16 bits a symbol, 11 of value, 64 symbols a block,
@@ -1167,10 +1213,10 @@ stream_finish (MockupJpegPassthrough *self)
   writer_reserve (&self->out, 16);
   writer_align (&self->out);
   writer_commit (&self->out);
-  g_byte_array_append (self->out.bytes, eoi, 2);
+  writer_append (&self->out, eoi, 2);
   g_debug ("%s: JPEG pass-through, streamed: %u of %d MCUs coded again",
            _mockup_template_get_label (self->template), self->n_changed, self->mcus_x * self->mcus_y);
-  return g_byte_array_free_to_bytes (g_steal_pointer (&self->out.bytes));
+  return mockup_buffer_to_bytes (g_steal_pointer (&self->out.data), self->out.length, self->out.size);
 }
 
 gboolean
@@ -1191,7 +1237,14 @@ mockup_jpeg_passthrough_start (MockupJpegPassthrough  *self,
 
   /* a band is 32 rows, which MCU rows (8, 16 or 32) divide */
   self->photo_stride = (gsize) self->mcus_x * self->mcu_w;
-  self->photo_band = g_new (guint32, self->photo_stride * MAX (32, self->mcu_h));
+  self->photo_band_size = sizeof (guint32) * self->photo_stride * MAX (32, self->mcu_h);
+  self->photo_band = mockup_buffer_alloc (self->photo_band_size);
+  if (self->photo_band == NULL)
+    {
+      g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_TOO_LARGE, "%s: no memory for a %d pixel wide band",
+                   _mockup_template_get_label (self->template), self->width);
+      return FALSE;
+    }
 
   if (stream_init (self))
     return TRUE;
@@ -1545,10 +1598,9 @@ mockup_jpeg_passthrough_free (MockupJpegPassthrough *self)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->bytes, g_bytes_unref);
   g_free (self->marked);
-  g_free (self->photo_band);
-  g_free (self->ring);
-  g_free (self->spans);
-  if (self->out.bytes != NULL)
-    g_byte_array_unref (self->out.bytes);
+  mockup_buffer_free (self->photo_band, self->photo_band_size);
+  mockup_buffer_free (self->ring, self->ring_size);
+  mockup_buffer_free (self->spans, self->spans_size);
+  mockup_buffer_free (self->out.data, self->out.size);
   g_free (self);
 }
