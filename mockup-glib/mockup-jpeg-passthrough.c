@@ -128,6 +128,10 @@ struct _MockupJpegPassthrough
   int in_dc[3], out_dc[3];      /* DC predictions */
   McuSpan *spans;               /* of each MCU in the ring */
   guintptr dropped;             /* the photo's pages up to here went back */
+  /* a band no layer changes, whose first MCU has the same DC predictions
+   * in the output as in the photo: its bits are copied whole */
+  gboolean band_whole;
+  BitReader band_start;
   int in_mcus, out_mcus;        /* coded MCUs, for restart intervals */
   int next_restart;
 };
@@ -885,6 +889,39 @@ writer_append (BitWriter    *w,
   writer_commit (w);
 }
 
+/* decode_block () keeping only the DC prediction: for bands copied whole */
+static gboolean
+skip_block (BitReader     *r,
+            const Huffman *dc,
+            const Huffman *ac,
+            int           *prediction)
+{
+  int s = huffman_decode (r, dc);
+
+  if (s < 0 || s > 11)
+    return FALSE;
+  *prediction += s ? extend ((int) reader_get (r, s), s) : 0;
+  for (int k = 1; k < 64;)
+    {
+      int rs = huffman_decode (r, ac);
+
+      if (rs < 0)
+        return FALSE;
+      if ((rs & 15) == 0)
+        {
+          if (rs >> 4 != 15)
+            break;
+          k += 16;
+          continue;
+        }
+      k += (rs >> 4) + 1;
+      if (k > 64)
+        return FALSE;
+      reader_get (r, rs & 15);
+    }
+  return TRUE;
+}
+
 static inline void
 writer_flush_bytes (BitWriter *w)
 {
@@ -1095,6 +1132,32 @@ mockup_jpeg_passthrough_read_band (MockupJpegPassthrough  *self,
   /* the header was written, the last band's MCUs copied */
   if (self->out_mcus > 0)
     drop_consumed (self);
+
+  self->band_whole = interval == 0 && !mockup_jpeg_passthrough_band_marked (self, y, n) &&
+                     memcmp (self->in_dc, self->out_dc, sizeof self->in_dc) == 0;
+  if (self->band_whole)
+    {
+      BitReader *r = &self->in;
+
+      self->band_start = *r;
+      for (int my = y / self->mcu_h; my <= my1; my++)
+        for (int mx = 0; mx < self->mcus_x; mx++)
+          {
+            for (int c = 0; c < 3; c++)
+              {
+                jpeg_component_info *comp = &self->src.comp_info[c];
+
+                for (int b = 0; b < comp->v_samp_factor * comp->h_samp_factor; b++)
+                  if (!skip_block (r, self->dc[c], self->ac[c], &self->in_dc[c]))
+                    return stream_error (self, "corrupt entropy-coded data", error);
+              }
+            if (r->n_bits < 8 * r->padded)
+              return stream_error (self, "the file is truncated or corrupt", error);
+            self->in_mcus++;
+          }
+      return TRUE;
+    }
+
   for (int my = y / self->mcu_h; my <= my1; my++)
     for (int mx = 0; mx < self->mcus_x; mx++)
       {
@@ -1151,6 +1214,20 @@ mockup_jpeg_passthrough_write_band (MockupJpegPassthrough  *self,
     return TRUE;
   if (self->out_mcus == 0)
     stream_write_header (self);
+  if (self->band_whole)
+    {
+      BitReader r = self->band_start;
+      guint64 n_bits = self->in.consumed - r.consumed;
+
+      writer_reserve (&self->out, n_bits / 4 + 16);
+      for (; n_bits >= 32; n_bits -= 32)
+        writer_put (&self->out, reader_get (&r, 32), 32);
+      writer_put (&self->out, reader_get (&r, (int) n_bits), (int) n_bits);
+      writer_commit (&self->out);
+      memcpy (self->out_dc, self->in_dc, sizeof self->out_dc);
+      self->out_mcus = self->in_mcus;
+      return TRUE;
+    }
   for (int my = y / self->mcu_h; my <= my1; my++)
     for (int mx = 0; mx < self->mcus_x; mx++)
       {
