@@ -369,6 +369,7 @@ main (int   argc,
   g_autofree char *memory_limit_text = NULL;
   g_autofree char *save_dir = NULL;
   g_autofree char *label = NULL;
+  g_autofree char *passthrough = NULL;
   int quality = 90, max_size = 0, threads = 0, n_batches = 1;
   gboolean shared_artwork = FALSE, use_async = FALSE;
   int sample_interval = 10;
@@ -385,6 +386,7 @@ main (int   argc,
     { "save", 0, 0, G_OPTION_ARG_FILENAME, &save_dir, "also write the results into DIR", "DIR" },
     { "sample-ms", 0, 0, G_OPTION_ARG_INT, &sample_interval, "RSS sampling interval (default 10)", "MS" },
     { "label", 0, 0, G_OPTION_ARG_STRING, &label, "a name to put in the JSON", "TEXT" },
+    { "jpeg-passthrough", 0, 0, G_OPTION_ARG_STRING, &passthrough, "auto (default) or never", "MODE" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("FIXTURES");
@@ -457,6 +459,7 @@ main (int   argc,
   mockup_renderer_set_quality (renderer, (guint) quality);
   mockup_renderer_set_max_size (renderer, (guint) max_size);
   mockup_renderer_set_threads (renderer, (guint) threads);
+  mockup_renderer_set_jpeg_passthrough (renderer, g_strcmp0 (passthrough, "never") != 0);
   if (memory_limit_text != NULL)
     mockup_renderer_set_memory_limit (renderer, memory_limit);
 
