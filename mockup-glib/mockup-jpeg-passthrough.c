@@ -1201,6 +1201,22 @@ mockup_jpeg_passthrough_read_band (MockupJpegPassthrough  *self,
   return TRUE;
 }
 
+/* The photo's bits from @start to @end, as they were. */
+static void
+copy_bits (BitWriter       *w,
+           const BitReader *start,
+           guint64          end)
+{
+  BitReader r = *start;
+  guint64 n_bits = end - r.consumed;
+
+  writer_reserve (w, n_bits / 4 + 16);
+  for (; n_bits >= 32; n_bits -= 32)
+    writer_put (w, reader_get (&r, 32), 32);
+  writer_put (w, reader_get (&r, (int) n_bits), (int) n_bits);
+  writer_commit (w);
+}
+
 gboolean
 mockup_jpeg_passthrough_write_band (MockupJpegPassthrough  *self,
                                     int                     y,
@@ -1209,6 +1225,9 @@ mockup_jpeg_passthrough_write_band (MockupJpegPassthrough  *self,
 {
   int my1 = MIN (self->mcus_y - 1, (y + n - 1) / self->mcu_h);
   unsigned int interval = self->src.restart_interval;
+  BitReader run_start = { 0 };
+  guint64 run_end = 0;
+  gboolean in_run = FALSE;
 
   if (!self->streaming)
     return TRUE;
@@ -1216,14 +1235,7 @@ mockup_jpeg_passthrough_write_band (MockupJpegPassthrough  *self,
     stream_write_header (self);
   if (self->band_whole)
     {
-      BitReader r = self->band_start;
-      guint64 n_bits = self->in.consumed - r.consumed;
-
-      writer_reserve (&self->out, n_bits / 4 + 16);
-      for (; n_bits >= 32; n_bits -= 32)
-        writer_put (&self->out, reader_get (&r, 32), 32);
-      writer_put (&self->out, reader_get (&r, (int) n_bits), (int) n_bits);
-      writer_commit (&self->out);
+      copy_bits (&self->out, &self->band_start, self->in.consumed);
       memcpy (self->out_dc, self->in_dc, sizeof self->out_dc);
       self->out_mcus = self->in_mcus;
       return TRUE;
@@ -1237,6 +1249,9 @@ mockup_jpeg_passthrough_write_band (MockupJpegPassthrough  *self,
           {
             guint8 marker[2] = { 0xff, (guint8) (0xd0 + ((self->out_mcus / interval - 1) & 7)) };
 
+            if (in_run)
+              copy_bits (&self->out, &run_start, run_end);
+            in_run = FALSE;
             writer_reserve (&self->out, 16);
             writer_align (&self->out);
             writer_commit (&self->out);
@@ -1249,12 +1264,11 @@ mockup_jpeg_passthrough_write_band (MockupJpegPassthrough  *self,
         span = &self->spans[(gsize) (my % self->ring_rows) * self->mcus_x + mx];
         if (!span->changed && memcmp (span->dc, self->out_dc, sizeof span->dc) == 0)
           {
-            BitReader r = span->start;
-            guint64 n_bits = span->end - r.consumed;
-
-            for (; n_bits >= 32; n_bits -= 32)
-              writer_put (&self->out, reader_get (&r, 32), 32);
-            writer_put (&self->out, reader_get (&r, (int) n_bits), (int) n_bits);
+            /* one copy for a run of such MCUs */
+            if (!in_run)
+              run_start = span->start;
+            in_run = TRUE;
+            run_end = span->end;
             for (int c = 0; c < 3; c++)
               {
                 jpeg_component_info *comp = &self->src.comp_info[c];
@@ -1266,6 +1280,12 @@ mockup_jpeg_passthrough_write_band (MockupJpegPassthrough  *self,
             self->out_mcus++;
             continue;
           }
+        if (in_run)
+          {
+            copy_bits (&self->out, &run_start, run_end);
+            writer_reserve (&self->out, (gsize) self->blocks_in_mcu * 64 * 27 / 4 + 16);
+          }
+        in_run = FALSE;
         for (int c = 0; c < 3; c++)
           {
             jpeg_component_info *comp = &self->src.comp_info[c];
@@ -1279,6 +1299,8 @@ mockup_jpeg_passthrough_write_band (MockupJpegPassthrough  *self,
         writer_commit (&self->out);
         self->out_mcus++;
       }
+  if (in_run)
+    copy_bits (&self->out, &run_start, run_end);
   return TRUE;
 }
 
