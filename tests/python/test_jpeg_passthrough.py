@@ -69,6 +69,8 @@ def test_default_is_auto():
     assert renderer.props.jpeg_passthrough is True
     renderer.props.jpeg_passthrough = False
     assert renderer.get_jpeg_passthrough() is False
+    renderer.set_jpeg_passthrough(True)
+    assert renderer.props.jpeg_passthrough is True
 
 
 def test_outside_the_print_is_the_photo(template, artwork):
