@@ -491,6 +491,45 @@ test_hostile (void)
     }
 }
 
+/* Random damage to the entropy-coded data and random cuts: a result or
+ * an error, never a crash (and, under valgrind, no bad read). */
+static void
+test_damaged (void)
+{
+  PhotoSpec spec = { .quality = 94, .restart_interval = 0 };
+  g_autofree char *dir = test_make_dir ();
+  g_autofree char *photo_path = write_photo (dir, "photo.jpg", &spec);
+  g_autofree char *art_path = test_write_png (dir, "art.png", 8, 8, 0xffffffff);
+  g_autoptr(MockupArtwork) artwork = mockup_artwork_new_from_file (art_path, NULL);
+  g_autoptr(MockupRenderer) renderer = mockup_renderer_new ();
+  g_autofree char *original = NULL;
+  gsize size;
+  GRand *rand = g_rand_new_with_seed (18);
+
+  g_assert_true (g_file_get_contents (photo_path, &original, &size, NULL));
+  for (int i = 0; i < 24; i++)
+    {
+      g_autofree char *data = g_memdup2 (original, size);
+      gsize length = size;
+      g_autoptr(MockupTemplate) template = NULL;
+      g_autoptr(MockupResult) result = NULL;
+      g_autoptr(GError) error = NULL;
+
+      if (i % 3 == 2)
+        length = (gsize) g_rand_int_range (rand, (gint32) (size / 4), (gint32) size);
+      else
+        for (int k = 0; k < 1 + i; k++)
+          data[g_rand_int_range (rand, (gint32) (size / 4), (gint32) size - 2)] = (char) g_rand_int_range (rand, 0, 256);
+      g_assert_true (g_file_set_contents (photo_path, data, (gssize) length, NULL));
+      template = test_template (dir, quad_json);
+      result = mockup_renderer_render (renderer, artwork, template, NULL, &error);
+      g_assert_true ((result == NULL) != (error == NULL));
+      if (error != NULL)
+        g_assert_nonnull (strstr (error->message, "photo.jpg"));
+    }
+  g_rand_free (rand);
+}
+
 static void
 test_property (void)
 {
@@ -515,5 +554,6 @@ main (int argc, char **argv)
   g_test_add_func ("/jpeg-passthrough/fallbacks", test_fallbacks);
   g_test_add_func ("/jpeg-passthrough/overlay", test_overlay);
   g_test_add_func ("/jpeg-passthrough/hostile", test_hostile);
+  g_test_add_func ("/jpeg-passthrough/damaged", test_damaged);
   return g_test_run ();
 }
