@@ -218,10 +218,15 @@ mockup_jpeg_passthrough_estimate_memory (const MockupRenderSettings *settings,
   if (!mockup_jpeg_passthrough_may_apply (settings, template, NULL))
     return 0;
   photo = bottom_photo (template);
-  /* luma blocks, and chroma as if it were not subsampled: the header is
-   * not read here */
-  blocks = (gsize) ((photo->info.width + 15) / 8) * ((photo->info.height + 15) / 8);
-  return blocks * 3 * sizeof (JBLOCK) + (gsize) photo->info.width * 32 * 4;
+  /* a multi-scan photo is held whole by libjpeg-turbo (what codec_memory
+   * says); a baseline one streams (unless its Huffman tables lack codes,
+   * which the header check cannot tell: then this is short of the
+   * coefficients) a band of blocks (chroma counted as if
+   * not subsampled: the header is not read here) and of pixels */
+  if (photo->info.codec_memory > 0)
+    return photo->info.codec_memory + (gsize) photo->info.width * 32 * 4;
+  blocks = (gsize) ((photo->info.width + 15) / 8) * (32 / 8);
+  return blocks * 3 * sizeof (JBLOCK) + (gsize) photo->info.width * 32 * 4 * 2;
 }
 
 /* libjpeg's source for bytes in memory; running out is an error, not the
