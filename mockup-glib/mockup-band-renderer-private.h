@@ -28,6 +28,7 @@ typedef struct
   guint variant;
   double min_ppi;               /* resolution warnings; 0: no check */
   double max_upscale;
+  gboolean jpeg_passthrough;    /* see mockup-jpeg-passthrough-private.h */
 } MockupRenderSettings;
 
 /* Which artwork fills which slot: @slots (slot name → MockupArtwork) first,

@@ -26,6 +26,7 @@
 #include "mockup-geometry-private.h"
 #include "mockup-image-reader-private.h"
 #include "mockup-image-writer-private.h"
+#include "mockup-jpeg-passthrough-private.h"
 #include "mockup-memory.h"
 #include "mockup-mesh-private.h"
 #include "mockup-placement-private.h"
@@ -126,6 +127,7 @@ typedef struct
   /* in a group: the template's images, decoded once for all its renders
    * (n_layers × N_LAYER_IMAGES, NULL where a layer has no such image) */
   MockupRowWindow **windows;
+  MockupJpegPassthrough *passthrough;   /* the photo's rows come from it */
 } Render;
 
 static const cairo_operator_t blend_operators[] = {
@@ -503,6 +505,7 @@ mockup_band_renderer_estimate_memory (const MockupRenderSettings *settings,
     }
 
   total += mockup_image_writer_estimate_memory (settings->format, width, height, settings->quality);
+  total += mockup_jpeg_passthrough_estimate_memory (settings, template);
   return total;
 }
 
@@ -641,6 +644,9 @@ mockup_band_renderer_preload (const MockupRenderSettings  *settings,
           MockupImageReader *reader;
 
           if (refs[k] == NULL)
+            continue;
+          /* a pass-through reads the photo's coefficients instead */
+          if (i == 0 && k == LAYER_SOURCE && mockup_jpeg_passthrough_may_apply (settings, template, NULL))
             continue;
           if (g_cancellable_set_error_if_cancelled (cancellable, error))
             return NULL;
@@ -893,7 +899,7 @@ prepare_layers (Render                  *render,
           state->color_blend = color_blends[layer->blend - MOCKUP_BLEND_LINEAR_BURN];
         }
 
-      if (layer->source != NULL &&
+      if (layer->source != NULL && !(i == 0 && render->passthrough != NULL) &&
           !open_reader (render, preload, i, LAYER_SOURCE, layer->source, &state->source,
                         cancellable, error))
         return FALSE;
@@ -991,6 +997,7 @@ render_clear (Render *render)
   g_free (render->valid);
   g_free (render->row_coverage);
   g_clear_pointer (&render->writer, mockup_image_writer_free);
+  g_clear_pointer (&render->passthrough, mockup_jpeg_passthrough_free);
 }
 
 static guint8
@@ -1353,6 +1360,8 @@ render_band (Render      *render,
         continue;
       if (state->replaces)
         {
+          if (state->source == NULL)
+            continue;           /* a pass-through put the photo's rows there */
           cairo_surface_flush (render->band_surface);
           for (int r = 0; r < n_rows; r++)
             if (!read_row (render, layer->source, state->source,
@@ -1485,6 +1494,99 @@ render_init (Render                      *render,
   return TRUE;
 }
 
+/* JPEG pass-through: the MCUs each layer above the photo can change are
+ * marked; when too many are, or the photo does not suit, the photo's
+ * reader is opened and the render goes on as any other. */
+static gboolean
+plan_passthrough (Render        *render,
+                  MockupPreload *preload,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  const char *reason = NULL;
+
+  for (guint i = 1; i < render->n_layers; i++)
+    {
+      LayerState *state = &render->layers[i];
+
+      /* the resolved values, not the manifest's: a parameter may show a
+       * layer the manifest hides */
+      if (!state->values->visible || state->values->opacity <= 0.0)
+        continue;
+      if (state->layer->kind == MOCKUP_LAYER_ARTWORK || state->layer->kind == MOCKUP_LAYER_TEXT)
+        {
+          guint n;
+          const double *outline = mockup_geometry_get_outline (state->geometry, &n);
+
+          mockup_jpeg_passthrough_mark_outline (render->passthrough, outline, n, state->margin);
+        }
+      else if (!mockup_jpeg_passthrough_mark_layer (render->passthrough, i, cancellable, error))
+        return FALSE;
+    }
+
+  if (mockup_jpeg_passthrough_start (render->passthrough, &reason, error))
+    return TRUE;
+  if (reason == NULL)
+    return FALSE;
+  g_debug ("%s: no JPEG pass-through: %s", render->label, reason);
+  g_clear_pointer (&render->passthrough, mockup_jpeg_passthrough_free);
+  return open_reader (render, preload, 0, LAYER_SOURCE, render->layers[0].layer->source,
+                      &render->layers[0].source, cancellable, error);
+}
+
+/* Rows of a band no layer changes: every reader but the photo's moves on. */
+static gboolean
+skip_band (Render  *render,
+           int      n_rows,
+           GError **error)
+{
+  for (guint i = 1; i < render->n_layers; i++)
+    {
+      LayerState *state = &render->layers[i];
+      MockupImageReader *readers[] = { state->source, state->mask, state->shading, state->displacement };
+      const MockupImageRef *refs[N_LAYER_IMAGES];
+
+      layer_images (state->layer, refs);
+      for (guint k = 0; k < N_LAYER_IMAGES; k++)
+        for (int r = 0; readers[k] != NULL && r < n_rows; r++)
+          if (!read_row (render, refs[k], readers[k], render->row_scratch, error))
+            return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+render_passthrough (Render        *render,
+                    GCancellable  *cancellable,
+                    GBytes       **bytes,
+                    GError       **error)
+{
+  for (int y = 0; y < render->height; y += BAND_ROWS)
+    {
+      int n = MIN (BAND_ROWS, render->height - y);
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
+          !mockup_jpeg_passthrough_read_band (render->passthrough, y, n, error))
+        return FALSE;
+      if (!mockup_jpeg_passthrough_band_marked (render->passthrough, y, n))
+        {
+          if (!skip_band (render, n, error))
+            return FALSE;
+        }
+      else
+        {
+          mockup_jpeg_passthrough_decode_band (render->passthrough, y, n, render->band, render->stride);
+          if (!render_band (render, y, n, error))
+            return FALSE;
+          mockup_jpeg_passthrough_encode_band (render->passthrough, y, n, render->band, render->stride);
+        }
+      if (!mockup_jpeg_passthrough_write_band (render->passthrough, y, n, error))
+        return FALSE;
+    }
+  *bytes = mockup_jpeg_passthrough_finish (render->passthrough, error);
+  return *bytes != NULL;
+}
+
 MockupResult *
 mockup_band_renderer_render (const MockupRenderSettings  *settings,
                              MockupTemplate              *template,
@@ -1516,8 +1618,30 @@ mockup_band_renderer_render (const MockupRenderSettings  *settings,
       needs = own_needs;
     }
 
+  {
+    const char *reason = NULL;
+
+    render.passthrough = mockup_jpeg_passthrough_new (settings, template, cancellable, &reason, error);
+    if (render.passthrough == NULL && reason == NULL)
+      goto out;
+    if (reason != NULL && settings->jpeg_passthrough)
+      g_debug ("%s: no JPEG pass-through: %s", render.label, reason);
+  }
+
   if (!prepare_layers (&render, own_preload, artworks, needs, cancellable, error))
     goto out;
+
+  if (render.passthrough != NULL)
+    {
+      if (!plan_passthrough (&render, own_preload, cancellable, error))
+        goto out;
+      if (render.passthrough != NULL)
+        {
+          if (!render_passthrough (&render, cancellable, &bytes, error))
+            goto out;
+          goto done;
+        }
+    }
 
   render.writer = mockup_image_writer_new (settings->format, render.width, render.height,
                                            settings->quality,
@@ -1549,6 +1673,7 @@ mockup_band_renderer_render (const MockupRenderSettings  *settings,
       goto out;
     }
 
+done:
   result = _mockup_result_new (index, mockup_template_get_id (template),
                                mockup_template_get_name (template), settings->format,
                                render.width, render.height, bytes, pixbuf);

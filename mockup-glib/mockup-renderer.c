@@ -60,6 +60,7 @@ struct _MockupRenderer
   gboolean linear_light;
   double min_ppi;
   double max_upscale;
+  gboolean jpeg_passthrough;
 
   MockupMemoryBudget *budget;
   MockupWorkerPool *pool;
@@ -75,6 +76,7 @@ enum {
   PROP_LINEAR_LIGHT,
   PROP_MIN_PPI,
   PROP_MAX_UPSCALE,
+  PROP_JPEG_PASSTHROUGH,
   N_PROPS
 };
 
@@ -128,6 +130,9 @@ mockup_renderer_get_property (GObject    *object,
     case PROP_MAX_UPSCALE:
       g_value_set_double (value, mockup_renderer_get_max_upscale (self));
       break;
+    case PROP_JPEG_PASSTHROUGH:
+      g_value_set_boolean (value, mockup_renderer_get_jpeg_passthrough (self));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -166,6 +171,9 @@ mockup_renderer_set_property (GObject      *object,
       break;
     case PROP_MAX_UPSCALE:
       mockup_renderer_set_max_upscale (self, g_value_get_double (value));
+      break;
+    case PROP_JPEG_PASSTHROUGH:
+      mockup_renderer_set_jpeg_passthrough (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -280,6 +288,30 @@ mockup_renderer_class_init (MockupRendererClass *klass)
     g_param_spec_double ("max-upscale", NULL, NULL, 0.0, 1000.0, DEFAULT_MAX_UPSCALE,
                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
 
+  /**
+   * MockupRenderer:jpeg-passthrough: (getter get_jpeg_passthrough) (setter set_jpeg_passthrough)
+   *
+   * Whether a JPEG render of a template whose bottom layer is an opaque
+   * JPEG photo, at the photo's own size, codes again only the 8×8 blocks
+   * (MCUs) its layers change and copies every other block of the photo
+   * unchanged: the photo keeps its quality outside the print, and the
+   * render takes less time. The output then has the photo's quantisation
+   * tables, sampling, markers and progressive mode.
+   *
+   * It applies by itself when it can (TRUE, the default, is "auto"): not
+   * for greyscale, CMYK or RGB JPEGs, an EXIF orientation, a colour profile
+   * other than the sRGB one renders are tagged with, linear light, a
+   * scaled output, a layer that can change more than 3/4 of the blocks, or
+   * a photo whose estimated quality is below
+   * [property@Mockup.Renderer:quality]: its tables are then coarser than
+   * the quality asked for, and they cannot be changed for the print's
+   * blocks alone. A photo of higher quality keeps its tables. See the
+   * performance guide.
+   */
+  properties[PROP_JPEG_PASSTHROUGH] =
+    g_param_spec_boolean ("jpeg-passthrough", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -291,6 +323,7 @@ mockup_renderer_init (MockupRenderer *self)
   self->quality = DEFAULT_QUALITY;
   self->min_ppi = DEFAULT_MIN_PPI;
   self->max_upscale = DEFAULT_MAX_UPSCALE;
+  self->jpeg_passthrough = TRUE;
   self->budget = mockup_memory_budget_new (DEFAULT_MEMORY_LIMIT);
   self->pool = mockup_worker_pool_new (g_get_num_processors ());
 }
@@ -442,6 +475,24 @@ DEFINE_SETTING (double, min_ppi, min_ppi, PROP_MIN_PPI, min_ppi, min_ppi >= 0.0 
  */
 DEFINE_SETTING (double, max_upscale, max_upscale, PROP_MAX_UPSCALE, max_upscale,
                 max_upscale >= 0.0 && max_upscale <= 1000.0)
+
+/**
+ * mockup_renderer_get_jpeg_passthrough: (get-property jpeg-passthrough)
+ * @self: a renderer
+ *
+ * Gets [property@Mockup.Renderer:jpeg-passthrough].
+ *
+ * Returns: whether JPEG renders copy the photo's unchanged blocks when they can
+ */
+/**
+ * mockup_renderer_set_jpeg_passthrough: (set-property jpeg-passthrough)
+ * @self: a renderer
+ * @jpeg_passthrough: %TRUE to copy the photo's unchanged blocks when possible
+ *
+ * Chooses whether JPEG renders started from now on may code again only
+ * the blocks of the photo that they change.
+ */
+DEFINE_SETTING (gboolean, jpeg_passthrough, jpeg_passthrough, PROP_JPEG_PASSTHROUGH, jpeg_passthrough, TRUE)
 
 /**
  * mockup_renderer_get_threads: (get-property threads)
@@ -607,6 +658,7 @@ _mockup_renderer_get_settings (MockupRenderer       *self,
   settings->linear_light = self->linear_light;
   settings->min_ppi = self->min_ppi;
   settings->max_upscale = self->max_upscale;
+  settings->jpeg_passthrough = self->jpeg_passthrough;
   g_mutex_unlock (&self->lock);
   settings->options = NULL;
   settings->variant = 0;

@@ -70,6 +70,11 @@ MOCKUP_AVAILABLE_IN_1_0
 void            mockup_renderer_set_max_upscale    (MockupRenderer       *self,
                                                     double                max_upscale);
 MOCKUP_AVAILABLE_IN_1_0
+gboolean        mockup_renderer_get_jpeg_passthrough (MockupRenderer     *self);
+MOCKUP_AVAILABLE_IN_1_0
+void            mockup_renderer_set_jpeg_passthrough (MockupRenderer     *self,
+                                                      gboolean            jpeg_passthrough);
+MOCKUP_AVAILABLE_IN_1_0
 guint64         mockup_renderer_get_memory_in_use  (MockupRenderer       *self);
 MOCKUP_AVAILABLE_IN_1_0
 guint64         mockup_renderer_get_memory_pending (MockupRenderer       *self);

@@ -44,6 +44,7 @@ struct _MrJob
   MockupFormat format;
   guint quality;
   guint max_size;
+  gboolean jpeg_passthrough;
   gboolean settings_given;
 
   GPtrArray *items;             /* Item, in reporting order */
@@ -218,6 +219,13 @@ mr_job_set_settings (MrJob        *self,
   self->quality = quality;
   self->max_size = max_size;
   self->settings_given = TRUE;
+}
+
+void
+mr_job_set_jpeg_passthrough (MrJob    *self,
+                             gboolean  jpeg_passthrough)
+{
+  self->jpeg_passthrough = jpeg_passthrough;
 }
 
 static void
@@ -782,6 +790,7 @@ mr_job_run_async (MrJob               *self,
       mockup_renderer_set_format (self->renderer, self->format);
       mockup_renderer_set_quality (self->renderer, self->quality);
       mockup_renderer_set_max_size (self->renderer, self->max_size);
+      mockup_renderer_set_jpeg_passthrough (self->renderer, self->jpeg_passthrough);
     }
   mockup_renderer_render_batch_full_async (self->renderer, self->artwork,
                                            G_LIST_MODEL (self->batch_items), self->slot_artworks,

@@ -36,6 +36,9 @@ void      mr_job_set_settings        (MrJob                *self,
                                       MockupFormat          format,
                                       guint                 quality,
                                       guint                 max_size);
+/* With the settings: FALSE codes every block of a JPEG photo again. */
+void      mr_job_set_jpeg_passthrough (MrJob               *self,
+                                       gboolean             jpeg_passthrough);
 void      mr_job_add_templates       (MrJob                *self,
                                       const char           *argument,
                                       MrTemplateCache      *cache);

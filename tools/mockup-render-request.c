@@ -127,7 +127,7 @@ check_members (JsonObject  *object,
 {
   static const char * const allowed[] = {
     "id", "artwork", "templates", "output_dir", "format", "quality", "max_size", "slots",
-    "parameters", "placement", NULL
+    "parameters", "placement", "jpeg_passthrough", NULL
   };
   g_autoptr(GList) members = json_object_get_members (object);
 
@@ -377,7 +377,7 @@ mr_job_request_parse (const char              *text,
   g_autoptr(JsonParser) parser = NULL;
   g_autoptr(MrJobRequest) request = NULL;
   g_autoptr(GError) local_error = NULL;
-  const char *artwork, *output_dir, *format_name;
+  const char *artwork, *output_dir, *format_name, *passthrough;
   gint64 quality = defaults->quality, max_size = defaults->max_size;
   JsonObject *object;
   JsonNode *root;
@@ -433,6 +433,7 @@ mr_job_request_parse (const char              *text,
       !get_string (object, "format", "format", &format_name, error) ||
       !get_integer (object, "quality", 1, 100, &quality, error) ||
       !get_integer (object, "max_size", 0, G_MAXINT, &max_size, error) ||
+      !get_string (object, "jpeg_passthrough", "jpeg_passthrough", &passthrough, error) ||
       !get_slots (object, request, error) ||
       !get_parameters (object, request, error) ||
       !get_placement (object, request, error))
@@ -446,6 +447,18 @@ mr_job_request_parse (const char              *text,
 
       invalid (error, "format", "\"%s\" is not an output format (jpeg, png or webp)", shown);
       return NULL;
+    }
+  request->jpeg_passthrough = defaults->jpeg_passthrough;
+  if (passthrough != NULL)
+    {
+      if (g_strcmp0 (passthrough, "auto") != 0 && g_strcmp0 (passthrough, "never") != 0)
+        {
+          g_autofree char *shown = shorten (passthrough);
+
+          invalid (error, "jpeg_passthrough", "\"%s\" is neither \"auto\" nor \"never\"", shown);
+          return NULL;
+        }
+      request->jpeg_passthrough = g_strcmp0 (passthrough, "auto") == 0;
     }
   if (artwork == NULL && (request->slots == NULL || g_hash_table_size (request->slots) == 0))
     {

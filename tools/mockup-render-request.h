@@ -31,6 +31,7 @@ typedef struct
   MockupFormat format;
   guint quality;
   guint max_size;
+  gboolean jpeg_passthrough;    /* --jpeg-passthrough=auto */
   guint64 cache_limit;          /* templates kept between jobs */
   guint64 artwork_cache_limit;  /* decoded artworks kept between jobs */
 } MrServerDefaults;
@@ -45,6 +46,7 @@ typedef struct
   MockupFormat format;
   guint quality;
   guint max_size;
+  gboolean jpeg_passthrough;    /* "jpeg_passthrough": "auto" (TRUE) or "never" */
   GHashTable *slots;            /* slot name → artwork path, or NULL */
   MockupRenderOptions *options; /* "parameters" and "placement", or NULL */
 } MrJobRequest;

@@ -267,6 +267,7 @@ prepare_thread (GTask        *task,
   mr_job_set_output_dir (job, request->output_dir);
   mr_job_set_options (job, request->options);
   mr_job_set_settings (job, request->format, request->quality, request->max_size);
+  mr_job_set_jpeg_passthrough (job, request->jpeg_passthrough);
   for (guint i = 0; request->templates[i] != NULL; i++)
     {
       if (g_task_return_error_if_cancelled (task))

@@ -44,6 +44,7 @@ typedef struct
 {
   char *output_dir;
   char *format_name;
+  char *jpeg_passthrough;
   int quality;
   int max_size;
   char **slots;
@@ -147,6 +148,8 @@ static const GOptionEntry entries[] = {
     "Output format: jpeg (the default), png or webp", "FORMAT" },
   { "quality", 0, 0, G_OPTION_ARG_INT, &options.quality,
     "JPEG and WebP quality, 1 to 100 (default: 90; WebP at 100 is lossless)", "N" },
+  { "jpeg-passthrough", 0, 0, G_OPTION_ARG_STRING, &options.jpeg_passthrough,
+    "auto (the default): code again only the blocks of a JPEG photo that a mockup changes, when it can; never: code every block", "auto|never" },
   { "max-size", 0, 0, G_OPTION_ARG_INT, &options.max_size,
     "Scale mockups down so that their longest side is at most N pixels (0: each template's own size)", "N" },
   { "slot", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &options.slots,
@@ -231,6 +234,9 @@ check_options (void)
        options.format == MOCKUP_FORMAT_PIXBUF))
     return usage_error ("--format: “%s” is not an output format (jpeg, png or webp)",
                         options.format_name);
+  if (options.jpeg_passthrough != NULL && g_strcmp0 (options.jpeg_passthrough, "auto") != 0 &&
+      g_strcmp0 (options.jpeg_passthrough, "never") != 0)
+    return usage_error ("--jpeg-passthrough: “%s” is neither auto nor never", options.jpeg_passthrough);
   if (options.quality != G_MININT && (options.quality < 1 || options.quality > 100))
     return usage_error ("--quality: %d is out of range (1 to 100)", options.quality);
   if (options.max_size != G_MININT && options.max_size < 0)
@@ -486,6 +492,8 @@ main (int   argc,
   mockup_renderer_set_format (renderer, options.format);
   if (options.quality != G_MININT)
     mockup_renderer_set_quality (renderer, options.quality);
+  if (g_strcmp0 (options.jpeg_passthrough, "never") == 0)
+    mockup_renderer_set_jpeg_passthrough (renderer, FALSE);
   if (options.max_size != G_MININT)
     mockup_renderer_set_max_size (renderer, options.max_size);
   if (options.threads != G_MININT)
@@ -515,6 +523,7 @@ main (int   argc,
         .format = options.format,
         .quality = mockup_renderer_get_quality (renderer),
         .max_size = mockup_renderer_get_max_size (renderer),
+        .jpeg_passthrough = mockup_renderer_get_jpeg_passthrough (renderer),
         .cache_limit = limit != 0 ? limit / CACHE_SHARE : CACHE_LIMIT_UNBOUNDED,
         .artwork_cache_limit = limit != 0 ? limit / ARTWORK_CACHE_SHARE : ARTWORK_CACHE_LIMIT_UNBOUNDED,
       };

@@ -541,6 +541,7 @@ main (int   argc,
   g_autofree char *template_path = NULL;
   g_autofree char *variants_mode = g_strdup ("grouped");
   int n_variants = 0;
+  g_autofree char *passthrough = NULL;
   int quality = 90, max_size = 0, threads = 0, n_batches = 1;
   gboolean shared_artwork = FALSE, use_async = FALSE;
   int sample_interval = 10;
@@ -560,6 +561,7 @@ main (int   argc,
     { "variants", 0, 0, G_OPTION_ARG_INT, &n_variants, "render --template in N colours instead of FIXTURES' templates", "N" },
     { "variants-mode", 0, 0, G_OPTION_ARG_STRING, &variants_mode, "grouped (one batch, the default), sequential or parallel single renders", "MODE" },
     { "template", 0, 0, G_OPTION_ARG_FILENAME, &template_path, "the manifest --variants renders", "FILE" },
+    { "jpeg-passthrough", 0, 0, G_OPTION_ARG_STRING, &passthrough, "auto (default) or never", "MODE" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("FIXTURES");
@@ -652,6 +654,7 @@ main (int   argc,
   mockup_renderer_set_quality (renderer, (guint) quality);
   mockup_renderer_set_max_size (renderer, (guint) max_size);
   mockup_renderer_set_threads (renderer, (guint) threads);
+  mockup_renderer_set_jpeg_passthrough (renderer, g_strcmp0 (passthrough, "never") != 0);
   if (memory_limit_text != NULL)
     mockup_renderer_set_memory_limit (renderer, memory_limit);
 

@@ -394,3 +394,26 @@ def test_rerun_replaces_outputs(run, artwork, templates, tmp_path):
     assert os.stat(out / "a.jpg").st_ino != first
     # no temporary file is left beside the outputs
     assert sorted(os.listdir(out)) == ["a.jpg", "b.jpg", "c.jpg"]
+
+
+def test_jpeg_passthrough(run, tmp_path):
+    # a photo of quality 95: at --quality 90 its blocks are copied
+    write_template(tmp_path / "t")
+    Image.effect_noise((320, 240), 30).convert("RGB").save(tmp_path / "t" / "photo.jpg", quality=95)
+    write_artwork(tmp_path / "art.png")
+    outputs = {}
+    for mode in ("auto", "never"):
+        out = tmp_path / mode
+        result = run(f"--jpeg-passthrough={mode}", "--json", "-o", out, tmp_path / "art.png", tmp_path / "t")
+        assert result.returncode == 0, result.stderr
+        outputs[mode] = json_lines(result.stdout)[0]["path"]
+    with Image.open(tmp_path / "t" / "photo.jpg") as photo, \
+            Image.open(outputs["auto"]) as auto, Image.open(outputs["never"]) as never:
+        assert auto.quantization == photo.quantization
+        assert never.quantization != photo.quantization
+        # the top left corner, far from the print, is the photo's own
+        assert auto.crop((0, 0, 32, 16)).tobytes() == photo.crop((0, 0, 32, 16)).tobytes()
+
+    result = run("--jpeg-passthrough=sometimes", tmp_path / "art.png", tmp_path / "t")
+    assert result.returncode == 2
+    assert "--jpeg-passthrough" in result.stderr

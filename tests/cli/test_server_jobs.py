@@ -290,3 +290,23 @@ def test_jobs_option(run):
     assert result.returncode == 2 and "--jobs" in result.stderr
     result = run("--jobs", "2", "a.png", "t.json")
     assert result.returncode == 2 and "--server" in result.stderr
+
+
+def test_jpeg_passthrough_member(run, tmp_path):
+    # a photo of quality 95: "auto" copies its blocks at the default quality
+    write_template(tmp_path / "t")
+    Image.effect_noise((320, 240), 30).convert("RGB").save(tmp_path / "t" / "photo.jpg", quality=95)
+    artwork = write_artwork(tmp_path / "art.png")
+    job = {"artwork": str(artwork), "templates": [str(tmp_path / "t")]}
+    stdin = jobs({**job, "id": "auto", "output_dir": str(tmp_path / "a"), "jpeg_passthrough": "auto"},
+                 {**job, "id": "never", "output_dir": str(tmp_path / "n"), "jpeg_passthrough": "never"},
+                 {**job, "id": "bad", "output_dir": str(tmp_path / "b"), "jpeg_passthrough": "yes"})
+    result = run("--server", "--jobs", "1", input=stdin, timeout=60)
+    assert result.returncode == 0, result.stderr
+    groups = by_job(result.stdout)
+    assert groups["auto"][-1]["rendered"] == 1 and groups["never"][-1]["rendered"] == 1
+    assert 'jpeg_passthrough: "yes" is neither' in groups["bad"][0]["error"]
+    with Image.open(tmp_path / "t" / "photo.jpg") as photo, \
+            Image.open(groups["auto"][0]["path"]) as auto, Image.open(groups["never"][0]["path"]) as never:
+        assert auto.quantization == photo.quantization
+        assert never.quantization != photo.quantization

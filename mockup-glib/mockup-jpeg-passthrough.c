@@ -1,0 +1,1708 @@
+/* mockup-jpeg-passthrough.c: JPEG out with only the changed blocks coded
+ * again
+ *
+ * A mockup changes a part of its photo, often a fifth; coding the whole
+ * photo again costs time on every pixel and a generation of loss on the
+ * ones the render did not touch. Here the photo's quantised DCT
+ * coefficients are read once (libjpeg-turbo's jpeg_read_coefficients ()),
+ * the MCUs that some layer can reach are decoded to pixels with our own
+ * inverse DCT, the band renderer composites over them, and each MCU whose
+ * pixels changed is transformed and quantised again with the photo's own
+ * tables and sampling; jpeg_write_coefficients () then writes every block,
+ * so outside the changed MCUs the output's coefficients are the photo's.
+ *
+ * libjpeg-turbo keeps the coefficients of the whole image in memory (its
+ * memory manager has no backing store): 2 bytes × 64 a block, 18 MB for a
+ * 3000 × 2000 4:2:0 photo. That is counted in the render's memory estimate.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "mockup-buffer-private.h"
+#include "mockup-color-private.h"
+#include "mockup-error.h"
+#include "mockup-image-reader-private.h"
+#include "mockup-jpeg-passthrough-private.h"
+#include "mockup-jpeg-private.h"
+
+#include <jerror.h>
+#include "mockup-template-private.h"
+
+/* Above this share of marked MCUs the path saves too little to be worth
+ * its memory: today's path is taken. */
+#define MAX_MARKED_SHARE 0.75
+
+/* A Huffman table both ways: decoding by a 9-bit look-ahead, then the
+ * canonical codes of each length; coding by a code and length a symbol. */
+typedef struct
+{
+  guint16 lookup[512];          /* symbol << 4 | length, 0: longer than 9 bits */
+  int maxcode[18];              /* largest code of each length, -1: none */
+  int valoffset[18];
+  guint8 values[256];
+  guint16 code[256];
+  guint8 size[256];             /* 0: the symbol has no code */
+} Huffman;
+
+typedef struct
+{
+  const guint8 *data;
+  gsize length, pos;
+  guint64 bits;                 /* the next n_bits bits, at the top */
+  int n_bits;
+  gboolean marker;              /* stopped at a marker */
+  int padded;                   /* zero bytes fed past it, or past the end */
+  guint64 consumed;             /* bits taken */
+} BitReader;
+
+typedef struct
+{
+  guint8 *data;                 /* a mockup_buffer_alloc () of size bytes */
+  gsize size;
+  gsize length;                 /* written */
+  guint8 *next;                 /* where the next byte goes, between
+                                 * writer_reserve () and writer_commit () */
+  guint64 bits;
+  int n_bits;
+} BitWriter;
+
+/* Where an MCU's bits are in the photo, and the DC predictions they were
+ * coded against: an MCU left as it was is copied bit for bit when the
+ * output's predictions are the same. */
+typedef struct
+{
+  BitReader start;
+  guint64 end;                  /* start.consumed of the next MCU */
+  int dc[3];
+  gboolean changed;
+} McuSpan;
+
+struct _MockupJpegPassthrough
+{
+  MockupTemplate *template;
+  const MockupRenderSettings *settings;
+  const MockupImageRef *photo;
+  GCancellable *cancellable;
+  GBytes *bytes;
+  int width, height;
+
+  struct jpeg_decompress_struct src;
+  MockupJpegError error;
+  struct jpeg_progress_mgr progress;
+  gboolean src_created;
+  gboolean cancelled;
+  jvirt_barray_ptr *coefs;
+
+  int mcu_w, mcu_h;             /* pixels */
+  int mcus_x, mcus_y;
+  int hs[3], vs[3];             /* max sampling / component sampling: 1 or 2 */
+  guint8 *marked;               /* mcus_x × mcus_y */
+  guint32 *photo_band;          /* what decode_band () gave */
+  gsize photo_band_size, ring_size, spans_size;
+  gsize photo_stride;
+  guint n_changed;
+  gboolean has_icc;
+
+  /* A baseline photo is streamed: its entropy-coded data is decoded one
+   * band of MCU rows at a time into a ring, and coded again with its own
+   * Huffman tables behind its own header; no whole-image arrays. */
+  gboolean streaming;
+  JBLOCK *ring;                 /* ring_rows MCU rows of blocks_in_mcu blocks an MCU */
+  int ring_rows;
+  int blocks_in_mcu;
+  int block_offset[3];          /* of each component's blocks in an MCU */
+  gsize header_size;            /* of the file, up to the entropy-coded data */
+  Huffman *dc[3], *ac[3];       /* each component's tables */
+  Huffman tables[8];
+  BitReader in;
+  BitWriter out;
+  int in_dc[3], out_dc[3];      /* DC predictions */
+  McuSpan *spans;               /* of each MCU in the ring */
+  guintptr dropped;             /* the photo's pages up to here went back */
+  /* a band no layer changes, whose first MCU has the same DC predictions
+   * in the output as in the photo: its bits are copied whole */
+  gboolean band_whole;
+  BitReader band_start;
+  int in_mcus, out_mcus;        /* coded MCUs, for restart intervals */
+  int next_restart;
+};
+
+static float dct_basis[8][8];   /* c(k)/2 cos ((2n + 1) k π / 16) */
+static float dct_basis_t[8][8]; /* transposed */
+
+static void
+init_basis (void)
+{
+  static gsize done = 0;
+
+  if (g_once_init_enter (&done))
+    {
+      for (int k = 0; k < 8; k++)
+        for (int n = 0; n < 8; n++)
+          {
+            dct_basis[k][n] = (float) ((k == 0 ? M_SQRT1_2 : 1.0) / 2.0 * cos ((2 * n + 1) * k * M_PI / 16.0));
+            dct_basis_t[n][k] = dct_basis[k][n];
+          }
+      g_once_init_leave (&done, 1);
+    }
+}
+
+static const MockupImageRef *
+bottom_photo (MockupTemplate *template)
+{
+  const MockupLayer *layer;
+
+  if (_mockup_template_get_n_layers (template) == 0)
+    return NULL;
+  layer = _mockup_template_get_layer (template, 0);
+  /* what the band renderer lets replace the band: see prepare_layers () */
+  if (layer->kind != MOCKUP_LAYER_IMAGE || layer->blend != MOCKUP_BLEND_NORMAL ||
+      layer->opacity < 1.0 || layer->mask != NULL || layer->source->info.has_alpha)
+    return NULL;
+  return layer->source;
+}
+
+gboolean
+mockup_jpeg_passthrough_may_apply (const MockupRenderSettings  *settings,
+                                   MockupTemplate              *template,
+                                   const char                 **reason)
+{
+  const MockupImageRef *photo = bottom_photo (template);
+  const char *why = NULL;
+
+  if (!settings->jpeg_passthrough)
+    why = "turned off";
+  else if (settings->format != MOCKUP_FORMAT_JPEG)
+    why = "the output is not JPEG";
+  else if (settings->linear_light)
+    why = "linear-light colour handling";
+  else if (photo == NULL)
+    why = "the bottom layer is not an opaque, unmasked, normal image";
+  else if (photo->info.kind != MOCKUP_IMAGE_KIND_JPEG)
+    why = "the photo is not a JPEG";
+  else if (photo->info.orientation > 1)
+    why = "the photo has an EXIF orientation";
+  else if (photo->info.width != mockup_template_get_width (template) ||
+           photo->info.height != mockup_template_get_height (template))
+    why = "the photo is scaled to the template's size";
+  else
+    {
+      int w, h;
+
+      mockup_band_renderer_get_size (settings, template, &w, &h);
+      if (w != photo->info.width || h != photo->info.height)
+        why = "the output is scaled";
+    }
+
+  if (reason != NULL)
+    *reason = why;
+  return why == NULL;
+}
+
+gsize
+mockup_jpeg_passthrough_estimate_memory (const MockupRenderSettings *settings,
+                                         MockupTemplate             *template)
+{
+  const MockupImageRef *photo;
+  gsize blocks;
+
+  if (!mockup_jpeg_passthrough_may_apply (settings, template, NULL))
+    return 0;
+  photo = bottom_photo (template);
+  /* a multi-scan photo is held whole by libjpeg-turbo (what codec_memory
+   * says); a baseline one streams (unless its Huffman tables lack codes,
+   * which the header check cannot tell: then this is short of the
+   * coefficients) a band of blocks (chroma counted as if
+   * not subsampled: the header is not read here) and of pixels */
+  if (photo->info.codec_memory > 0)
+    return photo->info.codec_memory + (gsize) photo->info.width * 32 * 4;
+  blocks = (gsize) ((photo->info.width + 15) / 8) * (32 / 8);
+  return blocks * 3 * sizeof (JBLOCK) + (gsize) photo->info.width * 32 * 4 * 2;
+}
+
+/* libjpeg's source for bytes in memory; running out is an error, not the
+ * grey padding libjpeg's own jpeg_mem_src () gives a truncated file. */
+static void
+init_source (j_decompress_ptr cinfo)
+{
+}
+
+static boolean
+fill_input_buffer (j_decompress_ptr cinfo)
+{
+  ERREXIT (cinfo, JERR_INPUT_EOF);
+  return FALSE;
+}
+
+static void
+skip_input_data (j_decompress_ptr cinfo,
+                 long             n)
+{
+  struct jpeg_source_mgr *src = cinfo->src;
+
+  if (n <= 0)
+    return;
+  if ((size_t) n > src->bytes_in_buffer)
+    ERREXIT (cinfo, JERR_INPUT_EOF);
+  src->next_input_byte += n;
+  src->bytes_in_buffer -= (size_t) n;
+}
+
+static void
+term_source (j_decompress_ptr cinfo)
+{
+}
+
+static void
+progress_monitor (j_common_ptr cinfo)
+{
+  MockupJpegPassthrough *self = cinfo->client_data;
+  j_decompress_ptr d = (j_decompress_ptr) cinfo;
+
+  if (d->input_scan_number > MOCKUP_JPEG_MAX_SCANS)
+    {
+      g_snprintf (self->error.message, sizeof self->error.message,
+                  "more than %d scans", MOCKUP_JPEG_MAX_SCANS);
+      longjmp (self->error.jump, 1);
+    }
+  if (g_cancellable_is_cancelled (self->cancellable))
+    {
+      self->cancelled = TRUE;
+      longjmp (self->error.jump, 1);
+    }
+}
+
+static void
+emit_message (j_common_ptr cinfo,
+              int          level)
+{
+  /* warnings on recoverable corruption: as the JPEG decoder does */
+}
+
+static void
+set_error (MockupJpegPassthrough  *self,
+           GError                **error)
+{
+  if (self->cancelled)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s: cancelled",
+                 _mockup_template_get_label (self->template));
+  else
+    g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_INVALID_IMAGE, "%s: %s: %s: %s",
+                 _mockup_template_get_label (self->template), self->photo->member,
+                 self->photo->source.display_name, self->error.message);
+}
+
+/* The IJG quality whose scaled tables are nearest the luma table. */
+static int
+estimate_quality (const JQUANT_TBL *table)
+{
+  static const unsigned int std_luma[64] = {
+    16, 11, 10, 16, 24, 40, 51, 61, 12, 12, 14, 19, 26, 58, 60, 55,
+    14, 13, 16, 24, 40, 57, 69, 56, 14, 17, 22, 29, 51, 87, 80, 62,
+    18, 22, 37, 56, 68, 109, 103, 77, 24, 35, 55, 64, 81, 104, 113, 92,
+    49, 64, 78, 87, 103, 121, 120, 101, 72, 92, 95, 98, 112, 100, 103, 99
+  };
+  double sum = 0.0, scale;
+
+  if (table == NULL)
+    return 0;
+  for (int i = 0; i < 64; i++)
+    sum += table->quantval[i] * 100.0 / std_luma[i];
+  scale = sum / 64.0;
+  if (scale <= 0.0)
+    return 100;
+  return CLAMP ((int) lrint (scale <= 100.0 ? (200.0 - scale) / 2.0 : 5000.0 / scale), 1, 100);
+}
+
+static gboolean
+icc_is_srgb (j_decompress_ptr cinfo,
+             gboolean        *has_icc)
+{
+  JOCTET *icc = NULL;
+  unsigned int length = 0;
+  GBytes *srgb = mockup_color_get_srgb_profile ();
+  gboolean same;
+
+  *has_icc = jpeg_read_icc_profile (cinfo, &icc, &length) && length > 0;
+  if (!*has_icc)
+    {
+      free (icc);
+      return TRUE;
+    }
+  same = srgb != NULL && g_bytes_get_size (srgb) == length &&
+         memcmp (g_bytes_get_data (srgb, NULL), icc, length) == 0;
+  free (icc);
+  return same;
+}
+
+/* FALSE with @reason when the photo does not suit, without when it is bad */
+static gboolean
+read_header (MockupJpegPassthrough  *self,
+             const char            **reason,
+             GError                **error)
+{
+  const MockupRenderSettings *settings = self->settings;
+  MockupTemplate *template = self->template;
+  j_decompress_ptr cinfo = &self->src;
+  int max_h, max_v;
+
+  cinfo->err = jpeg_std_error (&self->error.pub);
+  self->error.pub.error_exit = mockup_jpeg_error_exit;
+  self->error.pub.emit_message = emit_message;
+  if (setjmp (self->error.jump))
+    {
+      set_error (self, error);
+      return FALSE;
+    }
+  jpeg_create_decompress (cinfo);
+  self->src_created = TRUE;
+  cinfo->client_data = self;
+  self->progress.progress_monitor = progress_monitor;
+  cinfo->progress = &self->progress;
+
+  cinfo->src = (struct jpeg_source_mgr *) cinfo->mem->alloc_small ((j_common_ptr) cinfo, JPOOL_PERMANENT,
+                                                                   sizeof (struct jpeg_source_mgr));
+  cinfo->src->init_source = init_source;
+  cinfo->src->fill_input_buffer = fill_input_buffer;
+  cinfo->src->skip_input_data = skip_input_data;
+  cinfo->src->resync_to_restart = jpeg_resync_to_restart;
+  cinfo->src->term_source = term_source;
+  cinfo->src->next_input_byte = g_bytes_get_data (self->bytes, &cinfo->src->bytes_in_buffer);
+
+  /* every marker goes to the output as it was */
+  jpeg_save_markers (cinfo, JPEG_COM, 0xffff);
+  for (int m = 0; m < 16; m++)
+    jpeg_save_markers (cinfo, JPEG_APP0 + m, 0xffff);
+  jpeg_read_header (cinfo, TRUE);
+
+  if ((int) cinfo->image_width != self->width || (int) cinfo->image_height != self->height)
+    {
+      g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_INVALID_IMAGE,
+                   "%s: %s: %s: the file changed since the template was loaded",
+                   _mockup_template_get_label (template), self->photo->member,
+                   self->photo->source.display_name);
+      return FALSE;
+    }
+  if (cinfo->num_components != 3 || cinfo->jpeg_color_space != JCS_YCbCr)
+    {
+      *reason = "the photo is not YCbCr (greyscale, CMYK or RGB)";
+      return FALSE;
+    }
+  if (cinfo->data_precision != 8)
+    {
+      *reason = "the photo is not 8 bits a sample";
+      return FALSE;
+    }
+  if (!icc_is_srgb (cinfo, &self->has_icc))
+    {
+      *reason = "the photo's colour profile is not the sRGB profile renders are tagged with";
+      return FALSE;
+    }
+  if (estimate_quality (cinfo->quant_tbl_ptrs[cinfo->comp_info[0].quant_tbl_no]) <
+      (int) settings->quality)
+    {
+      *reason = "the photo's quality is below the one asked for";
+      return FALSE;
+    }
+
+  max_h = cinfo->max_h_samp_factor;
+  max_v = cinfo->max_v_samp_factor;
+  for (int c = 0; c < 3; c++)
+    {
+      jpeg_component_info *comp = &cinfo->comp_info[c];
+
+      if (max_h % comp->h_samp_factor != 0 || max_v % comp->v_samp_factor != 0 ||
+          max_h / comp->h_samp_factor > 2 || max_v / comp->v_samp_factor > 2)
+        {
+          *reason = "the photo's chroma sampling is not 1 or 2 in each direction";
+          return FALSE;
+        }
+      self->hs[c] = max_h / comp->h_samp_factor;
+      self->vs[c] = max_v / comp->v_samp_factor;
+    }
+  self->mcu_w = 8 * max_h;
+  self->mcu_h = 8 * max_v;
+  self->mcus_x = (self->width + self->mcu_w - 1) / self->mcu_w;
+  self->mcus_y = (self->height + self->mcu_h - 1) / self->mcu_h;
+  self->marked = g_new0 (guint8, (gsize) self->mcus_x * self->mcus_y);
+
+  return TRUE;
+}
+
+MockupJpegPassthrough *
+mockup_jpeg_passthrough_new (const MockupRenderSettings  *settings,
+                             MockupTemplate              *template,
+                             GCancellable                *cancellable,
+                             const char                 **reason,
+                             GError                     **error)
+{
+  g_autoptr(MockupJpegPassthrough) self = NULL;
+
+  *reason = NULL;
+  if (!mockup_jpeg_passthrough_may_apply (settings, template, reason))
+    return NULL;
+
+  self = g_new0 (MockupJpegPassthrough, 1);
+  self->template = g_object_ref (template);
+  self->settings = settings;
+  self->photo = bottom_photo (template);
+  self->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
+  self->width = self->photo->info.width;
+  self->height = self->photo->info.height;
+  init_basis ();
+
+  self->bytes = mockup_image_source_load_bytes (&self->photo->source, error);
+  if (self->bytes == NULL)
+    {
+      g_prefix_error (error, "%s: %s: ", _mockup_template_get_label (template), self->photo->member);
+      return NULL;
+    }
+  if (!read_header (self, reason, error))
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+void
+mockup_jpeg_passthrough_mark_rect (MockupJpegPassthrough *self,
+                                   int                    x0,
+                                   int                    y0,
+                                   int                    x1,
+                                   int                    y1)
+{
+  int mx0, my0, mx1, my1;
+
+  x0 = CLAMP (x0, 0, self->width);
+  x1 = CLAMP (x1, 0, self->width);
+  y0 = CLAMP (y0, 0, self->height);
+  y1 = CLAMP (y1, 0, self->height);
+  if (x1 <= x0 || y1 <= y0)
+    return;
+  mx0 = x0 / self->mcu_w;
+  my0 = y0 / self->mcu_h;
+  mx1 = (x1 - 1) / self->mcu_w;
+  my1 = (y1 - 1) / self->mcu_h;
+  for (int my = my0; my <= my1; my++)
+    memset (self->marked + (gsize) my * self->mcus_x + mx0, 1, (gsize) (mx1 - mx0 + 1));
+}
+
+void
+mockup_jpeg_passthrough_mark_outline (MockupJpegPassthrough *self,
+                                      const double          *outline,
+                                      guint                  n_points,
+                                      int                    margin)
+{
+  /* one pixel more than the antialiased edge can reach */
+  double reach = margin + 1.0;
+
+  for (int my = 0; my < self->mcus_y; my++)
+    {
+      double ya = my * self->mcu_h - reach, yb = (my + 1) * self->mcu_h + reach;
+      double xmin = G_MAXDOUBLE, xmax = -G_MAXDOUBLE;
+
+      for (guint i = 0; i < n_points; i++)
+        {
+          const double *p = outline + 2 * i, *q = outline + 2 * ((i + 1) % n_points);
+          double t0 = 0.0, t1 = 1.0, dy = q[1] - p[1];
+
+          /* the part of edge p→q within ya ≤ y ≤ yb */
+          if (dy == 0.0)
+            {
+              if (p[1] < ya || p[1] > yb)
+                continue;
+            }
+          else
+            {
+              double ta = (ya - p[1]) / dy, tb = (yb - p[1]) / dy;
+
+              t0 = MAX (t0, MIN (ta, tb));
+              t1 = MIN (t1, MAX (ta, tb));
+              if (t0 > t1)
+                continue;
+            }
+          for (int k = 0; k < 2; k++)
+            {
+              double x = p[0] + (k ? t1 : t0) * (q[0] - p[0]);
+
+              xmin = MIN (xmin, x);
+              xmax = MAX (xmax, x);
+            }
+        }
+      if (xmin <= xmax)
+        mockup_jpeg_passthrough_mark_rect (self, (int) floor (xmin - reach), my * self->mcu_h,
+                                           (int) ceil (xmax + reach) + 1, (my + 1) * self->mcu_h);
+    }
+}
+
+static guint8
+luminance (guint32 p)
+{
+  return (guint8) ((54 * MOCKUP_R (p) + 183 * MOCKUP_G (p) + 19 * MOCKUP_B (p) + 128) >> 8);
+}
+
+/* The MCUs where @ref, read at the output size, is not zero: its alpha,
+ * or its mask value. */
+static GBytes *
+make_block_map (MockupJpegPassthrough  *self,
+                const MockupImageRef   *ref,
+                gboolean                as_mask,
+                const MockupLayer      *layer,
+                GError                **error)
+{
+  g_autoptr(MockupImageReader) reader = NULL;
+  g_autofree guint32 *row = NULL;
+  guint8 *map = g_new0 (guint8, (gsize) self->mcus_x * self->mcus_y);
+
+  reader = mockup_image_reader_new_full (&ref->source, &ref->info, self->width, self->height,
+                                         MOCKUP_IMAGE_READER_NONE, self->cancellable, error);
+  if (reader == NULL)
+    goto fail;
+  row = g_new (guint32, self->width);
+  for (int y = 0; y < self->height; y++)
+    {
+      guint8 *mrow = map + (gsize) (y / self->mcu_h) * self->mcus_x;
+
+      if (!mockup_image_reader_read_row (reader, row, error))
+        goto fail;
+      for (int x = 0; x < self->width; x++)
+        {
+          guint8 v;
+
+          if (!as_mask)
+            v = MOCKUP_A (row[x]);
+          else
+            {
+              v = layer->mask_mode == MOCKUP_MASK_ALPHA ? MOCKUP_A (row[x]) : luminance (row[x]);
+              if (layer->mask_invert)
+                v = 255 - v;
+            }
+          if (v != 0)
+            mrow[x / self->mcu_w] = 1;
+        }
+    }
+  return g_bytes_new_take (map, (gsize) self->mcus_x * self->mcus_y);
+
+fail:
+  g_prefix_error (error, "%s: %s: ", _mockup_template_get_label (self->template), ref->member);
+  g_free (map);
+  return NULL;
+}
+
+static GMutex block_map_lock;
+
+/* A block map, made once and kept with the template under a key that
+ * says which image, at what size, in what MCUs. */
+static GBytes *
+get_block_map (MockupJpegPassthrough  *self,
+               guint                   index,
+               const MockupImageRef   *ref,
+               gboolean                as_mask,
+               GError                **error)
+{
+  const MockupLayer *layer = _mockup_template_get_layer (self->template, index);
+  g_autofree char *key = g_strdup_printf ("mockup-jpeg-passthrough-map:%u:%d:%dx%d:%dx%d", index, as_mask,
+                                          self->width, self->height, self->mcu_w, self->mcu_h);
+  GBytes *map;
+
+  g_mutex_lock (&block_map_lock);
+  map = g_object_get_data (G_OBJECT (self->template), key);
+  if (map != NULL)
+    g_bytes_ref (map);
+  g_mutex_unlock (&block_map_lock);
+  if (map != NULL)
+    return map;
+
+  /* made outside the lock: two renders may both make it, and one wins */
+  map = make_block_map (self, ref, as_mask, layer, error);
+  if (map == NULL)
+    return NULL;
+  g_mutex_lock (&block_map_lock);
+  g_object_set_data_full (G_OBJECT (self->template), key, g_bytes_ref (map),
+                          (GDestroyNotify) g_bytes_unref);
+  g_mutex_unlock (&block_map_lock);
+  return map;
+}
+
+gboolean
+mockup_jpeg_passthrough_mark_layer (MockupJpegPassthrough  *self,
+                                    guint                   index,
+                                    GCancellable           *cancellable,
+                                    GError                **error)
+{
+  const MockupLayer *layer = _mockup_template_get_layer (self->template, index);
+  g_autoptr(GBytes) source_map = NULL;
+  g_autoptr(GBytes) mask_map = NULL;
+  const guint8 *a, *b;
+  gsize n = (gsize) self->mcus_x * self->mcus_y;
+
+  if (layer->kind == MOCKUP_LAYER_IMAGE && layer->source->info.has_alpha)
+    {
+      source_map = get_block_map (self, index, layer->source, FALSE, error);
+      if (source_map == NULL)
+        return FALSE;
+    }
+  if (layer->mask != NULL)
+    {
+      mask_map = get_block_map (self, index, layer->mask, TRUE, error);
+      if (mask_map == NULL)
+        return FALSE;
+    }
+
+  a = source_map != NULL ? g_bytes_get_data (source_map, NULL) : NULL;
+  b = mask_map != NULL ? g_bytes_get_data (mask_map, NULL) : NULL;
+  for (gsize i = 0; i < n; i++)
+    if ((a == NULL || a[i]) && (b == NULL || b[i]))
+      self->marked[i] = 1;
+  return TRUE;
+}
+
+/* Streaming a baseline photo's entropy-coded data */
+
+static const guint8 zigzag[64] = {
+  0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5,
+  12, 19, 26, 33, 40, 48, 41, 34, 27, 20, 13, 6, 7, 14, 21, 28,
+  35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51,
+  58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63
+};
+
+static gboolean
+huffman_init (Huffman         *h,
+              const JHUFF_TBL *table)
+{
+  int code = 0, k = 0;
+
+  memset (h, 0, sizeof *h);
+  if (table == NULL)
+    return FALSE;
+  for (int len = 1; len <= 16; len++)
+    {
+      int n = table->bits[len];
+
+      h->valoffset[len] = k - code;
+      for (int i = 0; i < n; i++, k++, code++)
+        {
+          guint8 symbol;
+
+          if (k >= 256 || code >= (1 << len))
+            return FALSE;
+          symbol = table->huffval[k];
+          h->values[k] = symbol;
+          h->code[symbol] = (guint16) code;
+          h->size[symbol] = (guint8) len;
+          if (len <= 9)
+            for (int fill = 0; fill < 1 << (9 - len); fill++)
+              h->lookup[(code << (9 - len)) | fill] = (guint16) (symbol << 4 | len);
+        }
+      h->maxcode[len] = n > 0 ? code - 1 : -1;
+      code <<= 1;
+    }
+  h->maxcode[17] = G_MAXINT;
+  return TRUE;
+}
+
+/* Whether every symbol a block can need has a code: standard tables do,
+ * optimised ones may not, and a block coded again may need any. */
+static gboolean
+huffman_complete (const Huffman *dc,
+                  const Huffman *ac)
+{
+  for (int s = 0; s <= 11; s++)
+    if (dc->size[s] == 0)
+      return FALSE;
+  if (ac->size[0x00] == 0 || ac->size[0xf0] == 0)
+    return FALSE;
+  for (int run = 0; run < 16; run++)
+    for (int s = 1; s <= 10; s++)
+      if (ac->size[run << 4 | s] == 0)
+        return FALSE;
+  return TRUE;
+}
+
+static void
+reader_fill (BitReader *r)
+{
+  while (r->n_bits <= 56)
+    {
+      guint b = 0;
+
+      if (!r->marker && r->pos < r->length)
+        {
+          b = r->data[r->pos];
+          if (b == 0xff)
+            {
+              guint next = r->pos + 1 < r->length ? r->data[r->pos + 1] : 0xd9;
+
+              if (next == 0x00)
+                r->pos += 2;
+              else if (next == 0xff)
+                {
+                  r->pos++;         /* fill byte */
+                  continue;
+                }
+              else
+                {
+                  r->marker = TRUE;
+                  b = 0;
+                  r->padded++;
+                }
+            }
+          else
+            r->pos++;
+        }
+      else
+        r->padded++;
+      r->bits |= (guint64) b << (56 - r->n_bits);
+      r->n_bits += 8;
+    }
+}
+
+static inline guint
+reader_get (BitReader *r,
+            int        n)
+{
+  guint v;
+
+  if (n == 0)
+    return 0;
+  if (r->n_bits < n)
+    reader_fill (r);
+  v = (guint) (r->bits >> (64 - n));
+  r->bits <<= n;
+  r->n_bits -= n;
+  r->consumed += n;
+  return v;
+}
+
+static inline int
+huffman_decode (BitReader     *r,
+                const Huffman *h)
+{
+  guint e;
+
+  if (r->n_bits < 16)
+    reader_fill (r);
+  e = h->lookup[r->bits >> 55];
+  if (e != 0)
+    {
+      r->bits <<= e & 15;
+      r->n_bits -= e & 15;
+      r->consumed += e & 15;
+      return e >> 4;
+    }
+  for (int len = 10; len <= 16; len++)
+    {
+      int code = (int) (r->bits >> (64 - len));
+
+      if (code <= h->maxcode[len])
+        {
+          r->bits <<= len;
+          r->n_bits -= len;
+          r->consumed += len;
+          return h->values[h->valoffset[len] + code];
+        }
+    }
+  return -1;
+}
+
+static inline int
+extend (int v,
+        int s)
+{
+  return v < (1 << (s - 1)) ? v - (1 << s) + 1 : v;
+}
+
+static gboolean
+decode_block (BitReader     *r,
+              const Huffman *dc,
+              const Huffman *ac,
+              int           *prediction,
+              JCOEF         *block)
+{
+  int s = huffman_decode (r, dc);
+
+  memset (block, 0, sizeof (JBLOCK));
+  if (s < 0 || s > 11)
+    return FALSE;
+  *prediction += s ? extend ((int) reader_get (r, s), s) : 0;
+  block[0] = (JCOEF) *prediction;
+  for (int k = 1; k < 64;)
+    {
+      int rs = huffman_decode (r, ac), run, size;
+
+      if (rs < 0)
+        return FALSE;
+      run = rs >> 4;
+      size = rs & 15;
+      if (size == 0)
+        {
+          if (run != 15)
+            break;
+          k += 16;
+          continue;
+        }
+      k += run;
+      if (k > 63)
+        return FALSE;
+      block[zigzag[k++]] = (JCOEF) extend ((int) reader_get (r, size), size);
+    }
+  return TRUE;
+}
+
+/* Room for @n more bytes; next points into the array between calls to
+ * writer_reserve () and writer_commit (). */
+static void
+writer_reserve (BitWriter *w,
+                gsize      n)
+{
+  if (w->length + n > w->size)
+    {
+      gsize size = MAX (w->size + w->size / 2, w->length + n);
+      guint8 *data = mockup_buffer_realloc (w->data, w->size, size);
+
+      if (data == NULL)
+        g_error ("JPEG pass-through: out of memory for %" G_GSIZE_FORMAT " bytes", size);
+      w->data = data;
+      w->size = size;
+    }
+  w->next = w->data + w->length;
+}
+
+static void
+writer_commit (BitWriter *w)
+{
+  w->length = (gsize) (w->next - w->data);
+}
+
+static void
+writer_append (BitWriter    *w,
+               const void   *data,
+               gsize         n)
+{
+  writer_reserve (w, n);
+  memcpy (w->next, data, n);
+  w->next += n;
+  writer_commit (w);
+}
+
+/* decode_block () keeping only the DC prediction: for bands copied whole */
+static gboolean
+skip_block (BitReader     *r,
+            const Huffman *dc,
+            const Huffman *ac,
+            int           *prediction)
+{
+  int s = huffman_decode (r, dc);
+
+  if (s < 0 || s > 11)
+    return FALSE;
+  *prediction += s ? extend ((int) reader_get (r, s), s) : 0;
+  for (int k = 1; k < 64;)
+    {
+      int rs = huffman_decode (r, ac);
+
+      if (rs < 0)
+        return FALSE;
+      if ((rs & 15) == 0)
+        {
+          if (rs >> 4 != 15)
+            break;
+          k += 16;
+          continue;
+        }
+      k += (rs >> 4) + 1;
+      if (k > 64)
+        return FALSE;
+      reader_get (r, rs & 15);
+    }
+  return TRUE;
+}
+
+static inline void
+writer_flush_bytes (BitWriter *w)
+{
+  while (w->n_bits >= 8)
+    {
+      guint8 b = (guint8) (w->bits >> 56);
+
+      *w->next++ = b;
+      if (b == 0xff)
+        *w->next++ = 0;
+      w->bits <<= 8;
+      w->n_bits -= 8;
+    }
+}
+
+static inline void
+writer_put (BitWriter *w,
+            guint      code,
+            int        size)
+{
+  if (size == 0)
+    return;
+  w->bits |= ((guint64) code & (((guint64) 1 << size) - 1)) << (64 - w->n_bits - size);
+  w->n_bits += size;
+  if (w->n_bits >= 32)
+    writer_flush_bytes (w);
+}
+
+/* Pads the last byte with ones, as the standard asks. */
+static void
+writer_align (BitWriter *w)
+{
+  int pad = (8 - w->n_bits % 8) % 8;
+
+  writer_put (w, (1u << pad) - 1, pad);
+  writer_flush_bytes (w);
+}
+
+static inline int
+magnitude_bits (int v)
+{
+  int s = 0;
+
+  for (v = ABS (v); v != 0; v >>= 1)
+    s++;
+  return s;
+}
+
+static gboolean
+encode_block (BitWriter     *w,
+              const Huffman *dc,
+              const Huffman *ac,
+              int           *prediction,
+              const JCOEF   *block)
+{
+  int diff = block[0] - *prediction, s = magnitude_bits (diff), run = 0;
+
+  *prediction = block[0];
+  if (s > 11 || dc->size[s] == 0)
+    return FALSE;
+  writer_put (w, dc->code[s], dc->size[s]);
+  writer_put (w, (guint) (diff < 0 ? diff - 1 : diff), s);
+  for (int k = 1; k < 64; k++)
+    {
+      int c = block[zigzag[k]], symbol;
+
+      if (c == 0)
+        {
+          run++;
+          continue;
+        }
+      for (; run > 15; run -= 16)
+        writer_put (w, ac->code[0xf0], ac->size[0xf0]);
+      s = magnitude_bits (c);
+      symbol = run << 4 | s;
+      if (s > 10 || ac->size[symbol] == 0)
+        return FALSE;
+      writer_put (w, ac->code[symbol], ac->size[symbol]);
+      writer_put (w, (guint) (c < 0 ? c - 1 : c), s);
+      run = 0;
+    }
+  if (run > 0)
+    writer_put (w, ac->code[0x00], ac->size[0x00]);
+  return TRUE;
+}
+
+static inline JCOEF *
+ring_block (MockupJpegPassthrough *self,
+            int                    c,
+            int                    my,
+            int                    mx,
+            int                    by,
+            int                    bx)
+{
+  jpeg_component_info *comp = &self->src.comp_info[c];
+  gsize mcu = (gsize) (my % self->ring_rows) * self->mcus_x + mx;
+
+  return self->ring[mcu * self->blocks_in_mcu + self->block_offset[c] +
+                    by * comp->h_samp_factor + bx];
+}
+
+static gboolean
+stream_error (MockupJpegPassthrough  *self,
+              const char             *what,
+              GError                **error)
+{
+  g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_INVALID_IMAGE,
+               "%s: %s: %s: %s", _mockup_template_get_label (self->template),
+               self->photo->member, self->photo->source.display_name, what);
+  return FALSE;
+}
+
+/* Sets the stream up, or says why the photo is not streamed. */
+static gboolean
+stream_init (MockupJpegPassthrough *self)
+{
+  j_decompress_ptr cinfo = &self->src;
+  gsize total;
+  const guint8 *data = g_bytes_get_data (self->bytes, &total);
+
+  if (cinfo->progressive_mode || cinfo->arith_code || cinfo->comps_in_scan != 3)
+    return FALSE;
+  for (int c = 0; c < 3; c++)
+    {
+      jpeg_component_info *comp = cinfo->cur_comp_info[c];
+      Huffman *dc = &self->tables[comp->dc_tbl_no], *ac = &self->tables[4 + comp->ac_tbl_no];
+
+      if (comp != &cinfo->comp_info[c] || cinfo->quant_tbl_ptrs[comp->quant_tbl_no] == NULL ||
+          !huffman_init (dc, cinfo->dc_huff_tbl_ptrs[comp->dc_tbl_no]) ||
+          !huffman_init (ac, cinfo->ac_huff_tbl_ptrs[comp->ac_tbl_no]) ||
+          !huffman_complete (dc, ac))
+        return FALSE;
+      self->dc[c] = dc;
+      self->ac[c] = ac;
+      self->block_offset[c] = self->blocks_in_mcu;
+      self->blocks_in_mcu += comp->h_samp_factor * comp->v_samp_factor;
+    }
+
+  self->header_size = total - cinfo->src->bytes_in_buffer;
+  self->in.data = data;
+  self->in.length = total;
+  self->in.pos = self->header_size;
+  self->ring_rows = MAX (32, self->mcu_h) / self->mcu_h;
+  self->ring_size = sizeof (JBLOCK) * self->ring_rows * self->mcus_x * self->blocks_in_mcu;
+  self->spans_size = sizeof (McuSpan) * self->ring_rows * self->mcus_x;
+  self->ring = mockup_buffer_alloc (self->ring_size);
+  self->spans = mockup_buffer_alloc (self->spans_size);
+  if (self->ring == NULL || self->spans == NULL)
+    g_error ("JPEG pass-through: out of memory");
+  /* about the photo's size: most of the output is its bits */
+  writer_reserve (&self->out, total + total / 8 + 65536);
+  self->streaming = TRUE;
+  return TRUE;
+}
+
+/* The photo's header, and the sRGB profile after its APP0 when it has no
+ * profile, as today's path tags an untagged photo. */
+static void
+stream_write_header (MockupJpegPassthrough *self)
+{
+  const guint8 *data = g_bytes_get_data (self->bytes, NULL);
+  GBytes *srgb = mockup_color_get_srgb_profile ();
+  gsize split = 2;
+
+  if (self->header_size >= 6 && data[2] == 0xff && data[3] == 0xe0)
+    split = MIN (self->header_size, 4 + (gsize) (data[4] << 8 | data[5]));
+  writer_append (&self->out, data, split);
+  if (!self->has_icc && srgb != NULL && g_bytes_get_size (srgb) <= 65519 - 16)
+    {
+      gsize n = g_bytes_get_size (srgb), length = n + 16;
+      guint8 head[18] = { 0xff, 0xe2, (guint8) (length >> 8), (guint8) length,
+                          'I', 'C', 'C', '_', 'P', 'R', 'O', 'F', 'I', 'L', 'E', 0, 1, 1 };
+
+      writer_append (&self->out, head, sizeof head);
+      writer_append (&self->out, g_bytes_get_data (srgb, NULL), n);
+    }
+  writer_append (&self->out, data + split, (self->header_size - split));
+}
+
+/* The photo is a private mapping of its file: the pages behind what the
+ * last band read go back to the system, so that what stays resident is a
+ * band's worth of it, not the file. Never for bytes a caller gave. */
+static void
+drop_consumed (MockupJpegPassthrough *self)
+{
+  gsize page = (gsize) sysconf (_SC_PAGESIZE);
+  guintptr base = (guintptr) self->in.data;
+  guintptr start = MAX ((base + page - 1) / page * page, self->dropped);
+  guintptr end = (base + self->in.pos) / page * page;
+
+  if (self->photo->source.path == NULL || end <= start)
+    return;
+  madvise ((void *) start, end - start, MADV_DONTNEED);
+  self->dropped = end;
+}
+
+gboolean
+mockup_jpeg_passthrough_read_band (MockupJpegPassthrough  *self,
+                                   int                     y,
+                                   int                     n,
+                                   GError                **error)
+{
+  int my1 = MIN (self->mcus_y - 1, (y + n - 1) / self->mcu_h);
+  unsigned int interval = self->src.restart_interval;
+
+  if (!self->streaming)
+    return TRUE;
+  /* the header was written, the last band's MCUs copied */
+  if (self->out_mcus > 0)
+    drop_consumed (self);
+
+  self->band_whole = interval == 0 && !mockup_jpeg_passthrough_band_marked (self, y, n) &&
+                     memcmp (self->in_dc, self->out_dc, sizeof self->in_dc) == 0;
+  if (self->band_whole)
+    {
+      BitReader *r = &self->in;
+
+      self->band_start = *r;
+      for (int my = y / self->mcu_h; my <= my1; my++)
+        for (int mx = 0; mx < self->mcus_x; mx++)
+          {
+            for (int c = 0; c < 3; c++)
+              {
+                jpeg_component_info *comp = &self->src.comp_info[c];
+
+                for (int b = 0; b < comp->v_samp_factor * comp->h_samp_factor; b++)
+                  if (!skip_block (r, self->dc[c], self->ac[c], &self->in_dc[c]))
+                    return stream_error (self, "corrupt entropy-coded data", error);
+              }
+            if (r->n_bits < 8 * r->padded)
+              return stream_error (self, "the file is truncated or corrupt", error);
+            self->in_mcus++;
+          }
+      return TRUE;
+    }
+
+  for (int my = y / self->mcu_h; my <= my1; my++)
+    for (int mx = 0; mx < self->mcus_x; mx++)
+      {
+        BitReader *r = &self->in;
+        McuSpan *span;
+
+        if (interval > 0 && self->in_mcus > 0 && self->in_mcus % interval == 0)
+          {
+            int expected = 0xd0 + (int) ((self->in_mcus / interval - 1) & 7);
+
+            reader_fill (r);
+            if (!r->marker || r->pos + 1 >= r->length || r->data[r->pos + 1] != expected)
+              return stream_error (self, "a restart marker is missing", error);
+            r->pos += 2;
+            r->marker = FALSE;
+            r->bits = 0;
+            r->n_bits = 0;
+            r->padded = 0;
+            memset (self->in_dc, 0, sizeof self->in_dc);
+          }
+        span = &self->spans[(gsize) (my % self->ring_rows) * self->mcus_x + mx];
+        span->start = *r;
+        memcpy (span->dc, self->in_dc, sizeof span->dc);
+        span->changed = FALSE;
+        for (int c = 0; c < 3; c++)
+          {
+            jpeg_component_info *comp = &self->src.comp_info[c];
+
+            for (int by = 0; by < comp->v_samp_factor; by++)
+              for (int bx = 0; bx < comp->h_samp_factor; bx++)
+                if (!decode_block (r, self->dc[c], self->ac[c], &self->in_dc[c],
+                                   ring_block (self, c, my, mx, by, bx)))
+                  return stream_error (self, "corrupt entropy-coded data", error);
+          }
+        /* zeros past the end or a marker were used: the file is cut */
+        if (r->n_bits < 8 * r->padded)
+          return stream_error (self, "the file is truncated or corrupt", error);
+        span->end = r->consumed;
+        self->in_mcus++;
+      }
+  return TRUE;
+}
+
+/* The photo's bits from @start to @end, as they were. */
+static void
+copy_bits (BitWriter       *w,
+           const BitReader *start,
+           guint64          end)
+{
+  BitReader r = *start;
+  guint64 n_bits = end - r.consumed;
+
+  writer_reserve (w, n_bits / 4 + 16);
+  for (; n_bits >= 32; n_bits -= 32)
+    writer_put (w, reader_get (&r, 32), 32);
+  writer_put (w, reader_get (&r, (int) n_bits), (int) n_bits);
+  writer_commit (w);
+}
+
+gboolean
+mockup_jpeg_passthrough_write_band (MockupJpegPassthrough  *self,
+                                    int                     y,
+                                    int                     n,
+                                    GError                **error)
+{
+  int my1 = MIN (self->mcus_y - 1, (y + n - 1) / self->mcu_h);
+  unsigned int interval = self->src.restart_interval;
+  BitReader run_start = { 0 };
+  guint64 run_end = 0;
+  gboolean in_run = FALSE;
+
+  if (!self->streaming)
+    return TRUE;
+  if (self->out_mcus == 0)
+    stream_write_header (self);
+  if (self->band_whole)
+    {
+      copy_bits (&self->out, &self->band_start, self->in.consumed);
+      memcpy (self->out_dc, self->in_dc, sizeof self->out_dc);
+      self->out_mcus = self->in_mcus;
+      return TRUE;
+    }
+  for (int my = y / self->mcu_h; my <= my1; my++)
+    for (int mx = 0; mx < self->mcus_x; mx++)
+      {
+        McuSpan *span;
+
+        if (interval > 0 && self->out_mcus > 0 && self->out_mcus % interval == 0)
+          {
+            guint8 marker[2] = { 0xff, (guint8) (0xd0 + ((self->out_mcus / interval - 1) & 7)) };
+
+            if (in_run)
+              copy_bits (&self->out, &run_start, run_end);
+            in_run = FALSE;
+            writer_reserve (&self->out, 16);
+            writer_align (&self->out);
+            writer_commit (&self->out);
+            writer_append (&self->out, marker, 2);
+            memset (self->out_dc, 0, sizeof self->out_dc);
+          }
+        /* at most 16 bits a symbol, 11 of value, 64 symbols a block,
+         * and as many stuffed bytes */
+        writer_reserve (&self->out, (gsize) self->blocks_in_mcu * 64 * 27 / 4 + 16);
+        span = &self->spans[(gsize) (my % self->ring_rows) * self->mcus_x + mx];
+        if (!span->changed && memcmp (span->dc, self->out_dc, sizeof span->dc) == 0)
+          {
+            /* one copy for a run of such MCUs */
+            if (!in_run)
+              run_start = span->start;
+            in_run = TRUE;
+            run_end = span->end;
+            for (int c = 0; c < 3; c++)
+              {
+                jpeg_component_info *comp = &self->src.comp_info[c];
+
+                self->out_dc[c] = ring_block (self, c, my, mx, comp->v_samp_factor - 1,
+                                              comp->h_samp_factor - 1)[0];
+              }
+            writer_commit (&self->out);
+            self->out_mcus++;
+            continue;
+          }
+        if (in_run)
+          {
+            copy_bits (&self->out, &run_start, run_end);
+            writer_reserve (&self->out, (gsize) self->blocks_in_mcu * 64 * 27 / 4 + 16);
+          }
+        in_run = FALSE;
+        for (int c = 0; c < 3; c++)
+          {
+            jpeg_component_info *comp = &self->src.comp_info[c];
+
+            for (int by = 0; by < comp->v_samp_factor; by++)
+              for (int bx = 0; bx < comp->h_samp_factor; bx++)
+                if (!encode_block (&self->out, self->dc[c], self->ac[c], &self->out_dc[c],
+                                   ring_block (self, c, my, mx, by, bx)))
+                  return stream_error (self, "a coefficient out of range", error);
+          }
+        writer_commit (&self->out);
+        self->out_mcus++;
+      }
+  if (in_run)
+    copy_bits (&self->out, &run_start, run_end);
+  return TRUE;
+}
+
+static GBytes *
+stream_finish (MockupJpegPassthrough *self)
+{
+  static const guint8 eoi[2] = { 0xff, 0xd9 };
+
+  writer_reserve (&self->out, 16);
+  writer_align (&self->out);
+  writer_commit (&self->out);
+  writer_append (&self->out, eoi, 2);
+  g_debug ("%s: JPEG pass-through, streamed: %u of %d MCUs coded again",
+           _mockup_template_get_label (self->template), self->n_changed, self->mcus_x * self->mcus_y);
+  return mockup_buffer_to_bytes (g_steal_pointer (&self->out.data), self->out.length, self->out.size);
+}
+
+gboolean
+mockup_jpeg_passthrough_start (MockupJpegPassthrough  *self,
+                               const char            **reason,
+                               GError                **error)
+{
+  gsize n = (gsize) self->mcus_x * self->mcus_y, marked = 0;
+
+  *reason = NULL;
+  for (gsize i = 0; i < n; i++)
+    marked += self->marked[i];
+  if (marked > MAX_MARKED_SHARE * n)
+    {
+      *reason = "a layer can change more than 3/4 of the photo's blocks";
+      return FALSE;
+    }
+
+  /* a band is 32 rows, which MCU rows (8, 16 or 32) divide */
+  self->photo_stride = (gsize) self->mcus_x * self->mcu_w;
+  self->photo_band_size = sizeof (guint32) * self->photo_stride * MAX (32, self->mcu_h);
+  self->photo_band = mockup_buffer_alloc (self->photo_band_size);
+  if (self->photo_band == NULL)
+    {
+      g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_TOO_LARGE, "%s: no memory for a %d pixel wide band",
+                   _mockup_template_get_label (self->template), self->width);
+      return FALSE;
+    }
+
+  if (stream_init (self))
+    return TRUE;
+
+  /* progressive, or Huffman tables that lack codes: libjpeg-turbo reads
+   * every coefficient of the image into memory, and codes the output with
+   * standard tables */
+  if (setjmp (self->error.jump))
+    {
+      set_error (self, error);
+      return FALSE;
+    }
+  self->coefs = jpeg_read_coefficients (&self->src);
+  /* every scan is read, and jpeg_finish_decompress () is never called: the
+   * file's bytes are not needed any more */
+  self->src.src->next_input_byte = NULL;
+  self->src.src->bytes_in_buffer = 0;
+  g_clear_pointer (&self->bytes, g_bytes_unref);
+  return TRUE;
+}
+
+gboolean
+mockup_jpeg_passthrough_band_marked (MockupJpegPassthrough *self,
+                                     int                    y,
+                                     int                    n)
+{
+  int my1 = MIN (self->mcus_y - 1, (y + n - 1) / self->mcu_h);
+
+  for (int my = y / self->mcu_h; my <= my1; my++)
+    if (memchr (self->marked + (gsize) my * self->mcus_x, 1, (gsize) self->mcus_x) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+static inline guint8
+clamp_sample (float v)
+{
+  return (guint8) (v <= 0.0f ? 0 : v >= 255.0f ? 255 : (int) (v + 0.5f));
+}
+
+/* Dequantised block → 64 samples, level shifted back: two passes of
+ * multiply-adds over rows of 8, which the compiler vectorises. */
+static void
+idct_block (const JCOEF       *coef,
+            const UINT16      *quant,
+            float              out[64])
+{
+  float tmp[64] = { 0 };
+
+  /* tmp[v][x] = Σu F[v][u] M[u][x] */
+  for (int v = 0; v < 8; v++)
+    for (int u = 0; u < 8; u++)
+      {
+        float f = (float) coef[v * 8 + u] * quant[v * 8 + u];
+
+        if (f != 0.0f)
+          for (int x = 0; x < 8; x++)
+            tmp[v * 8 + x] += f * dct_basis[u][x];
+      }
+  /* out[y][x] = Σv M[v][y] tmp[v][x] */
+  for (int i = 0; i < 64; i++)
+    out[i] = 128.0f;
+  for (int y = 0; y < 8; y++)
+    for (int v = 0; v < 8; v++)
+      for (int x = 0; x < 8; x++)
+        out[y * 8 + x] += dct_basis[v][y] * tmp[v * 8 + x];
+}
+
+static void
+fdct_block (const float   in[64],
+            const UINT16 *quant,
+            JCOEF        *coef)
+{
+  float tmp[64] = { 0 }, f[64] = { 0 };
+
+  /* tmp[v][x] = Σy M[v][y] (in[y][x] - 128) */
+  for (int v = 0; v < 8; v++)
+    for (int y = 0; y < 8; y++)
+      for (int x = 0; x < 8; x++)
+        tmp[v * 8 + x] += dct_basis[v][y] * (in[y * 8 + x] - 128.0f);
+  /* f[v][u] = Σx tmp[v][x] M[u][x] */
+  for (int v = 0; v < 8; v++)
+    for (int x = 0; x < 8; x++)
+      for (int u = 0; u < 8; u++)
+        f[v * 8 + u] += tmp[v * 8 + x] * dct_basis_t[x][u];
+  for (int i = 0; i < 64; i++)
+    coef[i] = (JCOEF) CLAMP (lrintf (f[i] / quant[i]), -1023, 1023);
+}
+
+/* The blocks of component @c in MCU row @my: its block rows, writable. */
+static JBLOCKARRAY
+component_rows (MockupJpegPassthrough *self,
+                int                    c,
+                int                    my,
+                boolean                writable)
+{
+  jpeg_component_info *comp = &self->src.comp_info[c];
+
+  return self->src.mem->access_virt_barray ((j_common_ptr) &self->src, self->coefs[c],
+                                            (JDIMENSION) (my * comp->v_samp_factor),
+                                            (JDIMENSION) comp->v_samp_factor, writable);
+}
+
+static const UINT16 *
+quant_of (MockupJpegPassthrough *self,
+          int                    c)
+{
+  jpeg_component_info *comp = &self->src.comp_info[c];
+
+  return self->streaming ? self->src.quant_tbl_ptrs[comp->quant_tbl_no]->quantval
+                         : comp->quant_table->quantval;
+}
+
+static inline JCOEF *
+block_at (MockupJpegPassthrough *self,
+          JBLOCKARRAY            rows,
+          int                    c,
+          int                    my,
+          int                    mx,
+          int                    by,
+          int                    bx)
+{
+  if (self->streaming)
+    return ring_block (self, c, my, mx, by, bx);
+  return rows[by][mx * self->src.comp_info[c].h_samp_factor + bx];
+}
+
+/* One MCU's samples of component @c, at its own resolution, into a
+ * (16 × 16 at most) plane of MCU pixels: replicated where subsampled. */
+static void
+decode_mcu (MockupJpegPassthrough *self,
+            int                    my,
+            int                    mx,
+            float                  planes[3][32 * 32])
+{
+  for (int c = 0; c < 3; c++)
+    {
+      jpeg_component_info *comp = &self->src.comp_info[c];
+      JBLOCKARRAY rows = self->streaming ? NULL : component_rows (self, c, my, FALSE);
+      const UINT16 *quant = quant_of (self, c);
+
+      for (int by = 0; by < comp->v_samp_factor; by++)
+        for (int bx = 0; bx < comp->h_samp_factor; bx++)
+          {
+            float block[64];
+
+            idct_block (block_at (self, rows, c, my, mx, by, bx), quant, block);
+            for (int y = 0; y < 8; y++)
+              for (int x = 0; x < 8; x++)
+                for (int dy = 0; dy < self->vs[c]; dy++)
+                  for (int dx = 0; dx < self->hs[c]; dx++)
+                    {
+                      int py = (by * 8 + y) * self->vs[c] + dy;
+                      int px = (bx * 8 + x) * self->hs[c] + dx;
+
+                      planes[c][py * self->mcu_w + px] = block[y * 8 + x];
+                    }
+          }
+    }
+}
+
+void
+mockup_jpeg_passthrough_decode_band (MockupJpegPassthrough *self,
+                                     int                    y,
+                                     int                    n,
+                                     guint32               *band,
+                                     gsize                  stride)
+{
+  int my1 = MIN (self->mcus_y - 1, (y + n - 1) / self->mcu_h);
+
+  for (int my = y / self->mcu_h; my <= my1; my++)
+    for (int mx = 0; mx < self->mcus_x; mx++)
+      {
+        float planes[3][32 * 32];
+        int oy = my * self->mcu_h - y, ox = mx * self->mcu_w;
+
+        if (!self->marked[(gsize) my * self->mcus_x + mx])
+          continue;
+        decode_mcu (self, my, mx, planes);
+        for (int py = 0; py < self->mcu_h; py++)
+          for (int px = 0; px < self->mcu_w; px++)
+            {
+              int i = py * self->mcu_w + px;
+              float Y = planes[0][i], cb = planes[1][i] - 128.0f, cr = planes[2][i] - 128.0f;
+              guint32 p = MOCKUP_ARGB (255, clamp_sample (Y + 1.402f * cr),
+                                       clamp_sample (Y - 0.344136f * cb - 0.714136f * cr),
+                                       clamp_sample (Y + 1.772f * cb));
+
+              self->photo_band[(gsize) (oy + py) * self->photo_stride + ox + px] = p;
+              if (oy + py < n && ox + px < self->width)
+                band[(gsize) (oy + py) * stride + ox + px] = p;
+            }
+      }
+}
+
+static void
+encode_mcu (MockupJpegPassthrough *self,
+            int                    my,
+            int                    mx,
+            float                  planes[3][32 * 32])
+{
+  for (int c = 0; c < 3; c++)
+    {
+      jpeg_component_info *comp = &self->src.comp_info[c];
+      JBLOCKARRAY rows = self->streaming ? NULL : component_rows (self, c, my, TRUE);
+      const UINT16 *quant = quant_of (self, c);
+      float k = 1.0f / (self->hs[c] * self->vs[c]);
+
+      for (int by = 0; by < comp->v_samp_factor; by++)
+        for (int bx = 0; bx < comp->h_samp_factor; bx++)
+          {
+            float block[64];
+
+            /* box downsampling: the inverse of decode_mcu ()'s replication,
+             * so that a block nothing covered comes back to its samples */
+            for (int y = 0; y < 8; y++)
+              for (int x = 0; x < 8; x++)
+                {
+                  float s = 0.0f;
+
+                  for (int dy = 0; dy < self->vs[c]; dy++)
+                    for (int dx = 0; dx < self->hs[c]; dx++)
+                      {
+                        int py = (by * 8 + y) * self->vs[c] + dy;
+                        int px = (bx * 8 + x) * self->hs[c] + dx;
+
+                        s += planes[c][py * self->mcu_w + px];
+                      }
+                  block[y * 8 + x] = s * k;
+                }
+            fdct_block (block, quant, block_at (self, rows, c, my, mx, by, bx));
+          }
+    }
+}
+
+void
+mockup_jpeg_passthrough_encode_band (MockupJpegPassthrough *self,
+                                     int                    y,
+                                     int                    n,
+                                     const guint32         *band,
+                                     gsize                  stride)
+{
+  int my1 = MIN (self->mcus_y - 1, (y + n - 1) / self->mcu_h);
+
+  for (int my = y / self->mcu_h; my <= my1; my++)
+    for (int mx = 0; mx < self->mcus_x; mx++)
+      {
+        float planes[3][32 * 32];
+        int oy = my * self->mcu_h - y, ox = mx * self->mcu_w;
+        int rows = MIN (self->mcu_h, n - oy), cols = MIN (self->mcu_w, self->width - ox);
+        gboolean changed = FALSE;
+
+        if (!self->marked[(gsize) my * self->mcus_x + mx])
+          continue;
+        for (int py = 0; py < rows && !changed; py++)
+          changed = memcmp (band + (gsize) (oy + py) * stride + ox,
+                            self->photo_band + (gsize) (oy + py) * self->photo_stride + ox,
+                            (gsize) cols * 4) != 0;
+        if (!changed)
+          continue;
+
+        /* past the image's edge, the edge pixels again, as an encoder pads */
+        for (int py = 0; py < self->mcu_h; py++)
+          for (int px = 0; px < self->mcu_w; px++)
+            {
+              guint32 p = band[(gsize) (oy + MIN (py, rows - 1)) * stride + ox + MIN (px, cols - 1)];
+              float r = MOCKUP_R (p), g = MOCKUP_G (p), b = MOCKUP_B (p);
+              int i = py * self->mcu_w + px;
+
+              planes[0][i] = 0.299f * r + 0.587f * g + 0.114f * b;
+              planes[1][i] = -0.168736f * r - 0.331264f * g + 0.5f * b + 128.0f;
+              planes[2][i] = 0.5f * r - 0.418688f * g - 0.081312f * b + 128.0f;
+            }
+        encode_mcu (self, my, mx, planes);
+        if (self->streaming)
+          self->spans[(gsize) (my % self->ring_rows) * self->mcus_x + mx].changed = TRUE;
+        self->n_changed++;
+      }
+}
+
+static gboolean
+is_jfif (jpeg_saved_marker_ptr m)
+{
+  return m->marker == JPEG_APP0 && m->data_length >= 5 && memcmp (m->data, "JFIF", 5) == 0;
+}
+
+static gboolean
+is_adobe (jpeg_saved_marker_ptr m)
+{
+  return m->marker == JPEG_APP0 + 14 && m->data_length >= 5 && memcmp (m->data, "Adobe", 5) == 0;
+}
+
+GBytes *
+mockup_jpeg_passthrough_finish (MockupJpegPassthrough  *self,
+                                GError                **error)
+{
+  struct jpeg_compress_struct dst;
+  MockupJpegError dst_error;
+  unsigned char *volatile data = NULL;
+  unsigned long size = 0;
+  GBytes *srgb = mockup_color_get_srgb_profile ();
+
+  if (self->streaming)
+    return stream_finish (self);
+  dst.err = jpeg_std_error (&dst_error.pub);
+  dst_error.pub.error_exit = mockup_jpeg_error_exit;
+  if (setjmp (dst_error.jump))
+    {
+      g_set_error (error, MOCKUP_ERROR, MOCKUP_ERROR_FAILED, "%s: JPEG encoder: %s",
+                   _mockup_template_get_label (self->template), dst_error.message);
+      jpeg_destroy_compress (&dst);
+      free (data);
+      return NULL;
+    }
+  jpeg_create_compress (&dst);
+  jpeg_mem_dest (&dst, (unsigned char **) &data, &size);
+  jpeg_copy_critical_parameters (&self->src, &dst);
+  dst.restart_interval = self->src.restart_interval;
+  if (self->src.progressive_mode)
+    jpeg_simple_progression (&dst);
+  jpeg_write_coefficients (&dst, self->coefs);
+
+  for (jpeg_saved_marker_ptr m = self->src.marker_list; m != NULL; m = m->next)
+    {
+      if ((dst.write_JFIF_header && is_jfif (m)) || (dst.write_Adobe_marker && is_adobe (m)))
+        continue;
+      jpeg_write_marker (&dst, m->marker, m->data, m->data_length);
+    }
+  /* tagged as today's path tags it: an untagged photo is taken as sRGB */
+  if (!self->has_icc && srgb != NULL)
+    jpeg_write_icc_profile (&dst, g_bytes_get_data (srgb, NULL), (unsigned int) g_bytes_get_size (srgb));
+
+  jpeg_finish_compress (&dst);
+  jpeg_destroy_compress (&dst);
+  g_debug ("%s: JPEG pass-through: %u of %d MCUs coded again",
+           _mockup_template_get_label (self->template), self->n_changed, self->mcus_x * self->mcus_y);
+  return g_bytes_new_with_free_func (data, size, free, data);
+}
+
+void
+mockup_jpeg_passthrough_free (MockupJpegPassthrough *self)
+{
+  if (self == NULL)
+    return;
+  if (self->src_created)
+    {
+      /* jpeg_abort, not finish: the rest of the file is not needed */
+      jpeg_destroy_decompress (&self->src);
+    }
+  g_clear_object (&self->template);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->bytes, g_bytes_unref);
+  g_free (self->marked);
+  mockup_buffer_free (self->photo_band, self->photo_band_size);
+  mockup_buffer_free (self->ring, self->ring_size);
+  mockup_buffer_free (self->spans, self->spans_size);
+  mockup_buffer_free (self->out.data, self->out.size);
+  g_free (self);
+}

@@ -1,0 +1,134 @@
+# test_jpeg_passthrough.py: JPEG renders that code again only the blocks
+# they change (Mockup.Renderer:jpeg-passthrough), through the typelib
+#
+# SPDX-License-Identifier: LGPL-2.1-or-later
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from conftest import Mockup, decode
+
+W, H = 480, 320
+QUAD = [[150, 100], [330, 110], [320, 230], [160, 220]]
+# the MCUs (16 pixels) around the quad's box, with its antialiased edge
+BOX = (128, 96, 352, 240)
+
+
+def photo(mode='RGB', quality=94, **save):
+    y, x = np.mgrid[0:H, 0:W]
+    rng = np.random.default_rng(3)
+    rgb = np.stack([120 + 80 * np.sin(x * 0.03), 110 + 70 * np.cos(y * 0.025),
+                    90 + 40 * np.sin((x + y) * 0.02)], axis=2)
+    rgb = np.clip(rgb + rng.integers(-3, 4, rgb.shape), 0, 255).astype(np.uint8)
+    buf = io.BytesIO()
+    Image.fromarray(rgb).convert(mode).save(buf, 'JPEG', quality=quality, subsampling='4:2:0', **save)
+    return buf.getvalue()
+
+
+@pytest.fixture
+def template(tmp_path):
+    def make(data, layers=None):
+        (tmp_path / 'photo.jpg').write_bytes(data)
+        import json
+        manifest = {'format': 1, 'layers': [{'type': 'image', 'source': 'photo.jpg'}] +
+                    (layers if layers is not None else [{'type': 'artwork', 'quad': QUAD}])}
+        (tmp_path / 'template.json').write_text(json.dumps(manifest))
+        return Mockup.Template.new_from_file(str(tmp_path / 'template.json'))
+    return make
+
+
+@pytest.fixture
+def artwork(make_artwork):
+    art = np.zeros((200, 200, 4), np.uint8)
+    art[..., 0] = np.linspace(0, 255, 200)[None, :]
+    art[..., 1] = 40
+    art[..., 2] = np.linspace(255, 0, 200)[:, None]
+    art[..., 3] = 255
+    return make_artwork(art)
+
+
+def render_bytes(template, artwork, **props):
+    result = Mockup.Renderer(**props).render(artwork, template, None)
+    return bytes(result.get_bytes().get_data())
+
+
+def pixels(data):
+    return np.asarray(decode(data).convert('RGB')).astype(np.float64)
+
+
+def psnr(a, b):
+    mse = ((a - b) ** 2).mean()
+    return float('inf') if mse == 0 else 10 * np.log10(255 ** 2 / mse)
+
+
+def test_default_is_auto():
+    renderer = Mockup.Renderer()
+    assert renderer.props.jpeg_passthrough is True
+    renderer.props.jpeg_passthrough = False
+    assert renderer.get_jpeg_passthrough() is False
+    renderer.set_jpeg_passthrough(True)
+    assert renderer.props.jpeg_passthrough is True
+
+
+def test_outside_the_print_is_the_photo(template, artwork):
+    data = photo()
+    tpl = template(data)
+    out = render_bytes(tpl, artwork, quality=94)
+    today = render_bytes(tpl, artwork, quality=94, jpeg_passthrough=False)
+
+    # the photo's tables, so the photo's blocks
+    assert decode(out).quantization == decode(data).quantization
+    got, original, full = pixels(out), pixels(data), pixels(today)
+    x0, y0, x1, y1 = BOX
+    outside = np.ones((H, W), bool)
+    # one more MCU: chroma upsampling reads the neighbouring block
+    outside[y0 - 16:y1 + 16, x0 - 16:x1 + 16] = False
+    assert psnr(got[outside], original[outside]) == float('inf')
+    # today's path codes every pixel again
+    assert psnr(full[outside], original[outside]) < float('inf')
+    # inside, what today's path makes
+    assert psnr(got[y0:y1, x0:x1], full[y0:y1, x0:x1]) >= 45
+    # and the print is there
+    assert abs(got[165, 240] - original[165, 240]).sum() > 60
+
+
+def test_progressive_stays_progressive(template, artwork):
+    data = photo(progressive=True)
+    out = render_bytes(template(data), artwork, quality=90)
+    image = decode(out)
+    assert image.info.get('progressive') or image.info.get('progression')
+    assert image.quantization == decode(data).quantization
+
+
+@pytest.mark.parametrize('case', ['grey', 'quality-above-photo', 'never', 'scaled', 'full-frame'])
+def test_fallbacks_are_todays_path(template, artwork, case):
+    props = {'quality': 90}
+    layers = None
+    data = photo()
+    if case == 'grey':
+        data = photo(mode='L')
+    elif case == 'quality-above-photo':
+        props['quality'] = 97
+    elif case == 'never':
+        props['jpeg_passthrough'] = False
+    elif case == 'scaled':
+        props['max_size'] = 240
+    elif case == 'full-frame':
+        layers = [{'type': 'color', 'color': '#203040', 'opacity': 0.2}]
+    tpl = template(data, layers)
+    out = render_bytes(tpl, artwork, **props)
+    props['jpeg_passthrough'] = False
+    assert out == render_bytes(tpl, artwork, **props)
+    assert decode(out).quantization != decode(data).quantization
+
+
+@pytest.mark.parametrize('cut', [0.5, 0.8])
+def test_truncated_photo_is_an_error(template, artwork, cut):
+    data = photo()
+    tpl = template(data[:int(len(data) * cut)])
+    with pytest.raises(Exception) as excinfo:
+        render_bytes(tpl, artwork, quality=90)
+    assert 'photo.jpg' in excinfo.value.message
