@@ -4,8 +4,9 @@
  * time, only when the reader asks for a row it has not finished yet, and
  * scales while it decodes (use_scaling): its rescaler averages the
  * decoded planes straight down to the size asked for, so neither the
- * whole frame nor the full-size rows ever exist. Rows come out
- * premultiplied in the byte order of ARGB32, ready to use.
+ * whole frame nor the full-size rows ever exist. Rows come out in the
+ * byte order of ARGB32; straight, and premultiplied here when the image
+ * has alpha, with the same rounding as every other decoder's pixels.
  *
  * libwebp writes into one buffer of the whole scaled image; it is mapped,
  * not allocated, and the pages of rows already handed on are given back
@@ -24,6 +25,7 @@
 #include <webp/decode.h>
 
 #include "mockup-buffer-private.h"
+#include "mockup-color-private.h"
 #include "mockup-error.h"
 #include "mockup-image-reader-private.h"
 
@@ -255,6 +257,15 @@ webp_decoder_read_raw (MockupImageDecoder  *decoder,
 }
 
 static void
+webp_decoder_premultiply (MockupImageDecoder *decoder,
+                          const guint8       *raw,
+                          guint32            *row)
+{
+  memcpy (row, raw, decoder->raw_row_size);
+  mockup_color_premultiply_row (row, decoder->width);
+}
+
+static void
 webp_decoder_free (MockupImageDecoder *decoder)
 {
   WebpDecoder *self = (WebpDecoder *) decoder;
@@ -288,7 +299,8 @@ mockup_webp_decoder_new (const MockupImageSource  *image,
 
   self = g_new0 (WebpDecoder, 1);
   self->parent.read_raw = webp_decoder_read_raw;
-  self->parent.convert = NULL;    /* libwebp writes premultiplied ARGB32 */
+  /* opaque rows are ARGB32 as libwebp writes them */
+  self->parent.convert = features.has_alpha ? webp_decoder_premultiply : NULL;
   self->parent.free = webp_decoder_free;
   self->parent.width = width;
   self->parent.height = height;
@@ -322,9 +334,9 @@ mockup_webp_decoder_new (const MockupImageSource  *image,
   /* the loop filter of a lossy image in a thread of its own */
   self->config.options.use_threads = g_get_num_processors () > 1;
 #if G_BYTE_ORDER == G_LITTLE_ENDIAN
-  self->config.output.colorspace = MODE_bgrA;
+  self->config.output.colorspace = MODE_BGRA;
 #else
-  self->config.output.colorspace = MODE_Argb;
+  self->config.output.colorspace = MODE_ARGB;
 #endif
   self->config.output.is_external_memory = 1;
   self->config.output.width = width;
