@@ -232,7 +232,8 @@ render_with (VipsObject  *context,
              Template    *t,
              GError     **error)
 {
-  VipsImage **v = (VipsImage **) vips_object_local_array (context, 12);
+  VipsImage **v = (VipsImage **) vips_object_local_array (context, 13);
+  VipsArrayDouble *transparent = vips_array_double_newv (4, 0.0, 0.0, 0.0, 0.0);
   VipsImage *photo, *art = job->artwork;
   double box[4], unit[9], inverse[9], to_art[9], pixel[9], m[9];
   int left, top, right, bottom;
@@ -263,6 +264,17 @@ render_with (VipsObject  *context,
   /* photo pixel centre (left + x + 0.5, top + y + 0.5) -> unit square ->
    * the cover box of the shrunk artwork -> its pixel centres (-0.5) */
   cover_box (art->Xsize, art->Ysize, slot_aspect (t->quad), box);
+  /* what lies outside the cover box must not show: the artwork is cut to
+   * it (whole pixels), so that mapim's background is there instead */
+  {
+    int x0 = (int) floor (box[0]), y0 = (int) floor (box[1]);
+    int x1 = MIN ((int) ceil (box[2]), art->Xsize), y1 = MIN ((int) ceil (box[3]), art->Ysize);
+
+    if (vips_crop (art, &v[12], x0, y0, x1 - x0, y1 - y0, NULL))
+      goto failed;
+    art = v[12];
+    box[0] -= x0, box[2] -= x0, box[1] -= y0, box[3] -= y0;
+  }
   square_to_quad (t->quad, unit);
   adjugate (unit, inverse);
   {
@@ -282,11 +294,15 @@ render_with (VipsObject  *context,
       vips_extract_band (v[4], &v[5], 0, "n", 2, NULL) ||
       vips_extract_band (v[4], &v[6], 2, NULL) ||
       vips_divide (v[5], v[6], &v[7], NULL) ||
-      vips_mapim (art, &v[8], v[7], "interpolate", vips_interpolate_bilinear_static (), NULL) ||
+      vips_mapim (art, &v[8], v[7], "interpolate", vips_interpolate_bilinear_static (),
+                  "premultiplied", TRUE, "extend", VIPS_EXTEND_BACKGROUND,
+                  "background", transparent, NULL) ||
       vips_extract_area (photo, &v[9], left, top, right - left, bottom - top, NULL) ||
       vips_composite2 (v[9], v[8], &v[10], VIPS_BLEND_MODE_OVER, "premultiplied", TRUE, NULL) ||
       vips_extract_band (v[10], &v[11], 0, "n", 3, NULL))
     goto failed;
+  vips_area_unref (VIPS_AREA (transparent));
+  transparent = NULL;
   {
     VipsImage *inserted = NULL, *out = NULL;
 
@@ -319,6 +335,8 @@ render_with (VipsObject  *context,
   return TRUE;
 
 failed:
+  if (transparent != NULL)
+    vips_area_unref (VIPS_AREA (transparent));
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: %s", t->id, vips_error_buffer ());
   vips_error_clear ();
   return FALSE;
