@@ -9,6 +9,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 
 import json
+import sys
 
 import numpy as np
 import pytest
@@ -110,3 +111,22 @@ def test_huge_and_animated_headers_fail(tmp_path):
         render(tmp_path, 'animated.webp', SIZE // 4)
     assert info.value.matches(Mockup.error_quark(), Mockup.Error.UNSUPPORTED)
     assert 'animated' in info.value.message
+
+
+def test_large_scaled_photo_with_alpha(tmp_path, monkeypatch):
+    """Big enough that libwebp's scaled buffer is mapped and the rows read
+    are given back while it decodes: the rows still ready must be intact
+    (a page given back too early would read as zeros)."""
+    monkeypatch.setattr(sys.modules[__name__], 'SIZE', 1600)
+    photo(True).save(tmp_path / 'big.webp', quality=90)
+    Image.open(tmp_path / 'big.webp').save(tmp_path / 'big.png')
+    for max_size, linear in ((800, False), (400, True), (0, False)):
+        streamed = premultiplied(render(tmp_path, 'big.webp', max_size, linear))
+        whole = premultiplied(render(tmp_path, 'big.png', max_size, linear))
+        diff = np.abs(streamed - whole)
+        # the hard stripes of the test image, rescaled as Y, U and V
+        # (measured 24 at most, 1.3 on average), or exactly
+        assert diff.max() <= (32 if max_size else 0), (max_size, diff.max())
+        assert diff.mean() <= (2.0 if max_size else 0), (max_size, diff.mean())
+        # no row of zeros where the photo is
+        assert (streamed[..., 3].max(axis=1) > 0).all()
