@@ -17,9 +17,10 @@ G_BEGIN_DECLS
 #define MOCKUP_MAX_IMAGE_SIDE   65535
 #define MOCKUP_MAX_IMAGE_PIXELS ((guint64) 16384 * 16384)
 
-/* What the library reads, told by the first bytes of a file: JPEG and PNG
- * stream; WebP (libwebp), GIF and TIFF (GdkPixbuf's loaders for these two
- * only, their first frame or page) are decoded whole. Another image format
+/* What the library reads, told by the first bytes of a file: JPEG, PNG and
+ * WebP (libwebp's incremental decoder, scaling as it goes) stream; GIF and
+ * TIFF (GdkPixbuf's loaders for these two only, their first frame or page)
+ * are decoded whole. Another image format
  * is refused as MOCKUP_ERROR_UNSUPPORTED, anything else as
  * MOCKUP_ERROR_INVALID_IMAGE, before any decoder sees it. */
 typedef enum {
@@ -55,7 +56,10 @@ typedef struct
   gboolean has_alpha;
   gboolean progressive; /* interlaced PNG: decoded whole */
   gsize codec_memory;   /* what the codec holds whatever the size decoded
-                         * at: a multi-scan JPEG's coefficients */
+                         * at: a multi-scan JPEG's coefficients, libwebp's
+                         * buffers and the WebP file */
+  gsize encoded_size;   /* WebP: the file's size, for the rows a step of
+                         * its streamed decode gives */
   const char *loader;   /* KIND_OTHER: GdkPixbuf's loader, "gif" or "tiff" */
 } MockupImageInfo;
 
@@ -179,8 +183,20 @@ MockupImageDecoder *mockup_png_decoder_new         (const MockupImageSource  *so
 gboolean            mockup_png_probe               (const MockupImageSource  *source,
                                                     MockupImageInfo          *info,
                                                     GError                  **error);
+/* Scales as it decodes to @min_width × @min_height when both shrink. */
 MockupImageDecoder *mockup_webp_decoder_new        (const MockupImageSource  *source,
+                                                    int                       min_width,
+                                                    int                       min_height,
                                                     GError                  **error);
+void                mockup_webp_choose_size        (int                       stored_width,
+                                                    int                       stored_height,
+                                                    int                       min_width,
+                                                    int                       min_height,
+                                                    int                      *width,
+                                                    int                      *height);
+gsize               mockup_webp_estimate_memory    (const MockupImageInfo    *info,
+                                                    int                       min_width,
+                                                    int                       min_height);
 gboolean            mockup_webp_probe              (const MockupImageSource  *source,
                                                     MockupImageInfo          *info,
                                                     GError                  **error);

@@ -691,7 +691,9 @@ mockup_image_reader_new_full (const MockupImageSource  *source,
       self->decoder = mockup_png_decoder_new (source, error);
       break;
     case MOCKUP_IMAGE_KIND_WEBP:
-      self->decoder = mockup_webp_decoder_new (source, error);
+      /* in linear light, the last halving is left to the resampler */
+      self->decoder = mockup_webp_decoder_new (source, self->stored_width * (linear_light ? 2 : 1),
+                                               self->stored_height * (linear_light ? 2 : 1), error);
       break;
     case MOCKUP_IMAGE_KIND_OTHER:
     case MOCKUP_IMAGE_KIND_PIXBUF:
@@ -922,9 +924,14 @@ mockup_image_reader_estimate_memory (const MockupImageInfo *info,
         total += (gsize) info->stored_width * info->stored_height * 4;
       break;
     case MOCKUP_IMAGE_KIND_WEBP:
+      /* streamed at the scaled size (twice the size asked for, the most
+       * it is, in linear light) */
+      total += mockup_webp_estimate_memory (info, sw * 2, sh * 2);
+      mockup_webp_choose_size (info->stored_width, info->stored_height, sw * 2, sh * 2, &dw, &dh);
+      break;
     case MOCKUP_IMAGE_KIND_OTHER:
-      /* the whole image, and the codec's own copy (a lossless WebP's
-       * pixels, a GIF's composited frame, libtiff's raster) */
+      /* the whole image, and the codec's own copy (a GIF's composited
+       * frame, libtiff's raster) */
       total += (gsize) info->stored_width * info->stored_height * 4 * 2;
       break;
     case MOCKUP_IMAGE_KIND_PIXBUF:
