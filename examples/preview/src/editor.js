@@ -170,7 +170,8 @@ export const EditorWindow = GObject.registerClass({
         header.pack_end(this._saveButton);
 
         // the canvas, with its tools floating over it
-        this.canvas = new EditorCanvas();
+        // wide enough to work on; narrower windows fold the sidebar over it
+        this.canvas = new EditorCanvas({width_request: 340});
         this.canvas.update_property([Gtk.AccessibleProperty.LABEL], ['Photo and slots']);
         this._connectCanvas();
         const overlay = new Gtk.Overlay({child: this.canvas});
@@ -411,8 +412,9 @@ export const EditorWindow = GObject.registerClass({
         this._removeButton.add_css_class('destructive-action');
         page.append(this._removeButton);
 
+        // as wide as it must be, not as its rows would like
         const scroller = new Gtk.ScrolledWindow({hscrollbar_policy: Gtk.PolicyType.NEVER,
-            width_request: 340, child: page});
+            propagate_natural_width: false, width_request: 380, hexpand: false, child: page});
         scroller.add_css_class('editor-sidebar');
         scroller.add_css_class('background');
         return scroller;

@@ -269,6 +269,9 @@ async function main() {
         ` px wide: median ${median.toFixed(1)} ms, min ${liveTimes[0].toFixed(1)} ms, ` +
         `max ${liveTimes[liveTimes.length - 1].toFixed(1)} ms over ${liveTimes.length} updates`);
     ok(liveTimes.length === 32, 'every pointer move gave a live render', liveTimes.length);
+    const engine = [...editor.liveRenderTimes].sort((a, b) => a - b);
+    note(`of which the engine's render (Mockup.Result.get_render_time): median ` +
+        `${engine[Math.floor(engine.length / 2)].toFixed(1)} ms, min ${engine[0].toFixed(1)} ms`);
 
     // a burst of moves: the renders in flight are cancelled by the next
     const before = editor.liveTimes.length;
@@ -395,8 +398,8 @@ async function main() {
     const k = map.get_width() / W;
     const poly = art.quad;
     const inner = [], values = [];
-    for (let y = 0; y < map.get_height(); y += 3) {
-        for (let x = 0; x < map.get_width(); x += 3) {
+    for (let y = 0; y < map.get_height(); y += 6) {
+        for (let x = 0; x < map.get_width(); x += 6) {
             const px = (x + 0.5) / k, py = (y + 0.5) / k;
             if (!Shapes.pointInPolygon(poly, px, py))
                 continue;
@@ -418,7 +421,7 @@ async function main() {
         const expected = 255 * Math.min(1, 0.5 * ramp(px) / med);
         worstShade = Math.max(worstShade, Math.abs(grey(map, x, y) - expected));
     }
-    ok(inner.length > 1000 && worstShade <= 2, 'the shading map recovers the light ramp within 2/255',
+    ok(inner.length > 500 && worstShade <= 2, 'the shading map recovers the light ramp within 2/255',
         `worst ${worstShade.toFixed(2)} over ${inner.length} points`);
     note(`shading map vs the ramp: worst ${worstShade.toFixed(2)}/255 over ${inner.length} points`);
 
