@@ -10,6 +10,9 @@
 //   app.export-selected(s)  export the mockup shown or selected; '' asks
 //   app.export-format       state: 'jpeg', 'png' or 'webp'
 //   app.reload-templates    read the templates folder again
+//   app.new-template(s)     the template editor on this photo (or PSD); '' opens it empty
+//   app.edit-template(s)    the template editor on this template.json; '' edits the one
+//                           shown or selected
 //   app.shortcuts, app.about, app.quit
 //
 // SPDX-License-Identifier: LGPL-2.1-or-later
@@ -22,6 +25,7 @@ import GObject from 'gi://GObject';
 import Gtk from 'gi://Gtk?version=4.0';
 
 import {PreviewWindow, FORMATS} from './window.js';
+import {EditorWindow} from './editor.js';
 import {isPhotoshopFile} from './psd-import.js';
 
 export const APPLICATION_ID = 'org.example.MockupPreview';
@@ -122,7 +126,7 @@ export const PreviewApplication = GObject.registerClass({
     }
 
     _ensureWindow() {
-        let window = this.active_window;
+        let window = this.get_windows().find(w => w instanceof PreviewWindow) ?? null;
         if (!window) {
             window = new PreviewWindow({application: this});
             window.loadTemplates(this.templatesDir);
@@ -174,6 +178,15 @@ export const PreviewApplication = GObject.registerClass({
         });
         this.add_action(format);
 
+        add('new-template', 's', path => this.openEditor(path ? {photo: path} : {}));
+        add('edit-template', 's', path => {
+            const window = this._ensureWindow();
+            const template = path || window.entries[window.selectedIndices()?.[0]]?.path;
+            if (template)
+                this.openEditor({template});
+            else
+                window.toast('Select a template to edit');
+        });
         add('reload-templates', null, () => this._ensureWindow().loadTemplates(this.templatesDir));
         add('about', null, () => this._showAbout());
         add('shortcuts', null, () => this._showShortcuts());
@@ -183,6 +196,7 @@ export const PreviewApplication = GObject.registerClass({
         this.set_accels_for_action("app.import-psd('')", ['<Control>i']);
         this.set_accels_for_action("app.export-all('')", ['<Control>e']);
         this.set_accels_for_action("app.export-selected('')", ['<Control>s']);
+        this.set_accels_for_action("app.new-template('')", ['<Control>n']);
         this.set_accels_for_action('app.reload-templates', ['<Control>r', 'F5']);
         this.set_accels_for_action('app.quit', ['<Control>q']);
         this.set_accels_for_action('window.close', ['<Control>w']);
@@ -190,6 +204,24 @@ export const PreviewApplication = GObject.registerClass({
         this.set_accels_for_action('win.previous', ['Page_Up', '<Alt>Up']);
         this.set_accels_for_action('win.next', ['Page_Down', '<Alt>Down']);
         this.set_accels_for_action('app.shortcuts', ['<Control>question']);
+    }
+
+    /**
+     * Opens a template editor window, on a photo or a template. A template
+     * it saves joins the main window's grid.
+     *
+     * @returns {EditorWindow}
+     */
+    openEditor({photo = null, template = null} = {}) {
+        const main = this._ensureWindow();
+        const editor = new EditorWindow({application: this, artwork: main.artwork});
+        editor.connect('template-saved', (_e, path) => main.addEditedTemplate(path));
+        editor.present();
+        if (photo)
+            editor.openPhoto(photo);
+        else if (template)
+            editor.openTemplate(template);
+        return editor;
     }
 
     get exportFormat() {

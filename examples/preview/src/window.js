@@ -153,6 +153,11 @@ export const PreviewWindow = GObject.registerClass({
             this._open_button.child = child;
     }
 
+    /** The artwork open, a Mockup.Artwork, or null. */
+    get artwork() {
+        return this._artwork;
+    }
+
     get artwork_path() {
         return this._artworkPath;
     }
@@ -304,8 +309,8 @@ export const PreviewWindow = GObject.registerClass({
 
         this._entries = [
             ...paths.map((path, index) => this._makeEntry(path, index)),
-            ...this._imported.map(({psdPath, templatePath}, i) =>
-                this._makeEntry(templatePath, paths.length + i, psdPath)),
+            ...this._imported.filter(({templatePath}) => !paths.includes(templatePath))
+                .map(({psdPath, templatePath}, i) => this._makeEntry(templatePath, paths.length + i, psdPath)),
         ];
 
         // the template selected stays selected, if it is still there
@@ -914,6 +919,33 @@ export const PreviewWindow = GObject.registerClass({
         else
             this._revealTile(index);
         this.toast(old ? `Updated the template of “${name}”` : `Added “${name}” as a template`);
+    }
+
+    /**
+     * Adds a template the editor saved to the grid, or renders its tile
+     * again where it is already (saved over), and keeps it through reloads.
+     */
+    addEditedTemplate(templatePath) {
+        let index = this._entries.findIndex(e => e.path === templatePath);
+        if (index < 0 && !this._imported.some(r => r.templatePath === templatePath))
+            this._imported.push({psdPath: null, templatePath});
+        const old = index >= 0 ? this._tiles[index] : null;
+        if (index < 0)
+            index = this._entries.length;
+        const entry = this._makeEntry(templatePath, index, old?.entry.psdPath ?? null);
+        const tile = new Tile(entry);
+        if (old) {
+            this._addedRenders.get(old)?.cancel();
+            this._flowbox.remove(old);
+            this._flowbox.insert(tile, index);
+        } else {
+            this._flowbox.append(tile);
+        }
+        this._entries[index] = entry;
+        this._tiles[index] = tile;
+        this._updateView();
+        this._renderAdded(tile);
+        this._revealTile(index);
     }
 
     // selects a tile and scrolls to it (the grid's viewport follows focus)
