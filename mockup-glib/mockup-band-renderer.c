@@ -1953,10 +1953,9 @@ mockup_band_renderer_render_group (const MockupRenderSettings  *settings,
 
           if (!live[j])
             continue;
-          if (!render_band (render, y, rows, &local_error))
-            ;
-          else if (!mockup_image_writer_write_rows (render->writer, render->band, render->stride,
-                                                    rows, &local_error))
+          if (render_band (render, y, rows, &local_error) &&
+              !mockup_image_writer_write_rows (render->writer, render->band, render->stride,
+                                               rows, &local_error))
             g_prefix_error (&local_error, "%s: ", label);
           if (local_error != NULL)
             {
