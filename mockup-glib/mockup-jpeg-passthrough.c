@@ -41,11 +41,17 @@
  * its memory: today's path is taken. */
 #define MAX_MARKED_SHARE 0.75
 
+#define SKIP_BITS 10
+
 /* A Huffman table both ways: decoding by a 9-bit look-ahead, then the
  * canonical codes of each length; coding by a code and length a symbol. */
 typedef struct
 {
   guint16 lookup[512];          /* symbol << 4 | length, 0: longer than 9 bits */
+  /* skipping AC coefficients by a 10-bit look-ahead: the code's length
+   * plus its value's (bits 0-4), the zigzag positions it moves on (bits
+   * 5-11), whether it ends the block (bit 12); 0: a longer code */
+  guint16 skip[1 << SKIP_BITS];
   int maxcode[18];              /* largest code of each length, -1: none */
   int valoffset[18];
   guint8 values[256];
@@ -57,12 +63,16 @@ typedef struct
 {
   const guint8 *data;
   gsize length, pos;
-  guint64 bits;                 /* the next n_bits bits, at the top */
+  /* the next n_bits bits, at the top; below them zeros, or the bytes that
+   * follow, which a refill puts there again (ORs the same bits) */
+  guint64 bits;
   int n_bits;
   gboolean marker;              /* stopped at a marker */
   int padded;                   /* zero bytes fed past it, or past the end */
-  guint64 consumed;             /* bits taken */
+  guint64 fed;                  /* bits put into the buffer: taken + n_bits */
 } BitReader;
+
+#define reader_consumed(r) ((r)->fed - (guint64) (r)->n_bits)
 
 typedef struct
 {
@@ -77,12 +87,18 @@ typedef struct
 
 /* Where an MCU's bits are in the photo, and the DC predictions they were
  * coded against: an MCU left as it was is copied bit for bit when the
- * output's predictions are the same. */
+ * output's predictions are the same; else each component's first DC
+ * difference is coded again and the bits between them copied. Positions
+ * are reader_consumed () values. */
 typedef struct
 {
   BitReader start;
-  guint64 end;                  /* start.consumed of the next MCU */
-  int dc[3];
+  guint64 dc_start[3];          /* of each component's first block */
+  guint64 dc_end[3];            /* the end of that block's DC value */
+  guint64 end;                  /* the start of the next MCU */
+  int dc[3];                    /* the predictions before the MCU */
+  int first_dc[3];              /* each component's first block's DC */
+  int last_dc[3];               /* the predictions after the MCU */
   gboolean changed;
 } McuSpan;
 
@@ -131,7 +147,9 @@ struct _MockupJpegPassthrough
   /* a band no layer changes, whose first MCU has the same DC predictions
    * in the output as in the photo: its bits are copied whole */
   gboolean band_whole;
-  BitReader band_start;
+  McuSpan band_first;           /* its first MCU, coded again when the
+                                 * output's predictions differ */
+  guint64 band_end;
   int in_mcus, out_mcus;        /* coded MCUs, for restart intervals */
   int next_restart;
 };
@@ -700,6 +718,22 @@ huffman_init (Huffman         *h,
           if (len <= 9)
             for (int fill = 0; fill < 1 << (9 - len); fill++)
               h->lookup[(code << (9 - len)) | fill] = (guint16) (symbol << 4 | len);
+          if (len <= SKIP_BITS)
+            {
+              int run = symbol >> 4, size = symbol & 15;
+              /* as decode_block () reads them: a size of 0 ends the
+               * block, but for a run of 16 zeros */
+              guint16 e = (guint16) (len + size);
+
+              if (size != 0)
+                e |= (guint16) ((run + 1) << 5);
+              else if (run == 15)
+                e |= 16 << 5;
+              else
+                e |= 1 << 12;
+              for (int fill = 0; fill < 1 << (SKIP_BITS - len); fill++)
+                h->skip[(code << (SKIP_BITS - len)) | fill] = e;
+            }
         }
       h->maxcode[len] = n > 0 ? code - 1 : -1;
       code <<= 1;
@@ -727,7 +761,7 @@ huffman_complete (const Huffman *dc,
 }
 
 static void
-reader_fill (BitReader *r)
+reader_fill_slow (BitReader *r)
 {
   while (r->n_bits <= 56)
     {
@@ -761,9 +795,44 @@ reader_fill (BitReader *r)
         r->padded++;
       r->bits |= (guint64) b << (56 - r->n_bits);
       r->n_bits += 8;
+      r->fed += 8;
     }
 }
 
+static inline guint64
+load_be64 (const guint8 *p)
+{
+  guint64 v;
+
+  memcpy (&v, p, sizeof v);
+  return GUINT64_FROM_BE (v);
+}
+
+/* Tops the buffer up to at least 56 bits: when the next 8 bytes hold no
+ * 0xff (no stuffed byte, no marker), as many of them as fit at once. */
+static inline void
+reader_fill (BitReader *r)
+{
+  if (G_LIKELY (r->pos + 8 <= r->length))
+    {
+      guint64 w = load_be64 (r->data + r->pos), v = ~w;
+
+      if (((v - G_GUINT64_CONSTANT (0x0101010101010101)) & ~v & G_GUINT64_CONSTANT (0x8080808080808080)) == 0)
+        {
+          int k = (63 - r->n_bits) >> 3;
+
+          /* the bytes past the k taken land below n_bits: see BitReader */
+          r->bits |= w >> r->n_bits;
+          r->pos += (gsize) k;
+          r->n_bits += 8 * k;
+          r->fed += (guint64) (8 * k);
+          return;
+        }
+    }
+  reader_fill_slow (r);
+}
+
+/* @n: 0 to 32 */
 static inline guint
 reader_get (BitReader *r,
             int        n)
@@ -777,8 +846,16 @@ reader_get (BitReader *r,
   v = (guint) (r->bits >> (64 - n));
   r->bits <<= n;
   r->n_bits -= n;
-  r->consumed += n;
   return v;
+}
+
+static inline void
+reader_skip (BitReader *r,
+             guint64    n)
+{
+  for (; n > 32; n -= 32)
+    reader_get (r, 32);
+  reader_get (r, (int) n);
 }
 
 static inline int
@@ -794,7 +871,6 @@ huffman_decode (BitReader     *r,
     {
       r->bits <<= e & 15;
       r->n_bits -= e & 15;
-      r->consumed += e & 15;
       return e >> 4;
     }
   for (int len = 10; len <= 16; len++)
@@ -805,7 +881,6 @@ huffman_decode (BitReader     *r,
         {
           r->bits <<= len;
           r->n_bits -= len;
-          r->consumed += len;
           return h->values[h->valoffset[len] + code];
         }
     }
@@ -819,20 +894,13 @@ extend (int v,
   return v < (1 << (s - 1)) ? v - (1 << s) + 1 : v;
 }
 
+/* A block's AC coefficients into @block (zeroed), after its DC */
 static gboolean
-decode_block (BitReader     *r,
-              const Huffman *dc,
-              const Huffman *ac,
-              int           *prediction,
-              JCOEF         *block)
+decode_ac (BitReader     *r,
+           const Huffman *ac,
+           JCOEF         *block)
 {
-  int s = huffman_decode (r, dc);
-
   memset (block, 0, sizeof (JBLOCK));
-  if (s < 0 || s > 11)
-    return FALSE;
-  *prediction += s ? extend ((int) reader_get (r, s), s) : 0;
-  block[0] = (JCOEF) *prediction;
   for (int k = 1; k < 64;)
     {
       int rs = huffman_decode (r, ac), run, size;
@@ -852,6 +920,50 @@ decode_block (BitReader     *r,
       if (k > 63)
         return FALSE;
       block[zigzag[k++]] = (JCOEF) extend ((int) reader_get (r, size), size);
+    }
+  return TRUE;
+}
+
+/* decode_ac () without the values: each code and its value's bits are
+ * skipped in one go, by Huffman.skip */
+static inline gboolean
+skip_ac (BitReader     *r,
+         const Huffman *ac)
+{
+  for (int k = 1; k < 64;)
+    {
+      guint e;
+      int rs;
+
+      if (r->n_bits < 32)
+        reader_fill (r);
+      e = ac->skip[r->bits >> (64 - SKIP_BITS)];
+      if (G_LIKELY (e != 0))
+        {
+          r->bits <<= e & 31;
+          r->n_bits -= (int) (e & 31);
+          if (e & (1 << 12))
+            break;
+          k += (int) ((e >> 5) & 127);
+          if (k > 64)
+            return FALSE;
+          continue;
+        }
+      /* a code longer than the look-ahead */
+      rs = huffman_decode (r, ac);
+      if (rs < 0)
+        return FALSE;
+      if ((rs & 15) == 0)
+        {
+          if (rs >> 4 != 15)
+            break;
+          k += 16;
+          continue;
+        }
+      k += (rs >> 4) + 1;
+      if (k > 64)
+        return FALSE;
+      reader_get (r, rs & 15);
     }
   return TRUE;
 }
@@ -892,39 +1004,6 @@ writer_append (BitWriter    *w,
   writer_commit (w);
 }
 
-/* decode_block () keeping only the DC prediction: for bands copied whole */
-static gboolean
-skip_block (BitReader     *r,
-            const Huffman *dc,
-            const Huffman *ac,
-            int           *prediction)
-{
-  int s = huffman_decode (r, dc);
-
-  if (s < 0 || s > 11)
-    return FALSE;
-  *prediction += s ? extend ((int) reader_get (r, s), s) : 0;
-  for (int k = 1; k < 64;)
-    {
-      int rs = huffman_decode (r, ac);
-
-      if (rs < 0)
-        return FALSE;
-      if ((rs & 15) == 0)
-        {
-          if (rs >> 4 != 15)
-            break;
-          k += 16;
-          continue;
-        }
-      k += (rs >> 4) + 1;
-      if (k > 64)
-        return FALSE;
-      reader_get (r, rs & 15);
-    }
-  return TRUE;
-}
-
 static inline void
 writer_flush_bytes (BitWriter *w)
 {
@@ -950,7 +1029,21 @@ writer_put (BitWriter *w,
   w->bits |= ((guint64) code & (((guint64) 1 << size) - 1)) << (64 - w->n_bits - size);
   w->n_bits += size;
   if (w->n_bits >= 32)
-    writer_flush_bytes (w);
+    {
+      guint32 top = (guint32) (w->bits >> 32), v = ~top;
+
+      /* no 0xff among the next 4 bytes: nothing to stuff */
+      if (((v - 0x01010101u) & ~v & 0x80808080u) == 0)
+        {
+          top = GUINT32_TO_BE (top);
+          memcpy (w->next, &top, 4);
+          w->next += 4;
+          w->bits <<= 32;
+          w->n_bits -= 32;
+        }
+      else
+        writer_flush_bytes (w);
+    }
 }
 
 /* Pads the last byte with ones, as the standard asks. */
@@ -1105,8 +1198,12 @@ stream_write_header (MockupJpegPassthrough *self)
 }
 
 /* The photo is a private mapping of its file: the pages behind what the
- * last band read go back to the system, so that what stays resident is a
- * band's worth of it, not the file. Never for bytes a caller gave. */
+ * last band read go back to the system, so that what stays resident is
+ * at most DROP_CHUNK of it, not the file. Not band by band: each call
+ * costs the other cores a TLB shootdown (4 % of a batch's CPU time when
+ * it was). Never for bytes a caller gave. */
+#define DROP_CHUNK (1024 * 1024)
+
 static void
 drop_consumed (MockupJpegPassthrough *self)
 {
@@ -1115,10 +1212,66 @@ drop_consumed (MockupJpegPassthrough *self)
   guintptr start = MAX ((base + page - 1) / page * page, self->dropped);
   guintptr end = (base + self->in.pos) / page * page;
 
-  if (self->photo->source.path == NULL || end <= start)
+  if (self->photo->source.path == NULL || end <= start || end - start < DROP_CHUNK)
     return;
   madvise ((void *) start, end - start, MADV_DONTNEED);
   self->dropped = end;
+}
+
+/* One MCU of the photo, at @r: its coefficients into the ring when
+ * @decode, else only skipped; where its DC values are, into @span. NULL,
+ * or what is wrong. */
+static const char *
+read_mcu (MockupJpegPassthrough *self,
+          BitReader             *r,
+          McuSpan               *span,
+          int                    my,
+          int                    mx,
+          gboolean               decode)
+{
+  span->start = *r;
+  memcpy (span->dc, self->in_dc, sizeof span->dc);
+  span->changed = FALSE;
+  for (int c = 0; c < 3; c++)
+    {
+      jpeg_component_info *comp = &self->src.comp_info[c];
+      const Huffman *dc = self->dc[c], *ac = self->ac[c];
+
+      for (int by = 0; by < comp->v_samp_factor; by++)
+        for (int bx = 0; bx < comp->h_samp_factor; bx++)
+          {
+            gboolean first = by == 0 && bx == 0;
+            int s;
+
+            if (first)
+              span->dc_start[c] = reader_consumed (r);
+            s = huffman_decode (r, dc);
+            if (s < 0 || s > 11)
+              return "corrupt entropy-coded data";
+            self->in_dc[c] += s ? extend ((int) reader_get (r, s), s) : 0;
+            if (first)
+              {
+                span->dc_end[c] = reader_consumed (r);
+                span->first_dc[c] = self->in_dc[c];
+              }
+            if (decode)
+              {
+                JCOEF *block = ring_block (self, c, my, mx, by, bx);
+
+                if (!decode_ac (r, ac, block))
+                  return "corrupt entropy-coded data";
+                block[0] = (JCOEF) self->in_dc[c];
+              }
+            else if (!skip_ac (r, ac))
+              return "corrupt entropy-coded data";
+          }
+    }
+  /* zeros past the end or a marker were used: the file is cut */
+  if (r->n_bits < 8 * r->padded)
+    return "the file is truncated or corrupt";
+  span->end = reader_consumed (r);
+  memcpy (span->last_dc, self->in_dc, sizeof span->last_dc);
+  return NULL;
 }
 
 gboolean
@@ -1129,6 +1282,8 @@ mockup_jpeg_passthrough_read_band (MockupJpegPassthrough  *self,
 {
   int my1 = MIN (self->mcus_y - 1, (y + n - 1) / self->mcu_h);
   unsigned int interval = self->src.restart_interval;
+  BitReader r;
+  const char *what;
 
   if (!self->streaming)
     return TRUE;
@@ -1136,88 +1291,98 @@ mockup_jpeg_passthrough_read_band (MockupJpegPassthrough  *self,
   if (self->out_mcus > 0)
     drop_consumed (self);
 
-  self->band_whole = interval == 0 && !mockup_jpeg_passthrough_band_marked (self, y, n) &&
-                     memcmp (self->in_dc, self->out_dc, sizeof self->in_dc) == 0;
+  /* a local copy, which the compiler can keep in registers */
+  r = self->in;
+  self->band_whole = interval == 0 && !mockup_jpeg_passthrough_band_marked (self, y, n);
   if (self->band_whole)
     {
-      BitReader *r = &self->in;
+      McuSpan scratch;
 
-      self->band_start = *r;
       for (int my = y / self->mcu_h; my <= my1; my++)
         for (int mx = 0; mx < self->mcus_x; mx++)
           {
-            for (int c = 0; c < 3; c++)
-              {
-                jpeg_component_info *comp = &self->src.comp_info[c];
+            McuSpan *span = my == y / self->mcu_h && mx == 0 ? &self->band_first : &scratch;
 
-                for (int b = 0; b < comp->v_samp_factor * comp->h_samp_factor; b++)
-                  if (!skip_block (r, self->dc[c], self->ac[c], &self->in_dc[c]))
-                    return stream_error (self, "corrupt entropy-coded data", error);
-              }
-            if (r->n_bits < 8 * r->padded)
-              return stream_error (self, "the file is truncated or corrupt", error);
+            if ((what = read_mcu (self, &r, span, my, mx, FALSE)) != NULL)
+              return stream_error (self, what, error);
             self->in_mcus++;
           }
+      self->band_end = reader_consumed (&r);
+      self->in = r;
       return TRUE;
     }
 
   for (int my = y / self->mcu_h; my <= my1; my++)
     for (int mx = 0; mx < self->mcus_x; mx++)
       {
-        BitReader *r = &self->in;
         McuSpan *span;
 
         if (interval > 0 && self->in_mcus > 0 && self->in_mcus % interval == 0)
           {
             int expected = 0xd0 + (int) ((self->in_mcus / interval - 1) & 7);
 
-            reader_fill (r);
-            if (!r->marker || r->pos + 1 >= r->length || r->data[r->pos + 1] != expected)
+            reader_fill_slow (&r);
+            if (!r.marker || r.pos + 1 >= r.length || r.data[r.pos + 1] != expected)
               return stream_error (self, "a restart marker is missing", error);
-            r->pos += 2;
-            r->marker = FALSE;
-            r->bits = 0;
-            r->n_bits = 0;
-            r->padded = 0;
+            r.pos += 2;
+            r.marker = FALSE;
+            r.bits = 0;
+            r.n_bits = 0;
+            r.padded = 0;
             memset (self->in_dc, 0, sizeof self->in_dc);
           }
         span = &self->spans[(gsize) (my % self->ring_rows) * self->mcus_x + mx];
-        span->start = *r;
-        memcpy (span->dc, self->in_dc, sizeof span->dc);
-        span->changed = FALSE;
-        for (int c = 0; c < 3; c++)
-          {
-            jpeg_component_info *comp = &self->src.comp_info[c];
-
-            for (int by = 0; by < comp->v_samp_factor; by++)
-              for (int bx = 0; bx < comp->h_samp_factor; bx++)
-                if (!decode_block (r, self->dc[c], self->ac[c], &self->in_dc[c],
-                                   ring_block (self, c, my, mx, by, bx)))
-                  return stream_error (self, "corrupt entropy-coded data", error);
-          }
-        /* zeros past the end or a marker were used: the file is cut */
-        if (r->n_bits < 8 * r->padded)
-          return stream_error (self, "the file is truncated or corrupt", error);
-        span->end = r->consumed;
+        if ((what = read_mcu (self, &r, span, my, mx, self->marked[(gsize) my * self->mcus_x + mx])) != NULL)
+          return stream_error (self, what, error);
         self->in_mcus++;
       }
+  self->in = r;
   return TRUE;
 }
 
-/* The photo's bits from @start to @end, as they were. */
+/* The photo's bits from where @r is to @end, as they were; @r moves on. */
 static void
-copy_bits (BitWriter       *w,
-           const BitReader *start,
-           guint64          end)
+copy_bits (BitWriter *w,
+           BitReader *r,
+           guint64    end)
 {
-  BitReader r = *start;
-  guint64 n_bits = end - r.consumed;
+  guint64 n_bits = end - reader_consumed (r);
 
   writer_reserve (w, n_bits / 4 + 16);
   for (; n_bits >= 32; n_bits -= 32)
-    writer_put (w, reader_get (&r, 32), 32);
-  writer_put (w, reader_get (&r, (int) n_bits), (int) n_bits);
+    writer_put (w, reader_get (r, 32), 32);
+  writer_put (w, reader_get (r, (int) n_bits), (int) n_bits);
   writer_commit (w);
+}
+
+/* An MCU as the photo has it, but whose DC predictions in the output are
+ * not the photo's: each component's first DC difference is coded again,
+ * the bits around them copied. @r is left at the MCU's end. */
+static gboolean
+copy_mcu_predicted (MockupJpegPassthrough *self,
+                    const McuSpan         *span,
+                    BitReader             *r)
+{
+  BitWriter *w = &self->out;
+
+  *r = span->start;
+  for (int c = 0; c < 3; c++)
+    {
+      int diff = span->first_dc[c] - self->out_dc[c], s = magnitude_bits (diff);
+
+      copy_bits (w, r, span->dc_start[c]);
+      if (s > 11 || self->dc[c]->size[s] == 0)
+        return FALSE;
+      writer_reserve (w, 32);
+      writer_put (w, self->dc[c]->code[s], self->dc[c]->size[s]);
+      writer_put (w, (guint) (diff < 0 ? diff - 1 : diff), s);
+      writer_commit (w);
+      reader_skip (r, span->dc_end[c] - reader_consumed (r));
+      self->out_dc[c] = span->first_dc[c];
+    }
+  copy_bits (w, r, span->end);
+  memcpy (self->out_dc, span->last_dc, sizeof self->out_dc);
+  return TRUE;
 }
 
 gboolean
@@ -1228,7 +1393,7 @@ mockup_jpeg_passthrough_write_band (MockupJpegPassthrough  *self,
 {
   int my1 = MIN (self->mcus_y - 1, (y + n - 1) / self->mcu_h);
   unsigned int interval = self->src.restart_interval;
-  BitReader run_start = { 0 };
+  BitReader run = { 0 };
   guint64 run_end = 0;
   gboolean in_run = FALSE;
 
@@ -1238,7 +1403,13 @@ mockup_jpeg_passthrough_write_band (MockupJpegPassthrough  *self,
     stream_write_header (self);
   if (self->band_whole)
     {
-      copy_bits (&self->out, &self->band_start, self->in.consumed);
+      const McuSpan *first = &self->band_first;
+
+      if (memcmp (first->dc, self->out_dc, sizeof first->dc) == 0)
+        run = first->start;
+      else if (!copy_mcu_predicted (self, first, &run))
+        return stream_error (self, "a coefficient out of range", error);
+      copy_bits (&self->out, &run, self->band_end);
       memcpy (self->out_dc, self->in_dc, sizeof self->out_dc);
       self->out_mcus = self->in_mcus;
       return TRUE;
@@ -1253,7 +1424,7 @@ mockup_jpeg_passthrough_write_band (MockupJpegPassthrough  *self,
             guint8 marker[2] = { 0xff, (guint8) (0xd0 + ((self->out_mcus / interval - 1) & 7)) };
 
             if (in_run)
-              copy_bits (&self->out, &run_start, run_end);
+              copy_bits (&self->out, &run, run_end);
             in_run = FALSE;
             writer_reserve (&self->out, 16);
             writer_align (&self->out);
@@ -1261,34 +1432,31 @@ mockup_jpeg_passthrough_write_band (MockupJpegPassthrough  *self,
             writer_append (&self->out, marker, 2);
             memset (self->out_dc, 0, sizeof self->out_dc);
           }
-        /* at most 16 bits a symbol, 11 of value, 64 symbols a block,
-         * and as many stuffed bytes */
-        writer_reserve (&self->out, (gsize) self->blocks_in_mcu * 64 * 27 / 4 + 16);
         span = &self->spans[(gsize) (my % self->ring_rows) * self->mcus_x + mx];
         if (!span->changed && memcmp (span->dc, self->out_dc, sizeof span->dc) == 0)
           {
             /* one copy for a run of such MCUs */
             if (!in_run)
-              run_start = span->start;
+              run = span->start;
             in_run = TRUE;
             run_end = span->end;
-            for (int c = 0; c < 3; c++)
-              {
-                jpeg_component_info *comp = &self->src.comp_info[c];
-
-                self->out_dc[c] = ring_block (self, c, my, mx, comp->v_samp_factor - 1,
-                                              comp->h_samp_factor - 1)[0];
-              }
-            writer_commit (&self->out);
+            memcpy (self->out_dc, span->last_dc, sizeof self->out_dc);
             self->out_mcus++;
             continue;
           }
         if (in_run)
-          {
-            copy_bits (&self->out, &run_start, run_end);
-            writer_reserve (&self->out, (gsize) self->blocks_in_mcu * 64 * 27 / 4 + 16);
-          }
+          copy_bits (&self->out, &run, run_end);
         in_run = FALSE;
+        if (!span->changed)
+          {
+            if (!copy_mcu_predicted (self, span, &run))
+              return stream_error (self, "a coefficient out of range", error);
+            self->out_mcus++;
+            continue;
+          }
+        /* at most 16 bits a symbol, 11 of value, 64 symbols a block,
+         * and as many stuffed bytes */
+        writer_reserve (&self->out, (gsize) self->blocks_in_mcu * 64 * 27 / 4 + 16);
         for (int c = 0; c < 3; c++)
           {
             jpeg_component_info *comp = &self->src.comp_info[c];
@@ -1303,7 +1471,7 @@ mockup_jpeg_passthrough_write_band (MockupJpegPassthrough  *self,
         self->out_mcus++;
       }
   if (in_run)
-    copy_bits (&self->out, &run_start, run_end);
+    copy_bits (&self->out, &run, run_end);
   return TRUE;
 }
 
