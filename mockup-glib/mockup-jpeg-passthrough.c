@@ -43,6 +43,14 @@
 
 #define SKIP_BITS 10
 
+#if defined(__GNUC__)
+#define ALWAYS_INLINE __attribute__ ((always_inline))
+#else
+#define ALWAYS_INLINE
+#endif
+
+static void init_scales (MockupJpegPassthrough *self);
+
 /* A Huffman table both ways: decoding by a 9-bit look-ahead, then the
  * canonical codes of each length; coding by a code and length a symbol. */
 typedef struct
@@ -127,6 +135,10 @@ struct _MockupJpegPassthrough
   gsize photo_stride;
   guint n_changed;
   gboolean has_icc;
+  /* each component's quantiser with the AAN factors folded in: times
+   * the coefficient for the inverse DCT, times the sum for the forward */
+  float idct_scale[3][64];
+  float fdct_scale[3][64];
 
   /* A baseline photo is streamed: its entropy-coded data is decoded one
    * band of MCU rows at a time into a ring, and coded again with its own
@@ -154,8 +166,8 @@ struct _MockupJpegPassthrough
   int next_restart;
 };
 
-static float dct_basis[8][8];   /* c(k)/2 cos ((2n + 1) k π / 16) */
-static float dct_basis_t[8][8]; /* transposed */
+/* the AAN factors: 1, then cos (k π / 16) √2 */
+static float aan_factor[8];
 
 static void
 init_basis (void)
@@ -165,11 +177,7 @@ init_basis (void)
   if (g_once_init_enter (&done))
     {
       for (int k = 0; k < 8; k++)
-        for (int n = 0; n < 8; n++)
-          {
-            dct_basis[k][n] = (float) ((k == 0 ? M_SQRT1_2 : 1.0) / 2.0 * cos ((2 * n + 1) * k * M_PI / 16.0));
-            dct_basis_t[n][k] = dct_basis[k][n];
-          }
+        aan_factor[k] = k == 0 ? 1.0f : (float) (cos (k * M_PI / 16.0) * M_SQRT2);
       g_once_init_leave (&done, 1);
     }
 }
@@ -1517,7 +1525,10 @@ mockup_jpeg_passthrough_start (MockupJpegPassthrough  *self,
     }
 
   if (stream_init (self))
-    return TRUE;
+    {
+      init_scales (self);
+      return TRUE;
+    }
 
   /* progressive, or Huffman tables that lack codes: libjpeg-turbo reads
    * every coefficient of the image into memory, and codes the output with
@@ -1533,6 +1544,7 @@ mockup_jpeg_passthrough_start (MockupJpegPassthrough  *self,
   self->src.src->next_input_byte = NULL;
   self->src.src->bytes_in_buffer = 0;
   g_clear_pointer (&self->bytes, g_bytes_unref);
+  init_scales (self);
   return TRUE;
 }
 
@@ -1552,56 +1564,134 @@ mockup_jpeg_passthrough_band_marked (MockupJpegPassthrough *self,
 static inline guint8
 clamp_sample (float v)
 {
-  return (guint8) (v <= 0.0f ? 0 : v >= 255.0f ? 255 : (int) (v + 0.5f));
+  /* branchless: minss, maxss */
+  v = v < 0.0f ? 0.0f : v;
+  v = v > 255.0f ? 255.0f : v;
+  return (guint8) (int) (v + 0.5f);
 }
 
-/* Dequantised block → 64 samples, level shifted back: two passes of
- * multiply-adds over rows of 8, which the compiler vectorises. */
+/* Inverse DCT, Arai-Agui-Nakajima factorisation: @scale is the dequantising
+ * table with the AAN factors and the final 1/8 folded in; gives samples
+ * level shifted back. Eight 1-D transforms down the columns, then eight
+ * along the rows: about a third of the multiply-adds of a matrix product. */
 static void
-idct_block (const JCOEF       *coef,
-            const UINT16      *quant,
-            float              out[64])
+idct_block (const JCOEF *coef,
+            const float *scale,
+            float        out[64])
 {
-  float tmp[64] = { 0 };
+  float w[64];
 
-  /* tmp[v][x] = Σu F[v][u] M[u][x] */
-  for (int v = 0; v < 8; v++)
-    for (int u = 0; u < 8; u++)
-      {
-        float f = (float) coef[v * 8 + u] * quant[v * 8 + u];
+  /* along v, 8 columns at a time (the compiler may vectorise over u) */
+  for (int u = 0; u < 8; u++)
+    {
+      float i0 = coef[u] * scale[u], i1 = coef[8 + u] * scale[8 + u];
+      float i2 = coef[16 + u] * scale[16 + u], i3 = coef[24 + u] * scale[24 + u];
+      float i4 = coef[32 + u] * scale[32 + u], i5 = coef[40 + u] * scale[40 + u];
+      float i6 = coef[48 + u] * scale[48 + u], i7 = coef[56 + u] * scale[56 + u];
+      float e10 = i0 + i4, e11 = i0 - i4, e13 = i2 + i6;
+      float e12 = (i2 - i6) * 1.414213562f - e13;
+      float e0 = e10 + e13, e3 = e10 - e13, e1 = e11 + e12, e2 = e11 - e12;
+      float z13 = i5 + i3, z10 = i5 - i3, z11 = i1 + i7, z12 = i1 - i7;
+      float o7 = z11 + z13, o11 = (z11 - z13) * 1.414213562f;
+      float z5 = (z10 + z12) * 1.847759065f;
+      float o10 = z5 - z12 * 1.082392200f, o12 = z5 - z10 * 2.613125930f;
+      float o6 = o12 - o7, o5 = o11 - o6, o4 = o10 - o5;
 
-        if (f != 0.0f)
-          for (int x = 0; x < 8; x++)
-            tmp[v * 8 + x] += f * dct_basis[u][x];
-      }
-  /* out[y][x] = Σv M[v][y] tmp[v][x] */
-  for (int i = 0; i < 64; i++)
-    out[i] = 128.0f;
+      w[u] = e0 + o7;
+      w[56 + u] = e0 - o7;
+      w[8 + u] = e1 + o6;
+      w[48 + u] = e1 - o6;
+      w[16 + u] = e2 + o5;
+      w[40 + u] = e2 - o5;
+      w[24 + u] = e3 + o4;
+      w[32 + u] = e3 - o4;
+    }
+  /* along u, a row at a time */
   for (int y = 0; y < 8; y++)
-    for (int v = 0; v < 8; v++)
-      for (int x = 0; x < 8; x++)
-        out[y * 8 + x] += dct_basis[v][y] * tmp[v * 8 + x];
+    {
+      const float *r = w + 8 * y;
+      float *o = out + 8 * y;
+      float e10 = r[0] + r[4], e11 = r[0] - r[4], e13 = r[2] + r[6];
+      float e12 = (r[2] - r[6]) * 1.414213562f - e13;
+      float e0 = e10 + e13, e3 = e10 - e13, e1 = e11 + e12, e2 = e11 - e12;
+      float z13 = r[5] + r[3], z10 = r[5] - r[3], z11 = r[1] + r[7], z12 = r[1] - r[7];
+      float o7 = z11 + z13, o11 = (z11 - z13) * 1.414213562f;
+      float z5 = (z10 + z12) * 1.847759065f;
+      float o10 = z5 - z12 * 1.082392200f, o12 = z5 - z10 * 2.613125930f;
+      float o6 = o12 - o7, o5 = o11 - o6, o4 = o10 - o5;
+
+      o[0] = e0 + o7 + 128.0f;
+      o[7] = e0 - o7 + 128.0f;
+      o[1] = e1 + o6 + 128.0f;
+      o[6] = e1 - o6 + 128.0f;
+      o[2] = e2 + o5 + 128.0f;
+      o[5] = e2 - o5 + 128.0f;
+      o[3] = e3 + o4 + 128.0f;
+      o[4] = e3 - o4 + 128.0f;
+    }
 }
 
+/* Forward DCT, the same factorisation: @scale is 1 / (the quantiser with
+ * the AAN factors and 8 folded in); gives the quantised coefficients
+ * unrounded. */
 static void
-fdct_block (const float   in[64],
-            const UINT16 *quant,
-            JCOEF        *coef)
+fdct_transform (const float  in[64],
+                const float *scale,
+                float        out[64])
 {
-  float tmp[64] = { 0 }, f[64] = { 0 };
+  float w[64];
 
-  /* tmp[v][x] = Σy M[v][y] (in[y][x] - 128) */
+  /* along y, 8 columns at a time */
+  for (int x = 0; x < 8; x++)
+    {
+      float t0 = in[x] + in[56 + x], t7 = in[x] - in[56 + x];
+      float t1 = in[8 + x] + in[48 + x], t6 = in[8 + x] - in[48 + x];
+      float t2 = in[16 + x] + in[40 + x], t5 = in[16 + x] - in[40 + x];
+      float t3 = in[24 + x] + in[32 + x], t4 = in[24 + x] - in[32 + x];
+      float e10 = t0 + t3, e13 = t0 - t3, e11 = t1 + t2, e12 = t1 - t2;
+      float z1 = (e12 + e13) * 0.707106781f;
+      float o10 = t4 + t5, o11 = t5 + t6, o12 = t6 + t7;
+      float z5 = (o10 - o12) * 0.382683433f;
+      float z2 = o10 * 0.541196100f + z5, z4 = o12 * 1.306562965f + z5;
+      float z3 = o11 * 0.707106781f;
+      float z11 = t7 + z3, z13 = t7 - z3;
+
+      w[x] = e10 + e11;
+      w[32 + x] = e10 - e11;
+      w[16 + x] = e13 + z1;
+      w[48 + x] = e13 - z1;
+      w[40 + x] = z13 + z2;
+      w[24 + x] = z13 - z2;
+      w[8 + x] = z11 + z4;
+      w[56 + x] = z11 - z4;
+    }
+  /* along x, a row at a time */
   for (int v = 0; v < 8; v++)
-    for (int y = 0; y < 8; y++)
-      for (int x = 0; x < 8; x++)
-        tmp[v * 8 + x] += dct_basis[v][y] * (in[y * 8 + x] - 128.0f);
-  /* f[v][u] = Σx tmp[v][x] M[u][x] */
-  for (int v = 0; v < 8; v++)
-    for (int x = 0; x < 8; x++)
-      for (int u = 0; u < 8; u++)
-        f[v * 8 + u] += tmp[v * 8 + x] * dct_basis_t[x][u];
-  for (int i = 0; i < 64; i++)
-    coef[i] = (JCOEF) CLAMP (lrintf (f[i] / quant[i]), -1023, 1023);
+    {
+      const float *r = w + 8 * v;
+      const float *s = scale + 8 * v;
+      float *o = out + 8 * v;
+      float t0 = r[0] + r[7], t7 = r[0] - r[7];
+      float t1 = r[1] + r[6], t6 = r[1] - r[6];
+      float t2 = r[2] + r[5], t5 = r[2] - r[5];
+      float t3 = r[3] + r[4], t4 = r[3] - r[4];
+      float e10 = t0 + t3, e13 = t0 - t3, e11 = t1 + t2, e12 = t1 - t2;
+      float z1 = (e12 + e13) * 0.707106781f;
+      float o10 = t4 + t5, o11 = t5 + t6, o12 = t6 + t7;
+      float z5 = (o10 - o12) * 0.382683433f;
+      float z2 = o10 * 0.541196100f + z5, z4 = o12 * 1.306562965f + z5;
+      float z3 = o11 * 0.707106781f;
+      float z11 = t7 + z3, z13 = t7 - z3;
+
+      o[0] = (e10 + e11) * s[0];
+      o[4] = (e10 - e11) * s[4];
+      o[2] = (e13 + z1) * s[2];
+      o[6] = (e13 - z1) * s[6];
+      o[5] = (z13 + z2) * s[5];
+      o[3] = (z13 - z2) * s[3];
+      o[1] = (z11 + z4) * s[1];
+      o[7] = (z11 - z4) * s[7];
+    }
 }
 
 /* The blocks of component @c in MCU row @my: its block rows, writable. */
@@ -1628,6 +1718,41 @@ quant_of (MockupJpegPassthrough *self,
                          : comp->quant_table->quantval;
 }
 
+/* Samples (not level shifted) → quantised coefficients */
+static void
+fdct_block (float        in[64],
+            const float *scale,
+            JCOEF       *coef)
+{
+  float f[64];
+
+  for (int i = 0; i < 64; i++)
+    in[i] -= 128.0f;
+  fdct_transform (in, scale, f);
+  for (int i = 0; i < 64; i++)
+    coef[i] = (JCOEF) CLAMP (lrintf (f[i]), -1023, 1023);
+}
+
+/* The AAN tables of each component, from its quantiser */
+static void
+init_scales (MockupJpegPassthrough *self)
+{
+  for (int c = 0; c < 3; c++)
+    {
+      const UINT16 *quant = quant_of (self, c);
+
+      for (int v = 0; v < 8; v++)
+        for (int u = 0; u < 8; u++)
+          {
+            float f = aan_factor[v] * aan_factor[u];
+
+            self->idct_scale[c][v * 8 + u] = quant[v * 8 + u] * f / 8.0f;
+            self->fdct_scale[c][v * 8 + u] = 1.0f / (quant[v * 8 + u] * f * 8.0f);
+          }
+    }
+}
+
+
 static inline JCOEF *
 block_at (MockupJpegPassthrough *self,
           JBLOCKARRAY            rows,
@@ -1642,8 +1767,52 @@ block_at (MockupJpegPassthrough *self,
   return rows[by][mx * self->src.comp_info[c].h_samp_factor + bx];
 }
 
-/* One MCU's samples of component @c, at its own resolution, into a
- * (16 × 16 at most) plane of MCU pixels: replicated where subsampled. */
+/* A block's samples into an MCU plane of @stride, each repeated @hs × @vs
+ * times; always inlined with constants for the sampling, so that the
+ * loops are simple */
+static inline ALWAYS_INLINE void
+replicate (const float *block,
+           float       *plane,
+           int          stride,
+           int          hs,
+           int          vs)
+{
+  for (int y = 0; y < 8; y++)
+    for (int dy = 0; dy < vs; dy++)
+      {
+        float *row = plane + (y * vs + dy) * stride;
+
+        for (int x = 0; x < 8; x++)
+          for (int dx = 0; dx < hs; dx++)
+            row[x * hs + dx] = block[y * 8 + x];
+      }
+}
+
+/* box downsampling: the inverse of replicate (), so that a block whose
+ * pixels are as decoded comes back to its samples */
+static inline ALWAYS_INLINE void
+box_down (const float *plane,
+          int          stride,
+          int          hs,
+          int          vs,
+          float       *block)
+{
+  float k = 1.0f / (float) (hs * vs);
+
+  for (int y = 0; y < 8; y++)
+    for (int x = 0; x < 8; x++)
+      {
+        float s = 0.0f;
+
+        for (int dy = 0; dy < vs; dy++)
+          for (int dx = 0; dx < hs; dx++)
+            s += plane[(y * vs + dy) * stride + x * hs + dx];
+        block[y * 8 + x] = s * k;
+      }
+}
+
+/* One MCU's samples of each component, at its own resolution, into a
+ * (32 × 32 at most) plane of MCU pixels: replicated where subsampled. */
 static void
 decode_mcu (MockupJpegPassthrough *self,
             int                    my,
@@ -1654,24 +1823,23 @@ decode_mcu (MockupJpegPassthrough *self,
     {
       jpeg_component_info *comp = &self->src.comp_info[c];
       JBLOCKARRAY rows = self->streaming ? NULL : component_rows (self, c, my, FALSE);
-      const UINT16 *quant = quant_of (self, c);
+      int hs = self->hs[c], vs = self->vs[c], stride = self->mcu_w;
 
       for (int by = 0; by < comp->v_samp_factor; by++)
         for (int bx = 0; bx < comp->h_samp_factor; bx++)
           {
             float block[64];
+            float *plane = planes[c] + by * 8 * vs * stride + bx * 8 * hs;
 
-            idct_block (block_at (self, rows, c, my, mx, by, bx), quant, block);
-            for (int y = 0; y < 8; y++)
-              for (int x = 0; x < 8; x++)
-                for (int dy = 0; dy < self->vs[c]; dy++)
-                  for (int dx = 0; dx < self->hs[c]; dx++)
-                    {
-                      int py = (by * 8 + y) * self->vs[c] + dy;
-                      int px = (bx * 8 + x) * self->hs[c] + dx;
-
-                      planes[c][py * self->mcu_w + px] = block[y * 8 + x];
-                    }
+            idct_block (block_at (self, rows, c, my, mx, by, bx), self->idct_scale[c], block);
+            if (hs == 1 && vs == 1)
+              replicate (block, plane, stride, 1, 1);
+            else if (hs == 2 && vs == 2)
+              replicate (block, plane, stride, 2, 2);
+            else if (hs == 2)
+              replicate (block, plane, stride, 2, 1);
+            else
+              replicate (block, plane, stride, 1, 2);
           }
     }
 }
@@ -1710,42 +1878,71 @@ mockup_jpeg_passthrough_decode_band (MockupJpegPassthrough *self,
       }
 }
 
+/* Whether any pixel of @band in [x0, x1) × [y0, y1) of the MCU at
+ * (@ox, @oy), clipped to @cols × @rows, differs from what decode_band ()
+ * gave */
+static gboolean
+pixels_changed (MockupJpegPassthrough *self,
+                const guint32         *band,
+                gsize                  stride,
+                int                    ox,
+                int                    oy,
+                int                    x0,
+                int                    y0,
+                int                    x1,
+                int                    y1,
+                int                    cols,
+                int                    rows)
+{
+  x1 = MIN (x1, cols);
+  y1 = MIN (y1, rows);
+  for (int py = y0; py < y1; py++)
+    if (x1 > x0 &&
+        memcmp (band + (gsize) (oy + py) * stride + ox + x0,
+                self->photo_band + (gsize) (oy + py) * self->photo_stride + ox + x0,
+                (gsize) (x1 - x0) * 4) != 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Codes again each block of the MCU whose pixels changed: the others keep
+ * the photo's coefficients. */
 static void
 encode_mcu (MockupJpegPassthrough *self,
             int                    my,
             int                    mx,
-            float                  planes[3][32 * 32])
+            float                  planes[3][32 * 32],
+            const guint32         *band,
+            gsize                  stride,
+            int                    ox,
+            int                    oy,
+            int                    cols,
+            int                    rows)
 {
   for (int c = 0; c < 3; c++)
     {
       jpeg_component_info *comp = &self->src.comp_info[c];
-      JBLOCKARRAY rows = self->streaming ? NULL : component_rows (self, c, my, TRUE);
-      const UINT16 *quant = quant_of (self, c);
-      float k = 1.0f / (self->hs[c] * self->vs[c]);
+      JBLOCKARRAY block_rows = self->streaming ? NULL : component_rows (self, c, my, TRUE);
+      int hs = self->hs[c], vs = self->vs[c], pstride = self->mcu_w;
 
       for (int by = 0; by < comp->v_samp_factor; by++)
         for (int bx = 0; bx < comp->h_samp_factor; bx++)
           {
             float block[64];
+            const float *plane = planes[c] + by * 8 * vs * pstride + bx * 8 * hs;
 
-            /* box downsampling: the inverse of decode_mcu ()'s replication,
-             * so that a block nothing covered comes back to its samples */
-            for (int y = 0; y < 8; y++)
-              for (int x = 0; x < 8; x++)
-                {
-                  float s = 0.0f;
-
-                  for (int dy = 0; dy < self->vs[c]; dy++)
-                    for (int dx = 0; dx < self->hs[c]; dx++)
-                      {
-                        int py = (by * 8 + y) * self->vs[c] + dy;
-                        int px = (bx * 8 + x) * self->hs[c] + dx;
-
-                        s += planes[c][py * self->mcu_w + px];
-                      }
-                  block[y * 8 + x] = s * k;
-                }
-            fdct_block (block, quant, block_at (self, rows, c, my, mx, by, bx));
+            if (!pixels_changed (self, band, stride, ox, oy, bx * 8 * hs, by * 8 * vs,
+                                 (bx + 1) * 8 * hs, (by + 1) * 8 * vs, cols, rows))
+              continue;
+            if (hs == 1 && vs == 1)
+              box_down (plane, pstride, 1, 1, block);
+            else if (hs == 2 && vs == 2)
+              box_down (plane, pstride, 2, 2, block);
+            else if (hs == 2)
+              box_down (plane, pstride, 2, 1, block);
+            else
+              box_down (plane, pstride, 1, 2, block);
+            fdct_block (block, self->fdct_scale[c], block_at (self, block_rows, c, my, mx, by, bx));
           }
     }
 }
@@ -1788,7 +1985,7 @@ mockup_jpeg_passthrough_encode_band (MockupJpegPassthrough *self,
               planes[1][i] = -0.168736f * r - 0.331264f * g + 0.5f * b + 128.0f;
               planes[2][i] = 0.5f * r - 0.418688f * g - 0.081312f * b + 128.0f;
             }
-        encode_mcu (self, my, mx, planes);
+        encode_mcu (self, my, mx, planes, band, stride, ox, oy, cols, rows);
         if (self->streaming)
           self->spans[(gsize) (my % self->ring_rows) * self->mcus_x + mx].changed = TRUE;
         self->n_changed++;
