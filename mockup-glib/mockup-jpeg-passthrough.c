@@ -933,47 +933,69 @@ decode_ac (BitReader     *r,
 }
 
 /* decode_ac () without the values: each code and its value's bits are
- * skipped in one go, by Huffman.skip */
+ * skipped in one go, by Huffman.skip. The buffer is kept in locals, so
+ * that the chain from one look-up to the next stays in registers. */
 static inline gboolean
 skip_ac (BitReader     *r,
          const Huffman *ac)
 {
+  guint64 bits = r->bits;
+  int n_bits = r->n_bits;
+  gboolean ok = TRUE;
+
   for (int k = 1; k < 64;)
     {
       guint e;
       int rs;
 
-      if (r->n_bits < 32)
-        reader_fill (r);
-      e = ac->skip[r->bits >> (64 - SKIP_BITS)];
+      if (n_bits < 32)
+        {
+          r->bits = bits;
+          r->n_bits = n_bits;
+          reader_fill (r);
+          bits = r->bits;
+          n_bits = r->n_bits;
+        }
+      e = ac->skip[bits >> (64 - SKIP_BITS)];
       if (G_LIKELY (e != 0))
         {
-          r->bits <<= e & 31;
-          r->n_bits -= (int) (e & 31);
+          bits <<= e & 31;
+          n_bits -= (int) (e & 31);
           if (e & (1 << 12))
             break;
           k += (int) ((e >> 5) & 127);
           if (k > 64)
-            return FALSE;
+            {
+              ok = FALSE;
+              break;
+            }
           continue;
         }
       /* a code longer than the look-ahead */
+      r->bits = bits;
+      r->n_bits = n_bits;
       rs = huffman_decode (r, ac);
       if (rs < 0)
         return FALSE;
       if ((rs & 15) == 0)
         {
           if (rs >> 4 != 15)
-            break;
+            return TRUE;
           k += 16;
-          continue;
         }
-      k += (rs >> 4) + 1;
-      if (k > 64)
-        return FALSE;
-      reader_get (r, rs & 15);
+      else
+        {
+          k += (rs >> 4) + 1;
+          if (k > 64)
+            return FALSE;
+          reader_get (r, rs & 15);
+        }
+      bits = r->bits;
+      n_bits = r->n_bits;
     }
-  return TRUE;
+  r->bits = bits;
+  r->n_bits = n_bits;
+  return ok;
 }
 
 /* Room for @n more bytes; next points into the array between calls to
