@@ -110,6 +110,28 @@ typedef struct
   gboolean changed;
 } McuSpan;
 
+/* Where a band of the photo starts in its entropy-coded data: the
+ * reader's state and the DC predictions there. With the template, the
+ * starts of every band let a later render of it skip the bands it does
+ * not touch without parsing them. */
+typedef struct
+{
+  guint64 pos;                  /* BitReader.pos */
+  guint64 bits;
+  guint64 fed;
+  gint32 n_bits, padded, marker;
+  gint32 dc[3];
+  guint8 peek[8];               /* the file's bytes at pos, to check it */
+} BandStart;
+
+typedef struct
+{
+  guint64 length;               /* of the file */
+  guint header_hash;            /* of its header, tables included */
+  int n_bands;
+  BandStart starts[];           /* n_bands + 1: the last is the end */
+} BandCache;
+
 struct _MockupJpegPassthrough
 {
   MockupTemplate *template;
@@ -163,6 +185,14 @@ struct _MockupJpegPassthrough
                                  * output's predictions differ */
   guint64 band_end;
   int in_mcus, out_mcus;        /* coded MCUs, for restart intervals */
+  /* the template's band starts, when an earlier render left them */
+  GBytes *cache_bytes;
+  const BandCache *cache;
+  /* else those of this render, left with the template at the end */
+  BandCache *collect;
+  gsize collect_size;
+  int collect_next;             /* the band to record next */
+  int n_cached;                 /* bands the cache let go unparsed */
   int next_restart;
 };
 
@@ -1160,6 +1190,156 @@ stream_error (MockupJpegPassthrough  *self,
   return FALSE;
 }
 
+/* Per-template band starts (see BandStart). Kept only for a photo
+ * without restart intervals, in bands of 32 rows. The file is checked
+ * before use: its length, a hash of its header and the bytes at each
+ * band's start must be what they were; a band whose bytes differ is
+ * parsed as usual. Reading never goes outside the file whatever the
+ * cache says, so a file changed in some other way gives a wrong render,
+ * not a crash (as a template's other images changed under it would). */
+
+#define CACHE_BAND_ROWS 32
+
+static guint
+header_hash (MockupJpegPassthrough *self)
+{
+  const guint8 *data = g_bytes_get_data (self->bytes, NULL);
+  guint h = 5381;
+
+  for (gsize i = 0; i < self->header_size; i++)
+    h = h * 33 + data[i];
+  return h;
+}
+
+static void
+peek_at (MockupJpegPassthrough *self,
+         guint64                pos,
+         guint8                 peek[8])
+{
+  memset (peek, 0, 8);
+  if (pos < self->in.length)
+    memcpy (peek, self->in.data + pos, MIN (8, self->in.length - pos));
+}
+
+static char *
+cache_key (MockupJpegPassthrough *self)
+{
+  return g_strdup_printf ("mockup-jpeg-passthrough-bands:%dx%d", self->width, self->height);
+}
+
+static void
+cache_init (MockupJpegPassthrough *self)
+{
+  g_autofree char *key = NULL;
+  int n_bands = (self->height + CACHE_BAND_ROWS - 1) / CACHE_BAND_ROWS;
+  GBytes *bytes;
+
+  if (self->src.restart_interval != 0 || self->mcu_h > CACHE_BAND_ROWS)
+    return;
+  key = cache_key (self);
+  g_mutex_lock (&block_map_lock);
+  bytes = g_object_get_data (G_OBJECT (self->template), key);
+  if (bytes != NULL)
+    g_bytes_ref (bytes);
+  g_mutex_unlock (&block_map_lock);
+  if (bytes != NULL)
+    {
+      const BandCache *cache = g_bytes_get_data (bytes, NULL);
+
+      if (cache->length == self->in.length && cache->n_bands == n_bands &&
+          cache->header_hash == header_hash (self))
+        {
+          self->cache_bytes = bytes;
+          self->cache = cache;
+          return;
+        }
+      g_bytes_unref (bytes);
+    }
+  self->collect_size = sizeof (BandCache) + sizeof (BandStart) * (gsize) (n_bands + 1);
+  self->collect = g_malloc0 (self->collect_size);
+  self->collect->length = self->in.length;
+  self->collect->header_hash = header_hash (self);
+  self->collect->n_bands = n_bands;
+}
+
+/* The reader's state now, as band @band's start */
+static void
+cache_record (MockupJpegPassthrough *self,
+              int                    band)
+{
+  BandStart *b = &self->collect->starts[band];
+  const BitReader *r = &self->in;
+
+  b->pos = r->pos;
+  b->bits = r->bits;
+  b->fed = r->fed;
+  b->n_bits = r->n_bits;
+  b->padded = r->padded;
+  b->marker = r->marker;
+  memcpy (b->dc, self->in_dc, sizeof b->dc);
+  peek_at (self, r->pos, b->peek);
+}
+
+/* Whether band @band can be taken from the cache: the reader is where
+ * it says the band starts, and the file's bytes there and at the next
+ * band's start are the same. */
+static gboolean
+cache_usable (MockupJpegPassthrough *self,
+              int                    band)
+{
+  const BandStart *b = &self->cache->starts[band], *e = b + 1;
+  guint8 peek[8];
+
+  if (band >= self->cache->n_bands || b->pos != self->in.pos || b->fed != self->in.fed ||
+      b->n_bits != self->in.n_bits || e->pos > self->in.length || e->pos < b->pos)
+    return FALSE;
+  peek_at (self, b->pos, peek);
+  if (memcmp (peek, b->peek, 8) != 0)
+    return FALSE;
+  peek_at (self, e->pos, peek);
+  return memcmp (peek, e->peek, 8) == 0;
+}
+
+static void
+cache_restore (MockupJpegPassthrough *self,
+               int                    band)
+{
+  const BandStart *b = &self->cache->starts[band];
+  BitReader *r = &self->in;
+
+  r->pos = b->pos;
+  r->bits = b->bits;
+  r->fed = b->fed;
+  r->n_bits = b->n_bits;
+  r->padded = b->padded;
+  r->marker = b->marker;
+  memcpy (self->in_dc, b->dc, sizeof self->in_dc);
+}
+
+/* At the end of a render that read every band: its band starts go with
+ * the template, unless another render's are there already. */
+static void
+cache_publish (MockupJpegPassthrough *self)
+{
+  g_autofree char *key = NULL;
+  BandCache *cache;
+
+  if (self->collect == NULL)
+    return;
+  /* the end of the last band */
+  cache_record (self, self->collect->n_bands);
+  cache = g_steal_pointer (&self->collect);
+  key = cache_key (self);
+  g_mutex_lock (&block_map_lock);
+  if (g_object_get_data (G_OBJECT (self->template), key) == NULL)
+    g_object_set_data_full (G_OBJECT (self->template), key,
+                            g_bytes_new_take (cache, self->collect_size),
+                            (GDestroyNotify) g_bytes_unref);
+  else
+    g_free (cache);
+  g_mutex_unlock (&block_map_lock);
+}
+
 /* Sets the stream up, or says why the photo is not streamed. */
 static gboolean
 stream_init (MockupJpegPassthrough *self)
@@ -1197,6 +1377,7 @@ stream_init (MockupJpegPassthrough *self)
   self->spans = mockup_buffer_alloc (self->spans_size);
   if (self->ring == NULL || self->spans == NULL)
     g_error ("JPEG pass-through: out of memory");
+  cache_init (self);
   /* about the photo's size: most of the output is its bits */
   writer_reserve (&self->out, total + total / 8 + 65536);
   self->streaming = TRUE;
@@ -1321,9 +1502,31 @@ mockup_jpeg_passthrough_read_band (MockupJpegPassthrough  *self,
   if (self->out_mcus > 0)
     drop_consumed (self);
 
+  if (self->collect != NULL)
+    {
+      if (y == self->collect_next * CACHE_BAND_ROWS && self->collect_next < self->collect->n_bands)
+        cache_record (self, self->collect_next++);
+      else
+        g_clear_pointer (&self->collect, g_free);
+    }
+
+  self->band_whole = interval == 0 && !mockup_jpeg_passthrough_band_marked (self, y, n);
+  if (self->band_whole && self->cache != NULL && y % CACHE_BAND_ROWS == 0 &&
+      cache_usable (self, y / CACHE_BAND_ROWS))
+    {
+      /* only its first MCU is read, for where its DC differences are */
+      r = self->in;
+      if ((what = read_mcu (self, &r, &self->band_first, y / self->mcu_h, 0, FALSE)) != NULL)
+        return stream_error (self, what, error);
+      self->in_mcus += (my1 - y / self->mcu_h + 1) * self->mcus_x;
+      cache_restore (self, y / CACHE_BAND_ROWS + 1);
+      self->n_cached++;
+      self->band_end = reader_consumed (&self->in);
+      return TRUE;
+    }
+
   /* a local copy, which the compiler can keep in registers */
   r = self->in;
-  self->band_whole = interval == 0 && !mockup_jpeg_passthrough_band_marked (self, y, n);
   if (self->band_whole)
     {
       McuSpan scratch;
@@ -1514,8 +1717,11 @@ stream_finish (MockupJpegPassthrough *self)
   writer_align (&self->out);
   writer_commit (&self->out);
   writer_append (&self->out, eoi, 2);
-  g_debug ("%s: JPEG pass-through, streamed: %u of %d MCUs coded again",
-           _mockup_template_get_label (self->template), self->n_changed, self->mcus_x * self->mcus_y);
+  if (self->collect != NULL && self->collect_next == self->collect->n_bands)
+    cache_publish (self);
+  g_debug ("%s: JPEG pass-through, streamed: %u of %d MCUs coded again, %d bands not parsed",
+           _mockup_template_get_label (self->template), self->n_changed, self->mcus_x * self->mcus_y,
+           self->n_cached);
   return mockup_buffer_to_bytes (g_steal_pointer (&self->out.data), self->out.length, self->out.size);
 }
 
@@ -2090,6 +2296,8 @@ mockup_jpeg_passthrough_free (MockupJpegPassthrough *self)
   mockup_buffer_free (self->photo_band, self->photo_band_size);
   mockup_buffer_free (self->ring, self->ring_size);
   mockup_buffer_free (self->spans, self->spans_size);
+  g_clear_pointer (&self->cache_bytes, g_bytes_unref);
+  g_free (self->collect);
   mockup_buffer_free (self->out.data, self->out.size);
   g_free (self);
 }
