@@ -1995,6 +1995,48 @@ block_at (MockupJpegPassthrough *self,
   return rows[by][mx * self->src.comp_info[c].h_samp_factor + bx];
 }
 
+/* A row of @w pixels from Y, Cb, Cr samples; always inlined with a
+ * constant @w, so that the compiler can vectorise it */
+static inline ALWAYS_INLINE void
+ycc_to_rgb_row (const float *y,
+                const float *cb,
+                const float *cr,
+                guint32     *out,
+                int          w)
+{
+  for (int x = 0; x < w; x++)
+    {
+      float Y = y[x] + 0.5f, b = cb[x] - 128.0f, r = cr[x] - 128.0f;
+      /* rounded (truncation of v + 0.5 ≥ 0), then clamped as integers:
+       * no control flow, so the loop vectorises */
+      int R = (int) (Y + 1.402f * r), G = (int) (Y - 0.344136f * b - 0.714136f * r);
+      int B = (int) (Y + 1.772f * b);
+
+      R = R < 0 ? 0 : R > 255 ? 255 : R;
+      G = G < 0 ? 0 : G > 255 ? 255 : G;
+      B = B < 0 ? 0 : B > 255 ? 255 : B;
+      out[x] = 0xff000000u | (guint32) R << 16 | (guint32) G << 8 | (guint32) B;
+    }
+}
+
+static inline ALWAYS_INLINE void
+rgb_to_ycc_row (const guint32 *in,
+                float         *y,
+                float         *cb,
+                float         *cr,
+                int            w)
+{
+  for (int x = 0; x < w; x++)
+    {
+      gint32 p = (gint32) (in[x] & 0xffffff);
+      float r = (float) (p >> 16), g = (float) ((p >> 8) & 255), b = (float) (p & 255);
+
+      y[x] = 0.299f * r + 0.587f * g + 0.114f * b;
+      cb[x] = -0.168736f * r - 0.331264f * g + 0.5f * b + 128.0f;
+      cr[x] = 0.5f * r - 0.418688f * g - 0.081312f * b + 128.0f;
+    }
+}
+
 /* A block's samples into an MCU plane of @stride, each repeated @hs × @vs
  * times; always inlined with constants for the sampling, so that the
  * loops are simple */
@@ -2091,18 +2133,20 @@ mockup_jpeg_passthrough_decode_band (MockupJpegPassthrough *self,
           continue;
         decode_mcu (self, my, mx, planes);
         for (int py = 0; py < self->mcu_h; py++)
-          for (int px = 0; px < self->mcu_w; px++)
-            {
-              int i = py * self->mcu_w + px;
-              float Y = planes[0][i], cb = planes[1][i] - 128.0f, cr = planes[2][i] - 128.0f;
-              guint32 p = MOCKUP_ARGB (255, clamp_sample (Y + 1.402f * cr),
-                                       clamp_sample (Y - 0.344136f * cb - 0.714136f * cr),
-                                       clamp_sample (Y + 1.772f * cb));
+          {
+            int i = py * self->mcu_w;
+            guint32 *row = self->photo_band + (gsize) (oy + py) * self->photo_stride + ox;
 
-              self->photo_band[(gsize) (oy + py) * self->photo_stride + ox + px] = p;
-              if (oy + py < n && ox + px < self->width)
-                band[(gsize) (oy + py) * stride + ox + px] = p;
-            }
+            if (self->mcu_w == 16)
+              ycc_to_rgb_row (planes[0] + i, planes[1] + i, planes[2] + i, row, 16);
+            else if (self->mcu_w == 8)
+              ycc_to_rgb_row (planes[0] + i, planes[1] + i, planes[2] + i, row, 8);
+            else
+              ycc_to_rgb_row (planes[0] + i, planes[1] + i, planes[2] + i, row, self->mcu_w);
+            if (oy + py < n)
+              memcpy (band + (gsize) (oy + py) * stride + ox, row,
+                      sizeof (guint32) * (gsize) MIN (self->mcu_w, self->width - ox));
+          }
       }
 }
 
@@ -2203,16 +2247,23 @@ mockup_jpeg_passthrough_encode_band (MockupJpegPassthrough *self,
 
         /* past the image's edge, the edge pixels again, as an encoder pads */
         for (int py = 0; py < self->mcu_h; py++)
-          for (int px = 0; px < self->mcu_w; px++)
-            {
-              guint32 p = band[(gsize) (oy + MIN (py, rows - 1)) * stride + ox + MIN (px, cols - 1)];
-              float r = MOCKUP_R (p), g = MOCKUP_G (p), b = MOCKUP_B (p);
-              int i = py * self->mcu_w + px;
+          {
+            const guint32 *src = band + (gsize) (oy + MIN (py, rows - 1)) * stride + ox;
+            int i = py * self->mcu_w;
 
-              planes[0][i] = 0.299f * r + 0.587f * g + 0.114f * b;
-              planes[1][i] = -0.168736f * r - 0.331264f * g + 0.5f * b + 128.0f;
-              planes[2][i] = 0.5f * r - 0.418688f * g - 0.081312f * b + 128.0f;
-            }
+            if (cols == 16 && self->mcu_w == 16)
+              rgb_to_ycc_row (src, planes[0] + i, planes[1] + i, planes[2] + i, 16);
+            else if (cols == 8 && self->mcu_w == 8)
+              rgb_to_ycc_row (src, planes[0] + i, planes[1] + i, planes[2] + i, 8);
+            else
+              {
+                guint32 padded[32];
+
+                for (int px = 0; px < self->mcu_w; px++)
+                  padded[px] = src[MIN (px, cols - 1)];
+                rgb_to_ycc_row (padded, planes[0] + i, planes[1] + i, planes[2] + i, self->mcu_w);
+              }
+          }
         encode_mcu (self, my, mx, planes, band, stride, ox, oy, cols, rows);
         if (self->streaming)
           self->spans[(gsize) (my % self->ring_rows) * self->mcus_x + mx].changed = TRUE;
