@@ -1119,11 +1119,7 @@ writer_align (BitWriter *w)
 static inline int
 magnitude_bits (int v)
 {
-  int s = 0;
-
-  for (v = ABS (v); v != 0; v >>= 1)
-    s++;
-  return s;
+  return v == 0 ? 0 : (int) g_bit_storage ((gulong) ABS (v));
 }
 
 static gboolean
