@@ -42,6 +42,7 @@
 #define MAX_MARKED_SHARE 0.75
 
 #define SKIP_BITS 10
+#define SKIP2_BITS 12
 
 #if defined(__GNUC__)
 #define ALWAYS_INLINE __attribute__ ((always_inline))
@@ -60,6 +61,10 @@ typedef struct
    * plus its value's (bits 0-4), the zigzag positions it moves on (bits
    * 5-11), whether it ends the block (bit 12); 0: a longer code */
   guint16 skip[1 << SKIP_BITS];
+  /* skipping the whole codes and values a 12-bit look-ahead holds, one or
+   * more: their bits (0-3), positions (4-10), whether the last ends the
+   * block (11); 0: not even one */
+  guint16 skip2[1 << SKIP2_BITS];
   int maxcode[18];              /* largest code of each length, -1: none */
   int valoffset[18];
   guint8 values[256];
@@ -729,6 +734,46 @@ static const guint8 zigzag[64] = {
   58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63
 };
 
+/* Huffman.skip2: each look-ahead decoded greedily, as skip_ac () would,
+ * while whole codes with their values fit */
+static void
+huffman_init_skip2 (Huffman *h)
+{
+  for (int index = 0; index < 1 << SKIP2_BITS; index++)
+    {
+      int pos = 0, adv = 0, eob = 0;
+
+      while (!eob)
+        {
+          int len, code = 0, symbol, size, run;
+
+          for (len = 1; len <= SKIP2_BITS - pos; len++)
+            {
+              code = (index >> (SKIP2_BITS - pos - len)) & ((1 << len) - 1);
+              if (code <= h->maxcode[len])
+                break;
+            }
+          if (len > SKIP2_BITS - pos)
+            break;
+          symbol = h->values[h->valoffset[len] + code];
+          size = symbol & 15;
+          run = symbol >> 4;
+          if (pos + len + size > SKIP2_BITS)
+            break;
+          pos += len + size;
+          if (size != 0)
+            adv += run + 1;
+          else if (run == 15)
+            adv += 16;
+          else
+            eob = 1;
+          if (adv > 64)
+            break;
+        }
+      h->skip2[index] = (guint16) (pos | MIN (adv, 127) << 4 | eob << 11);
+    }
+}
+
 static gboolean
 huffman_init (Huffman         *h,
               const JHUFF_TBL *table)
@@ -777,6 +822,7 @@ huffman_init (Huffman         *h,
       code <<= 1;
     }
   h->maxcode[17] = G_MAXINT;
+  huffman_init_skip2 (h);
   return TRUE;
 }
 
@@ -985,6 +1031,18 @@ skip_ac (BitReader     *r,
           reader_fill (r);
           bits = r->bits;
           n_bits = r->n_bits;
+        }
+      /* several codes at once, unless they reach the block's end: the
+       * look-ahead may hold the next block's first bits */
+      e = ac->skip2[bits >> (64 - SKIP2_BITS)];
+      if (G_LIKELY ((e & 15) != 0 && k + (int) ((e >> 4) & 127) < 64))
+        {
+          bits <<= e & 15;
+          n_bits -= (int) (e & 15);
+          k += (int) ((e >> 4) & 127);
+          if (e & (1 << 11))
+            break;
+          continue;
         }
       e = ac->skip[bits >> (64 - SKIP_BITS)];
       if (G_LIKELY (e != 0))
