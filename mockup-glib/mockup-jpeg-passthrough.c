@@ -978,19 +978,54 @@ extend (int v,
   return v < (1 << (s - 1)) ? v - (1 << s) + 1 : v;
 }
 
-/* A block's AC coefficients into @block (zeroed), after its DC */
+/* A block's AC coefficients into @block (zeroed), after its DC; the bit
+ * buffer in locals, as in skip_ac () */
 static gboolean
 decode_ac (BitReader     *r,
            const Huffman *ac,
            JCOEF         *block)
 {
+  guint64 bits = r->bits;
+  int n_bits = r->n_bits;
+
   memset (block, 0, sizeof (JBLOCK));
   for (int k = 1; k < 64;)
     {
-      int rs = huffman_decode (r, ac), run, size;
+      guint e;
+      int rs, run, size;
 
-      if (rs < 0)
-        return FALSE;
+      if (n_bits < 32)
+        {
+          r->bits = bits;
+          r->n_bits = n_bits;
+          reader_fill (r);
+          bits = r->bits;
+          n_bits = r->n_bits;
+        }
+      e = ac->lookup[bits >> 55];
+      if (G_LIKELY (e != 0))
+        {
+          bits <<= e & 15;
+          n_bits -= (int) (e & 15);
+          rs = (int) (e >> 4);
+        }
+      else
+        {
+          /* a code longer than 9 bits: at most 16, and n_bits ≥ 32 */
+          r->bits = bits;
+          r->n_bits = n_bits;
+          rs = huffman_decode (r, ac);
+          if (rs < 0)
+            return FALSE;
+          bits = r->bits;
+          n_bits = r->n_bits;
+          if (n_bits < 16)
+            {
+              reader_fill (r);
+              bits = r->bits;
+              n_bits = r->n_bits;
+            }
+        }
       run = rs >> 4;
       size = rs & 15;
       if (size == 0)
@@ -1003,8 +1038,12 @@ decode_ac (BitReader     *r,
       k += run;
       if (k > 63)
         return FALSE;
-      block[zigzag[k++]] = (JCOEF) extend ((int) reader_get (r, size), size);
+      block[zigzag[k++]] = (JCOEF) extend ((int) (bits >> (64 - size)), size);
+      bits <<= size;
+      n_bits -= size;
     }
+  r->bits = bits;
+  r->n_bits = n_bits;
   return TRUE;
 }
 
