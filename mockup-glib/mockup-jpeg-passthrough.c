@@ -1219,6 +1219,21 @@ magnitude_bits (int v)
   return v == 0 ? 0 : (int) g_bit_storage ((gulong) ABS (v));
 }
 
+/* the index of @v's lowest set bit; @v ≠ 0 */
+static inline int
+lowest_bit (guint64 v)
+{
+#if defined(__GNUC__)
+  return __builtin_ctzll (v);
+#else
+  int n = 0;
+
+  for (; (v & 1) == 0; v >>= 1)
+    n++;
+  return n;
+#endif
+}
+
 static gboolean
 encode_block (BitWriter     *w,
               const Huffman *dc,
@@ -1226,22 +1241,25 @@ encode_block (BitWriter     *w,
               int           *prediction,
               const JCOEF   *block)
 {
-  int diff = block[0] - *prediction, s = magnitude_bits (diff), run = 0;
+  int diff = block[0] - *prediction, s = magnitude_bits (diff), run, last = 0;
+  guint64 nonzero = 0;
 
   *prediction = block[0];
   if (s > 11 || dc->size[s] == 0)
     return FALSE;
   writer_put (w, dc->code[s], dc->size[s]);
   writer_put (w, (guint) (diff < 0 ? diff - 1 : diff), s);
+  /* the nonzero coefficients, in zigzag order, as bits: the loop below
+   * then visits only those, without a branch a coefficient */
   for (int k = 1; k < 64; k++)
+    nonzero |= (guint64) (block[zigzag[k]] != 0) << k;
+  while (nonzero != 0)
     {
-      int c = block[zigzag[k]], symbol;
+      int k = lowest_bit (nonzero), c = block[zigzag[k]], symbol;
 
-      if (c == 0)
-        {
-          run++;
-          continue;
-        }
+      nonzero &= nonzero - 1;
+      run = k - last - 1;
+      last = k;
       for (; run > 15; run -= 16)
         writer_put (w, ac->code[0xf0], ac->size[0xf0]);
       s = magnitude_bits (c);
@@ -1250,9 +1268,8 @@ encode_block (BitWriter     *w,
         return FALSE;
       writer_put (w, ac->code[symbol], ac->size[symbol]);
       writer_put (w, (guint) (c < 0 ? c - 1 : c), s);
-      run = 0;
     }
-  if (run > 0)
+  if (last < 63)
     writer_put (w, ac->code[0x00], ac->size[0x00]);
   return TRUE;
 }
