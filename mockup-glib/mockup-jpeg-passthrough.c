@@ -1690,10 +1690,58 @@ copy_bits (BitWriter *w,
            guint64    end)
 {
   guint64 n_bits = end - reader_consumed (r);
+  guint64 rbits, wbits;
+  int rn, wn;
+  guint8 *next;
 
   writer_reserve (w, n_bits / 4 + 16);
+  /* 32 bits a step, both buffers in locals */
+  rbits = r->bits;
+  rn = r->n_bits;
+  wbits = w->bits;
+  wn = w->n_bits;
+  next = w->next;
   for (; n_bits >= 32; n_bits -= 32)
-    writer_put (w, reader_get (r, 32), 32);
+    {
+      guint32 top, v;
+
+      if (rn < 32)
+        {
+          r->bits = rbits;
+          r->n_bits = rn;
+          reader_fill (r);
+          rbits = r->bits;
+          rn = r->n_bits;
+        }
+      /* wn < 32 here: the writer flushes whenever it holds 32 */
+      wbits |= (rbits >> 32) << (32 - wn);
+      rbits <<= 32;
+      rn -= 32;
+      top = (guint32) (wbits >> 32);
+      v = ~top;
+      if (((v - 0x01010101u) & ~v & 0x80808080u) == 0)
+        {
+          top = GUINT32_TO_BE (top);
+          memcpy (next, &top, 4);
+          next += 4;
+          wbits <<= 32;
+        }
+      else
+        for (int i = 0; i < 4; i++)
+          {
+            guint8 b = (guint8) (wbits >> 56);
+
+            *next++ = b;
+            if (b == 0xff)
+              *next++ = 0;
+            wbits <<= 8;
+          }
+    }
+  r->bits = rbits;
+  r->n_bits = rn;
+  w->bits = wbits;
+  w->n_bits = wn;
+  w->next = next;
   writer_put (w, reader_get (r, (int) n_bits), (int) n_bits);
   writer_commit (w);
 }
