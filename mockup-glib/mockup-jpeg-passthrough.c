@@ -1523,7 +1523,7 @@ stream_write_header (MockupJpegPassthrough *self)
  * at most DROP_CHUNK of it, not the file. Not band by band: each call
  * costs the other cores a TLB shootdown (4 % of a batch's CPU time when
  * it was). Never for bytes a caller gave. */
-#define DROP_CHUNK (1024 * 1024)
+#define DROP_CHUNK (256 * 1024)
 
 static void
 drop_consumed (MockupJpegPassthrough *self)
