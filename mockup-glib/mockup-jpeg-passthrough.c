@@ -112,13 +112,15 @@ typedef struct
   int dc[3];                    /* the predictions before the MCU */
   int first_dc[3];              /* each component's first block's DC */
   int last_dc[3];               /* the predictions after the MCU */
+  int n_mcus;                   /* 1, or more MCUs left as they are */
   gboolean changed;
 } McuSpan;
 
-/* Where a band of the photo starts in its entropy-coded data: the
- * reader's state and the DC predictions there. With the template, the
- * starts of every band let a later render of it skip the bands it does
- * not touch without parsing them. */
+/* Where an MCU of the photo starts in its entropy-coded data: the
+ * reader's state and the DC predictions there. Kept with the template
+ * for every 16th MCU of each row, they let a later render of it skip the
+ * bands it does not touch, and the unmarked stretches of the bands it
+ * does, without parsing them. */
 typedef struct
 {
   guint64 pos;                  /* BitReader.pos */
@@ -133,8 +135,10 @@ typedef struct
 {
   guint64 length;               /* of the file */
   guint header_hash;            /* of its header, tables included */
-  int n_bands;
-  BandStart starts[];           /* n_bands + 1: the last is the end */
+  int mcus_x, mcus_y, n_groups; /* n_groups a row: MCUs 0, CACHE_GROUP... */
+  /* mcus_y × n_groups, then the end: where each MCU row starts, and
+   * every CACHE_GROUP-th MCU in it */
+  BandStart starts[];
 } BandCache;
 
 struct _MockupJpegPassthrough
@@ -196,8 +200,8 @@ struct _MockupJpegPassthrough
   /* else those of this render, left with the template at the end */
   BandCache *collect;
   gsize collect_size;
-  int collect_next;             /* the band to record next */
-  int n_cached;                 /* bands the cache let go unparsed */
+  int collect_next;             /* the start to record next */
+  int n_cached;                 /* MCUs the cache let go unparsed */
   int next_restart;
 };
 
@@ -1300,15 +1304,17 @@ stream_error (MockupJpegPassthrough  *self,
   return FALSE;
 }
 
-/* Per-template band starts (see BandStart). Kept only for a photo
- * without restart intervals, in bands of 32 rows. The file is checked
- * before use: its length, a hash of its header and the bytes at each
- * band's start must be what they were; a band whose bytes differ is
- * parsed as usual. Reading never goes outside the file whatever the
- * cache says, so a file changed in some other way gives a wrong render,
- * not a crash (as a template's other images changed under it would). */
+/* Per-template MCU starts (see BandStart). Kept only for a photo
+ * without restart intervals, whose bands (32 rows) are whole MCU rows.
+ * The file is checked before use: its length and a hash of its header
+ * must be what they were, and the file's bytes at each start used; a
+ * stretch whose bytes differ is parsed as usual. Reading never goes
+ * outside the file whatever the cache says, so a file changed in some
+ * other way gives a wrong render, not a crash (as a template's other
+ * images changed under it would). */
 
 #define CACHE_BAND_ROWS 32
+#define CACHE_GROUP 16
 
 static guint
 header_hash (MockupJpegPassthrough *self)
@@ -1334,14 +1340,14 @@ peek_at (MockupJpegPassthrough *self,
 static char *
 cache_key (MockupJpegPassthrough *self)
 {
-  return g_strdup_printf ("mockup-jpeg-passthrough-bands:%dx%d", self->width, self->height);
+  return g_strdup_printf ("mockup-jpeg-passthrough-starts:%dx%d", self->width, self->height);
 }
 
 static void
 cache_init (MockupJpegPassthrough *self)
 {
   g_autofree char *key = NULL;
-  int n_bands = (self->height + CACHE_BAND_ROWS - 1) / CACHE_BAND_ROWS;
+  int n_groups = (self->mcus_x + CACHE_GROUP - 1) / CACHE_GROUP;
   GBytes *bytes;
 
   if (self->src.restart_interval != 0 || self->mcu_h > CACHE_BAND_ROWS)
@@ -1356,8 +1362,8 @@ cache_init (MockupJpegPassthrough *self)
     {
       const BandCache *cache = g_bytes_get_data (bytes, NULL);
 
-      if (cache->length == self->in.length && cache->n_bands == n_bands &&
-          cache->header_hash == header_hash (self))
+      if (cache->length == self->in.length && cache->mcus_x == self->mcus_x &&
+          cache->mcus_y == self->mcus_y && cache->header_hash == header_hash (self))
         {
           self->cache_bytes = bytes;
           self->cache = cache;
@@ -1365,21 +1371,49 @@ cache_init (MockupJpegPassthrough *self)
         }
       g_bytes_unref (bytes);
     }
-  self->collect_size = sizeof (BandCache) + sizeof (BandStart) * (gsize) (n_bands + 1);
+  self->collect_size = sizeof (BandCache) + sizeof (BandStart) * ((gsize) self->mcus_y * n_groups + 1);
   self->collect = g_malloc0 (self->collect_size);
   self->collect->length = self->in.length;
   self->collect->header_hash = header_hash (self);
-  self->collect->n_bands = n_bands;
+  self->collect->mcus_x = self->mcus_x;
+  self->collect->mcus_y = self->mcus_y;
+  self->collect->n_groups = n_groups;
 }
 
-/* The reader's state now, as band @band's start */
-static void
-cache_record (MockupJpegPassthrough *self,
-              int                    band)
+/* The index of MCU (@mx, @my)'s start, @mx a multiple of CACHE_GROUP (or
+ * mcus_x: the next row's); the start of row mcus_y is the end */
+static inline int
+start_index (MockupJpegPassthrough *self,
+             int                    my,
+             int                    mx)
 {
-  BandStart *b = &self->collect->starts[band];
-  const BitReader *r = &self->in;
+  int n_groups = (self->mcus_x + CACHE_GROUP - 1) / CACHE_GROUP;
 
+  if (mx >= self->mcus_x)
+    return (my + 1) * n_groups;
+  return my * n_groups + mx / CACHE_GROUP;
+}
+
+/* Records @r, at MCU (@mx, @my), when the MCU starts a group: in order,
+ * or the collection is dropped */
+static inline void
+cache_record (MockupJpegPassthrough *self,
+              const BitReader       *r,
+              int                    my,
+              int                    mx)
+{
+  int i;
+  BandStart *b;
+
+  if (self->collect == NULL || (mx % CACHE_GROUP != 0 && mx < self->mcus_x))
+    return;
+  i = start_index (self, my, mx);
+  if (i != self->collect_next)
+    {
+      g_clear_pointer (&self->collect, g_free);
+      return;
+    }
+  b = &self->collect->starts[self->collect_next++];
   b->pos = r->pos;
   b->bits = r->bits;
   b->fed = r->fed;
@@ -1390,32 +1424,44 @@ cache_record (MockupJpegPassthrough *self,
   peek_at (self, r->pos, b->peek);
 }
 
-/* Whether band @band can be taken from the cache: the reader is where
- * it says the band starts, and the file's bytes there and at the next
- * band's start are the same. */
+/* Whether start @i is where @r is, the file's bytes there unchanged */
 static gboolean
-cache_usable (MockupJpegPassthrough *self,
-              int                    band)
+cache_at (MockupJpegPassthrough *self,
+          const BitReader       *r,
+          int                    i)
 {
-  const BandStart *b = &self->cache->starts[band], *e = b + 1;
+  const BandStart *b = &self->cache->starts[i];
   guint8 peek[8];
 
-  if (band >= self->cache->n_bands || b->pos != self->in.pos || b->fed != self->in.fed ||
-      b->n_bits != self->in.n_bits || e->pos > self->in.length || e->pos < b->pos)
+  if (b->pos != r->pos || b->fed != r->fed || b->n_bits != r->n_bits)
     return FALSE;
   peek_at (self, b->pos, peek);
-  if (memcmp (peek, b->peek, 8) != 0)
-    return FALSE;
-  peek_at (self, e->pos, peek);
-  return memcmp (peek, e->peek, 8) == 0;
+  return memcmp (peek, b->peek, 8) == 0;
 }
 
+/* Whether start @i can be jumped to from @r: ahead of it, the file's
+ * bytes there unchanged */
+static gboolean
+cache_ahead (MockupJpegPassthrough *self,
+             const BitReader       *r,
+             int                    i)
+{
+  const BandStart *b = &self->cache->starts[i];
+  guint8 peek[8];
+
+  if (b->pos > self->in.length || b->pos < r->pos || b->fed < r->fed)
+    return FALSE;
+  peek_at (self, b->pos, peek);
+  return memcmp (peek, b->peek, 8) == 0;
+}
+
+/* @r and the DC predictions to start @i */
 static void
 cache_restore (MockupJpegPassthrough *self,
-               int                    band)
+               BitReader             *r,
+               int                    i)
 {
-  const BandStart *b = &self->cache->starts[band];
-  BitReader *r = &self->in;
+  const BandStart *b = &self->cache->starts[i];
 
   r->pos = b->pos;
   r->bits = b->bits;
@@ -1434,10 +1480,10 @@ cache_publish (MockupJpegPassthrough *self)
   g_autofree char *key = NULL;
   BandCache *cache;
 
+  /* the end of the last row */
+  cache_record (self, &self->in, self->mcus_y - 1, self->mcus_x);
   if (self->collect == NULL)
     return;
-  /* the end of the last band */
-  cache_record (self, self->collect->n_bands);
   cache = g_steal_pointer (&self->collect);
   key = cache_key (self);
   g_mutex_lock (&block_map_lock);
@@ -1553,6 +1599,7 @@ read_mcu (MockupJpegPassthrough *self,
   span->start = *r;
   memcpy (span->dc, self->in_dc, sizeof span->dc);
   span->changed = FALSE;
+  span->n_mcus = 1;
   for (int c = 0; c < 3; c++)
     {
       jpeg_component_info *comp = &self->src.comp_info[c];
@@ -1612,31 +1659,23 @@ mockup_jpeg_passthrough_read_band (MockupJpegPassthrough  *self,
   if (self->out_mcus > 0)
     drop_consumed (self);
 
-  if (self->collect != NULL)
-    {
-      if (y == self->collect_next * CACHE_BAND_ROWS && self->collect_next < self->collect->n_bands)
-        cache_record (self, self->collect_next++);
-      else
-        g_clear_pointer (&self->collect, g_free);
-    }
-
   self->band_whole = interval == 0 && !mockup_jpeg_passthrough_band_marked (self, y, n);
-  if (self->band_whole && self->cache != NULL && y % CACHE_BAND_ROWS == 0 &&
-      cache_usable (self, y / CACHE_BAND_ROWS))
+  r = self->in;
+  if (self->band_whole && self->cache != NULL && y % self->mcu_h == 0 &&
+      cache_at (self, &r, start_index (self, y / self->mcu_h, 0)) &&
+      cache_ahead (self, &r, start_index (self, my1, self->mcus_x)))
     {
       /* only its first MCU is read, for where its DC differences are */
-      r = self->in;
       if ((what = read_mcu (self, &r, &self->band_first, y / self->mcu_h, 0, FALSE)) != NULL)
         return stream_error (self, what, error);
       self->in_mcus += (my1 - y / self->mcu_h + 1) * self->mcus_x;
-      cache_restore (self, y / CACHE_BAND_ROWS + 1);
-      self->n_cached++;
+      cache_restore (self, &self->in, start_index (self, my1, self->mcus_x));
+      self->n_cached += (my1 - y / self->mcu_h + 1) * self->mcus_x - 1;
       self->band_end = reader_consumed (&self->in);
       return TRUE;
     }
 
-  /* a local copy, which the compiler can keep in registers */
-  r = self->in;
+  /* r: a local copy, which the compiler can keep in registers */
   if (self->band_whole)
     {
       McuSpan scratch;
@@ -1646,11 +1685,57 @@ mockup_jpeg_passthrough_read_band (MockupJpegPassthrough  *self,
           {
             McuSpan *span = my == y / self->mcu_h && mx == 0 ? &self->band_first : &scratch;
 
+            cache_record (self, &r, my, mx);
             if ((what = read_mcu (self, &r, span, my, mx, FALSE)) != NULL)
               return stream_error (self, what, error);
             self->in_mcus++;
           }
       self->band_end = reader_consumed (&r);
+      self->in = r;
+      return TRUE;
+    }
+
+  if (self->cache != NULL)
+    {
+      /* a band with marked MCUs: each unmarked stretch that reaches a
+       * kept start is one span, of its first MCU's bits (read, for where
+       * its DC differences are) and the rest up to that start (not
+       * parsed); see write_band () */
+      for (int my = y / self->mcu_h; my <= my1; my++)
+        {
+          const guint8 *marked = self->marked + (gsize) my * self->mcus_x;
+
+          for (int mx = 0; mx < self->mcus_x;)
+            {
+              McuSpan *span = &self->spans[(gsize) (my % self->ring_rows) * self->mcus_x + mx];
+              int end = mx + 1, to;
+
+              if (!marked[mx])
+                {
+                  while (end < self->mcus_x && !marked[end])
+                    end++;
+                  /* the last kept start in (mx, end] */
+                  to = end == self->mcus_x ? end : end / CACHE_GROUP * CACHE_GROUP;
+                  if (to > mx + 1 && cache_ahead (self, &r, start_index (self, my, to)))
+                    {
+                      if ((what = read_mcu (self, &r, span, my, mx, FALSE)) != NULL)
+                        return stream_error (self, what, error);
+                      cache_restore (self, &r, start_index (self, my, to));
+                      span->end = reader_consumed (&r);
+                      memcpy (span->last_dc, self->in_dc, sizeof span->last_dc);
+                      span->n_mcus = to - mx;
+                      self->n_cached += to - mx - 1;
+                      self->in_mcus += to - mx;
+                      mx = to;
+                      continue;
+                    }
+                }
+              if ((what = read_mcu (self, &r, span, my, mx, marked[mx])) != NULL)
+                return stream_error (self, what, error);
+              self->in_mcus++;
+              mx++;
+            }
+        }
       self->in = r;
       return TRUE;
     }
@@ -1675,6 +1760,7 @@ mockup_jpeg_passthrough_read_band (MockupJpegPassthrough  *self,
             memset (self->in_dc, 0, sizeof self->in_dc);
           }
         span = &self->spans[(gsize) (my % self->ring_rows) * self->mcus_x + mx];
+        cache_record (self, &r, my, mx);
         if ((what = read_mcu (self, &r, span, my, mx, self->marked[(gsize) my * self->mcus_x + mx])) != NULL)
           return stream_error (self, what, error);
         self->in_mcus++;
@@ -1806,7 +1892,7 @@ mockup_jpeg_passthrough_write_band (MockupJpegPassthrough  *self,
       return TRUE;
     }
   for (int my = y / self->mcu_h; my <= my1; my++)
-    for (int mx = 0; mx < self->mcus_x; mx++)
+    for (int mx = 0, step = 1; mx < self->mcus_x; mx += step)
       {
         McuSpan *span;
 
@@ -1824,6 +1910,8 @@ mockup_jpeg_passthrough_write_band (MockupJpegPassthrough  *self,
             memset (self->out_dc, 0, sizeof self->out_dc);
           }
         span = &self->spans[(gsize) (my % self->ring_rows) * self->mcus_x + mx];
+        /* a span of several MCUs: see read_band () */
+        step = span->n_mcus;
         if (!span->changed && memcmp (span->dc, self->out_dc, sizeof span->dc) == 0)
           {
             /* one copy for a run of such MCUs */
@@ -1832,7 +1920,7 @@ mockup_jpeg_passthrough_write_band (MockupJpegPassthrough  *self,
             in_run = TRUE;
             run_end = span->end;
             memcpy (self->out_dc, span->last_dc, sizeof self->out_dc);
-            self->out_mcus++;
+            self->out_mcus += step;
             continue;
           }
         if (in_run)
@@ -1842,7 +1930,7 @@ mockup_jpeg_passthrough_write_band (MockupJpegPassthrough  *self,
           {
             if (!copy_mcu_predicted (self, span, &run))
               return stream_error (self, "a coefficient out of range", error);
-            self->out_mcus++;
+            self->out_mcus += step;
             continue;
           }
         /* at most 16 bits a symbol, 11 of value, 64 symbols a block,
@@ -1859,7 +1947,7 @@ mockup_jpeg_passthrough_write_band (MockupJpegPassthrough  *self,
                   return stream_error (self, "a coefficient out of range", error);
           }
         writer_commit (&self->out);
-        self->out_mcus++;
+        self->out_mcus += step;
       }
   if (in_run)
     copy_bits (&self->out, &run, run_end);
@@ -1875,9 +1963,8 @@ stream_finish (MockupJpegPassthrough *self)
   writer_align (&self->out);
   writer_commit (&self->out);
   writer_append (&self->out, eoi, 2);
-  if (self->collect != NULL && self->collect_next == self->collect->n_bands)
-    cache_publish (self);
-  g_debug ("%s: JPEG pass-through, streamed: %u of %d MCUs coded again, %d bands not parsed",
+  cache_publish (self);
+  g_debug ("%s: JPEG pass-through, streamed: %u of %d MCUs coded again, %d not parsed",
            _mockup_template_get_label (self->template), self->n_changed, self->mcus_x * self->mcus_y,
            self->n_cached);
   return mockup_buffer_to_bytes (g_steal_pointer (&self->out.data), self->out.length, self->out.size);
