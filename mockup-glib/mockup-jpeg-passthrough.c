@@ -41,11 +41,30 @@
  * its memory: today's path is taken. */
 #define MAX_MARKED_SHARE 0.75
 
+#define SKIP_BITS 10
+#define SKIP2_BITS 12
+
+#if defined(__GNUC__)
+#define ALWAYS_INLINE __attribute__ ((always_inline))
+#else
+#define ALWAYS_INLINE
+#endif
+
+static void init_scales (MockupJpegPassthrough *self);
+
 /* A Huffman table both ways: decoding by a 9-bit look-ahead, then the
  * canonical codes of each length; coding by a code and length a symbol. */
 typedef struct
 {
   guint16 lookup[512];          /* symbol << 4 | length, 0: longer than 9 bits */
+  /* skipping AC coefficients by a 10-bit look-ahead: the code's length
+   * plus its value's (bits 0-4), the zigzag positions it moves on (bits
+   * 5-11), whether it ends the block (bit 12); 0: a longer code */
+  guint16 skip[1 << SKIP_BITS];
+  /* skipping the whole codes and values a 12-bit look-ahead holds, one or
+   * more: their bits (0-3), positions (4-10), whether the last ends the
+   * block (11); 0: not even one */
+  guint16 skip2[1 << SKIP2_BITS];
   int maxcode[18];              /* largest code of each length, -1: none */
   int valoffset[18];
   guint8 values[256];
@@ -57,12 +76,16 @@ typedef struct
 {
   const guint8 *data;
   gsize length, pos;
-  guint64 bits;                 /* the next n_bits bits, at the top */
+  /* the next n_bits bits, at the top; below them zeros, or the bytes that
+   * follow, which a refill puts there again (ORs the same bits) */
+  guint64 bits;
   int n_bits;
   gboolean marker;              /* stopped at a marker */
   int padded;                   /* zero bytes fed past it, or past the end */
-  guint64 consumed;             /* bits taken */
+  guint64 fed;                  /* bits put into the buffer: taken + n_bits */
 } BitReader;
+
+#define reader_consumed(r) ((r)->fed - (guint64) (r)->n_bits)
 
 typedef struct
 {
@@ -77,14 +100,46 @@ typedef struct
 
 /* Where an MCU's bits are in the photo, and the DC predictions they were
  * coded against: an MCU left as it was is copied bit for bit when the
- * output's predictions are the same. */
+ * output's predictions are the same; else each component's first DC
+ * difference is coded again and the bits between them copied. Positions
+ * are reader_consumed () values. */
 typedef struct
 {
   BitReader start;
-  guint64 end;                  /* start.consumed of the next MCU */
-  int dc[3];
+  guint64 dc_start[3];          /* of each component's first block */
+  guint64 dc_end[3];            /* the end of that block's DC value */
+  guint64 end;                  /* the start of the next MCU */
+  int dc[3];                    /* the predictions before the MCU */
+  int first_dc[3];              /* each component's first block's DC */
+  int last_dc[3];               /* the predictions after the MCU */
+  int n_mcus;                   /* 1, or more MCUs left as they are */
   gboolean changed;
 } McuSpan;
+
+/* Where an MCU of the photo starts in its entropy-coded data: the
+ * reader's state and the DC predictions there. Kept with the template
+ * for every 16th MCU of each row, they let a later render of it skip the
+ * bands it does not touch, and the unmarked stretches of the bands it
+ * does, without parsing them. */
+typedef struct
+{
+  guint64 pos;                  /* BitReader.pos */
+  guint64 bits;
+  guint64 fed;
+  gint32 n_bits, padded, marker;
+  gint32 dc[3];
+  guint8 peek[8];               /* the file's bytes at pos, to check it */
+} BandStart;
+
+typedef struct
+{
+  guint64 length;               /* of the file */
+  guint header_hash;            /* of its header, tables included */
+  int mcus_x, mcus_y, n_groups; /* n_groups a row: MCUs 0, CACHE_GROUP... */
+  /* mcus_y × n_groups, then the end: where each MCU row starts, and
+   * every CACHE_GROUP-th MCU in it */
+  BandStart starts[];
+} BandCache;
 
 struct _MockupJpegPassthrough
 {
@@ -111,6 +166,10 @@ struct _MockupJpegPassthrough
   gsize photo_stride;
   guint n_changed;
   gboolean has_icc;
+  /* each component's quantiser with the AAN factors folded in: times
+   * the coefficient for the inverse DCT, times the sum for the forward */
+  float idct_scale[3][64];
+  float fdct_scale[3][64];
 
   /* A baseline photo is streamed: its entropy-coded data is decoded one
    * band of MCU rows at a time into a ring, and coded again with its own
@@ -131,13 +190,23 @@ struct _MockupJpegPassthrough
   /* a band no layer changes, whose first MCU has the same DC predictions
    * in the output as in the photo: its bits are copied whole */
   gboolean band_whole;
-  BitReader band_start;
+  McuSpan band_first;           /* its first MCU, coded again when the
+                                 * output's predictions differ */
+  guint64 band_end;
   int in_mcus, out_mcus;        /* coded MCUs, for restart intervals */
+  /* the template's band starts, when an earlier render left them */
+  GBytes *cache_bytes;
+  const BandCache *cache;
+  /* else those of this render, left with the template at the end */
+  BandCache *collect;
+  gsize collect_size;
+  int collect_next;             /* the start to record next */
+  int n_cached;                 /* MCUs the cache let go unparsed */
   int next_restart;
 };
 
-static float dct_basis[8][8];   /* c(k)/2 cos ((2n + 1) k π / 16) */
-static float dct_basis_t[8][8]; /* transposed */
+/* the AAN factors: 1, then cos (k π / 16) √2 */
+static float aan_factor[8];
 
 static void
 init_basis (void)
@@ -147,11 +216,7 @@ init_basis (void)
   if (g_once_init_enter (&done))
     {
       for (int k = 0; k < 8; k++)
-        for (int n = 0; n < 8; n++)
-          {
-            dct_basis[k][n] = (float) ((k == 0 ? M_SQRT1_2 : 1.0) / 2.0 * cos ((2 * n + 1) * k * M_PI / 16.0));
-            dct_basis_t[n][k] = dct_basis[k][n];
-          }
+        aan_factor[k] = k == 0 ? 1.0f : (float) (cos (k * M_PI / 16.0) * M_SQRT2);
       g_once_init_leave (&done, 1);
     }
 }
@@ -673,6 +738,46 @@ static const guint8 zigzag[64] = {
   58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63
 };
 
+/* Huffman.skip2: each look-ahead decoded greedily, as skip_ac () would,
+ * while whole codes with their values fit */
+static void
+huffman_init_skip2 (Huffman *h)
+{
+  for (int index = 0; index < 1 << SKIP2_BITS; index++)
+    {
+      int pos = 0, adv = 0, eob = 0;
+
+      while (!eob)
+        {
+          int len, code = 0, symbol, size, run;
+
+          for (len = 1; len <= SKIP2_BITS - pos; len++)
+            {
+              code = (index >> (SKIP2_BITS - pos - len)) & ((1 << len) - 1);
+              if (code <= h->maxcode[len])
+                break;
+            }
+          if (len > SKIP2_BITS - pos)
+            break;
+          symbol = h->values[h->valoffset[len] + code];
+          size = symbol & 15;
+          run = symbol >> 4;
+          if (pos + len + size > SKIP2_BITS)
+            break;
+          pos += len + size;
+          if (size != 0)
+            adv += run + 1;
+          else if (run == 15)
+            adv += 16;
+          else
+            eob = 1;
+          if (adv > 64)
+            break;
+        }
+      h->skip2[index] = (guint16) (pos | MIN (adv, 127) << 4 | eob << 11);
+    }
+}
+
 static gboolean
 huffman_init (Huffman         *h,
               const JHUFF_TBL *table)
@@ -700,11 +805,28 @@ huffman_init (Huffman         *h,
           if (len <= 9)
             for (int fill = 0; fill < 1 << (9 - len); fill++)
               h->lookup[(code << (9 - len)) | fill] = (guint16) (symbol << 4 | len);
+          if (len <= SKIP_BITS)
+            {
+              int run = symbol >> 4, size = symbol & 15;
+              /* as decode_block () reads them: a size of 0 ends the
+               * block, but for a run of 16 zeros */
+              guint16 e = (guint16) (len + size);
+
+              if (size != 0)
+                e |= (guint16) ((run + 1) << 5);
+              else if (run == 15)
+                e |= 16 << 5;
+              else
+                e |= 1 << 12;
+              for (int fill = 0; fill < 1 << (SKIP_BITS - len); fill++)
+                h->skip[(code << (SKIP_BITS - len)) | fill] = e;
+            }
         }
       h->maxcode[len] = n > 0 ? code - 1 : -1;
       code <<= 1;
     }
   h->maxcode[17] = G_MAXINT;
+  huffman_init_skip2 (h);
   return TRUE;
 }
 
@@ -727,7 +849,7 @@ huffman_complete (const Huffman *dc,
 }
 
 static void
-reader_fill (BitReader *r)
+reader_fill_slow (BitReader *r)
 {
   while (r->n_bits <= 56)
     {
@@ -761,9 +883,44 @@ reader_fill (BitReader *r)
         r->padded++;
       r->bits |= (guint64) b << (56 - r->n_bits);
       r->n_bits += 8;
+      r->fed += 8;
     }
 }
 
+static inline guint64
+load_be64 (const guint8 *p)
+{
+  guint64 v;
+
+  memcpy (&v, p, sizeof v);
+  return GUINT64_FROM_BE (v);
+}
+
+/* Tops the buffer up to at least 56 bits: when the next 8 bytes hold no
+ * 0xff (no stuffed byte, no marker), as many of them as fit at once. */
+static inline void
+reader_fill (BitReader *r)
+{
+  if (G_LIKELY (r->pos + 8 <= r->length))
+    {
+      guint64 w = load_be64 (r->data + r->pos), v = ~w;
+
+      if (((v - G_GUINT64_CONSTANT (0x0101010101010101)) & ~v & G_GUINT64_CONSTANT (0x8080808080808080)) == 0)
+        {
+          int k = (63 - r->n_bits) >> 3;
+
+          /* the bytes past the k taken land below n_bits: see BitReader */
+          r->bits |= w >> r->n_bits;
+          r->pos += (gsize) k;
+          r->n_bits += 8 * k;
+          r->fed += (guint64) (8 * k);
+          return;
+        }
+    }
+  reader_fill_slow (r);
+}
+
+/* @n: 0 to 32 */
 static inline guint
 reader_get (BitReader *r,
             int        n)
@@ -777,8 +934,16 @@ reader_get (BitReader *r,
   v = (guint) (r->bits >> (64 - n));
   r->bits <<= n;
   r->n_bits -= n;
-  r->consumed += n;
   return v;
+}
+
+static inline void
+reader_skip (BitReader *r,
+             guint64    n)
+{
+  for (; n > 32; n -= 32)
+    reader_get (r, 32);
+  reader_get (r, (int) n);
 }
 
 static inline int
@@ -794,7 +959,6 @@ huffman_decode (BitReader     *r,
     {
       r->bits <<= e & 15;
       r->n_bits -= e & 15;
-      r->consumed += e & 15;
       return e >> 4;
     }
   for (int len = 10; len <= 16; len++)
@@ -805,7 +969,6 @@ huffman_decode (BitReader     *r,
         {
           r->bits <<= len;
           r->n_bits -= len;
-          r->consumed += len;
           return h->values[h->valoffset[len] + code];
         }
     }
@@ -819,26 +982,54 @@ extend (int v,
   return v < (1 << (s - 1)) ? v - (1 << s) + 1 : v;
 }
 
+/* A block's AC coefficients into @block (zeroed), after its DC; the bit
+ * buffer in locals, as in skip_ac () */
 static gboolean
-decode_block (BitReader     *r,
-              const Huffman *dc,
-              const Huffman *ac,
-              int           *prediction,
-              JCOEF         *block)
+decode_ac (BitReader     *r,
+           const Huffman *ac,
+           JCOEF         *block)
 {
-  int s = huffman_decode (r, dc);
+  guint64 bits = r->bits;
+  int n_bits = r->n_bits;
 
   memset (block, 0, sizeof (JBLOCK));
-  if (s < 0 || s > 11)
-    return FALSE;
-  *prediction += s ? extend ((int) reader_get (r, s), s) : 0;
-  block[0] = (JCOEF) *prediction;
   for (int k = 1; k < 64;)
     {
-      int rs = huffman_decode (r, ac), run, size;
+      guint e;
+      int rs, run, size;
 
-      if (rs < 0)
-        return FALSE;
+      if (n_bits < 32)
+        {
+          r->bits = bits;
+          r->n_bits = n_bits;
+          reader_fill (r);
+          bits = r->bits;
+          n_bits = r->n_bits;
+        }
+      e = ac->lookup[bits >> 55];
+      if (G_LIKELY (e != 0))
+        {
+          bits <<= e & 15;
+          n_bits -= (int) (e & 15);
+          rs = (int) (e >> 4);
+        }
+      else
+        {
+          /* a code longer than 9 bits: at most 16, and n_bits ≥ 32 */
+          r->bits = bits;
+          r->n_bits = n_bits;
+          rs = huffman_decode (r, ac);
+          if (rs < 0)
+            return FALSE;
+          bits = r->bits;
+          n_bits = r->n_bits;
+          if (n_bits < 16)
+            {
+              reader_fill (r);
+              bits = r->bits;
+              n_bits = r->n_bits;
+            }
+        }
       run = rs >> 4;
       size = rs & 15;
       if (size == 0)
@@ -851,9 +1042,91 @@ decode_block (BitReader     *r,
       k += run;
       if (k > 63)
         return FALSE;
-      block[zigzag[k++]] = (JCOEF) extend ((int) reader_get (r, size), size);
+      block[zigzag[k++]] = (JCOEF) extend ((int) (bits >> (64 - size)), size);
+      bits <<= size;
+      n_bits -= size;
     }
+  r->bits = bits;
+  r->n_bits = n_bits;
   return TRUE;
+}
+
+/* decode_ac () without the values: each code and its value's bits are
+ * skipped in one go, by Huffman.skip. The buffer is kept in locals, so
+ * that the chain from one look-up to the next stays in registers. */
+static inline gboolean
+skip_ac (BitReader     *r,
+         const Huffman *ac)
+{
+  guint64 bits = r->bits;
+  int n_bits = r->n_bits;
+  gboolean ok = TRUE;
+
+  for (int k = 1; k < 64;)
+    {
+      guint e;
+      int rs;
+
+      if (n_bits < 32)
+        {
+          r->bits = bits;
+          r->n_bits = n_bits;
+          reader_fill (r);
+          bits = r->bits;
+          n_bits = r->n_bits;
+        }
+      /* several codes at once, unless they reach the block's end: the
+       * look-ahead may hold the next block's first bits */
+      e = ac->skip2[bits >> (64 - SKIP2_BITS)];
+      if (G_LIKELY ((e & 15) != 0 && k + (int) ((e >> 4) & 127) < 64))
+        {
+          bits <<= e & 15;
+          n_bits -= (int) (e & 15);
+          k += (int) ((e >> 4) & 127);
+          if (e & (1 << 11))
+            break;
+          continue;
+        }
+      e = ac->skip[bits >> (64 - SKIP_BITS)];
+      if (G_LIKELY (e != 0))
+        {
+          bits <<= e & 31;
+          n_bits -= (int) (e & 31);
+          if (e & (1 << 12))
+            break;
+          k += (int) ((e >> 5) & 127);
+          if (k > 64)
+            {
+              ok = FALSE;
+              break;
+            }
+          continue;
+        }
+      /* a code longer than the look-ahead */
+      r->bits = bits;
+      r->n_bits = n_bits;
+      rs = huffman_decode (r, ac);
+      if (rs < 0)
+        return FALSE;
+      if ((rs & 15) == 0)
+        {
+          if (rs >> 4 != 15)
+            return TRUE;
+          k += 16;
+        }
+      else
+        {
+          k += (rs >> 4) + 1;
+          if (k > 64)
+            return FALSE;
+          reader_get (r, rs & 15);
+        }
+      bits = r->bits;
+      n_bits = r->n_bits;
+    }
+  r->bits = bits;
+  r->n_bits = n_bits;
+  return ok;
 }
 
 /* Room for @n more bytes; next points into the array between calls to
@@ -892,39 +1165,6 @@ writer_append (BitWriter    *w,
   writer_commit (w);
 }
 
-/* decode_block () keeping only the DC prediction: for bands copied whole */
-static gboolean
-skip_block (BitReader     *r,
-            const Huffman *dc,
-            const Huffman *ac,
-            int           *prediction)
-{
-  int s = huffman_decode (r, dc);
-
-  if (s < 0 || s > 11)
-    return FALSE;
-  *prediction += s ? extend ((int) reader_get (r, s), s) : 0;
-  for (int k = 1; k < 64;)
-    {
-      int rs = huffman_decode (r, ac);
-
-      if (rs < 0)
-        return FALSE;
-      if ((rs & 15) == 0)
-        {
-          if (rs >> 4 != 15)
-            break;
-          k += 16;
-          continue;
-        }
-      k += (rs >> 4) + 1;
-      if (k > 64)
-        return FALSE;
-      reader_get (r, rs & 15);
-    }
-  return TRUE;
-}
-
 static inline void
 writer_flush_bytes (BitWriter *w)
 {
@@ -950,7 +1190,21 @@ writer_put (BitWriter *w,
   w->bits |= ((guint64) code & (((guint64) 1 << size) - 1)) << (64 - w->n_bits - size);
   w->n_bits += size;
   if (w->n_bits >= 32)
-    writer_flush_bytes (w);
+    {
+      guint32 top = (guint32) (w->bits >> 32), v = ~top;
+
+      /* no 0xff among the next 4 bytes: nothing to stuff */
+      if (((v - 0x01010101u) & ~v & 0x80808080u) == 0)
+        {
+          top = GUINT32_TO_BE (top);
+          memcpy (w->next, &top, 4);
+          w->next += 4;
+          w->bits <<= 32;
+          w->n_bits -= 32;
+        }
+      else
+        writer_flush_bytes (w);
+    }
 }
 
 /* Pads the last byte with ones, as the standard asks. */
@@ -966,11 +1220,22 @@ writer_align (BitWriter *w)
 static inline int
 magnitude_bits (int v)
 {
-  int s = 0;
+  return v == 0 ? 0 : (int) g_bit_storage ((gulong) ABS (v));
+}
 
-  for (v = ABS (v); v != 0; v >>= 1)
-    s++;
-  return s;
+/* the index of @v's lowest set bit; @v ≠ 0 */
+static inline int
+lowest_bit (guint64 v)
+{
+#if defined(__GNUC__)
+  return __builtin_ctzll (v);
+#else
+  int n = 0;
+
+  for (; (v & 1) == 0; v >>= 1)
+    n++;
+  return n;
+#endif
 }
 
 static gboolean
@@ -980,22 +1245,25 @@ encode_block (BitWriter     *w,
               int           *prediction,
               const JCOEF   *block)
 {
-  int diff = block[0] - *prediction, s = magnitude_bits (diff), run = 0;
+  int diff = block[0] - *prediction, s = magnitude_bits (diff), run, last = 0;
+  guint64 nonzero = 0;
 
   *prediction = block[0];
   if (s > 11 || dc->size[s] == 0)
     return FALSE;
   writer_put (w, dc->code[s], dc->size[s]);
   writer_put (w, (guint) (diff < 0 ? diff - 1 : diff), s);
+  /* the nonzero coefficients, in zigzag order, as bits: the loop below
+   * then visits only those, without a branch a coefficient */
   for (int k = 1; k < 64; k++)
+    nonzero |= (guint64) (block[zigzag[k]] != 0) << k;
+  while (nonzero != 0)
     {
-      int c = block[zigzag[k]], symbol;
+      int k = lowest_bit (nonzero), c = block[zigzag[k]], symbol;
 
-      if (c == 0)
-        {
-          run++;
-          continue;
-        }
+      nonzero &= nonzero - 1;
+      run = k - last - 1;
+      last = k;
       for (; run > 15; run -= 16)
         writer_put (w, ac->code[0xf0], ac->size[0xf0]);
       s = magnitude_bits (c);
@@ -1004,9 +1272,8 @@ encode_block (BitWriter     *w,
         return FALSE;
       writer_put (w, ac->code[symbol], ac->size[symbol]);
       writer_put (w, (guint) (c < 0 ? c - 1 : c), s);
-      run = 0;
     }
-  if (run > 0)
+  if (last < 63)
     writer_put (w, ac->code[0x00], ac->size[0x00]);
   return TRUE;
 }
@@ -1035,6 +1302,198 @@ stream_error (MockupJpegPassthrough  *self,
                "%s: %s: %s: %s", _mockup_template_get_label (self->template),
                self->photo->member, self->photo->source.display_name, what);
   return FALSE;
+}
+
+/* Per-template MCU starts (see BandStart). Kept only for a photo
+ * without restart intervals, whose bands (32 rows) are whole MCU rows.
+ * The file is checked before use: its length and a hash of its header
+ * must be what they were, and the file's bytes at each start used; a
+ * stretch whose bytes differ is parsed as usual. Reading never goes
+ * outside the file whatever the cache says, so a file changed in some
+ * other way gives a wrong render, not a crash (as a template's other
+ * images changed under it would). */
+
+#define CACHE_BAND_ROWS 32
+#define CACHE_GROUP 16
+
+static guint
+header_hash (MockupJpegPassthrough *self)
+{
+  const guint8 *data = g_bytes_get_data (self->bytes, NULL);
+  guint h = 5381;
+
+  for (gsize i = 0; i < self->header_size; i++)
+    h = h * 33 + data[i];
+  return h;
+}
+
+static void
+peek_at (MockupJpegPassthrough *self,
+         guint64                pos,
+         guint8                 peek[8])
+{
+  memset (peek, 0, 8);
+  if (pos < self->in.length)
+    memcpy (peek, self->in.data + pos, MIN (8, self->in.length - pos));
+}
+
+static char *
+cache_key (MockupJpegPassthrough *self)
+{
+  return g_strdup_printf ("mockup-jpeg-passthrough-starts:%dx%d", self->width, self->height);
+}
+
+static void
+cache_init (MockupJpegPassthrough *self)
+{
+  g_autofree char *key = NULL;
+  int n_groups = (self->mcus_x + CACHE_GROUP - 1) / CACHE_GROUP;
+  GBytes *bytes;
+
+  if (self->src.restart_interval != 0 || self->mcu_h > CACHE_BAND_ROWS)
+    return;
+  key = cache_key (self);
+  g_mutex_lock (&block_map_lock);
+  bytes = g_object_get_data (G_OBJECT (self->template), key);
+  if (bytes != NULL)
+    g_bytes_ref (bytes);
+  g_mutex_unlock (&block_map_lock);
+  if (bytes != NULL)
+    {
+      const BandCache *cache = g_bytes_get_data (bytes, NULL);
+
+      if (cache->length == self->in.length && cache->mcus_x == self->mcus_x &&
+          cache->mcus_y == self->mcus_y && cache->header_hash == header_hash (self))
+        {
+          self->cache_bytes = bytes;
+          self->cache = cache;
+          return;
+        }
+      g_bytes_unref (bytes);
+    }
+  self->collect_size = sizeof (BandCache) + sizeof (BandStart) * ((gsize) self->mcus_y * n_groups + 1);
+  self->collect = g_malloc0 (self->collect_size);
+  self->collect->length = self->in.length;
+  self->collect->header_hash = header_hash (self);
+  self->collect->mcus_x = self->mcus_x;
+  self->collect->mcus_y = self->mcus_y;
+  self->collect->n_groups = n_groups;
+}
+
+/* The index of MCU (@mx, @my)'s start, @mx a multiple of CACHE_GROUP (or
+ * mcus_x: the next row's); the start of row mcus_y is the end */
+static inline int
+start_index (MockupJpegPassthrough *self,
+             int                    my,
+             int                    mx)
+{
+  int n_groups = (self->mcus_x + CACHE_GROUP - 1) / CACHE_GROUP;
+
+  if (mx >= self->mcus_x)
+    return (my + 1) * n_groups;
+  return my * n_groups + mx / CACHE_GROUP;
+}
+
+/* Records @r, at MCU (@mx, @my), when the MCU starts a group: in order,
+ * or the collection is dropped */
+static inline void
+cache_record (MockupJpegPassthrough *self,
+              const BitReader       *r,
+              int                    my,
+              int                    mx)
+{
+  int i;
+  BandStart *b;
+
+  if (self->collect == NULL || (mx % CACHE_GROUP != 0 && mx < self->mcus_x))
+    return;
+  i = start_index (self, my, mx);
+  if (i != self->collect_next)
+    {
+      g_clear_pointer (&self->collect, g_free);
+      return;
+    }
+  b = &self->collect->starts[self->collect_next++];
+  b->pos = r->pos;
+  b->bits = r->bits;
+  b->fed = r->fed;
+  b->n_bits = r->n_bits;
+  b->padded = r->padded;
+  b->marker = r->marker;
+  memcpy (b->dc, self->in_dc, sizeof b->dc);
+  peek_at (self, r->pos, b->peek);
+}
+
+/* Whether start @i is where @r is, the file's bytes there unchanged */
+static gboolean
+cache_at (MockupJpegPassthrough *self,
+          const BitReader       *r,
+          int                    i)
+{
+  const BandStart *b = &self->cache->starts[i];
+  guint8 peek[8];
+
+  if (b->pos != r->pos || b->fed != r->fed || b->n_bits != r->n_bits)
+    return FALSE;
+  peek_at (self, b->pos, peek);
+  return memcmp (peek, b->peek, 8) == 0;
+}
+
+/* Whether start @i can be jumped to from @r: ahead of it, the file's
+ * bytes there unchanged */
+static gboolean
+cache_ahead (MockupJpegPassthrough *self,
+             const BitReader       *r,
+             int                    i)
+{
+  const BandStart *b = &self->cache->starts[i];
+  guint8 peek[8];
+
+  if (b->pos > self->in.length || b->pos < r->pos || b->fed < r->fed)
+    return FALSE;
+  peek_at (self, b->pos, peek);
+  return memcmp (peek, b->peek, 8) == 0;
+}
+
+/* @r and the DC predictions to start @i */
+static void
+cache_restore (MockupJpegPassthrough *self,
+               BitReader             *r,
+               int                    i)
+{
+  const BandStart *b = &self->cache->starts[i];
+
+  r->pos = b->pos;
+  r->bits = b->bits;
+  r->fed = b->fed;
+  r->n_bits = b->n_bits;
+  r->padded = b->padded;
+  r->marker = b->marker;
+  memcpy (self->in_dc, b->dc, sizeof self->in_dc);
+}
+
+/* At the end of a render that read every band: its band starts go with
+ * the template, unless another render's are there already. */
+static void
+cache_publish (MockupJpegPassthrough *self)
+{
+  g_autofree char *key = NULL;
+  BandCache *cache;
+
+  /* the end of the last row */
+  cache_record (self, &self->in, self->mcus_y - 1, self->mcus_x);
+  if (self->collect == NULL)
+    return;
+  cache = g_steal_pointer (&self->collect);
+  key = cache_key (self);
+  g_mutex_lock (&block_map_lock);
+  if (g_object_get_data (G_OBJECT (self->template), key) == NULL)
+    g_object_set_data_full (G_OBJECT (self->template), key,
+                            g_bytes_new_take (cache, self->collect_size),
+                            (GDestroyNotify) g_bytes_unref);
+  else
+    g_free (cache);
+  g_mutex_unlock (&block_map_lock);
 }
 
 /* Sets the stream up, or says why the photo is not streamed. */
@@ -1074,6 +1533,7 @@ stream_init (MockupJpegPassthrough *self)
   self->spans = mockup_buffer_alloc (self->spans_size);
   if (self->ring == NULL || self->spans == NULL)
     g_error ("JPEG pass-through: out of memory");
+  cache_init (self);
   /* about the photo's size: most of the output is its bits */
   writer_reserve (&self->out, total + total / 8 + 65536);
   self->streaming = TRUE;
@@ -1105,8 +1565,12 @@ stream_write_header (MockupJpegPassthrough *self)
 }
 
 /* The photo is a private mapping of its file: the pages behind what the
- * last band read go back to the system, so that what stays resident is a
- * band's worth of it, not the file. Never for bytes a caller gave. */
+ * last band read go back to the system, so that what stays resident is
+ * at most DROP_CHUNK of it, not the file. Not band by band: each call
+ * costs the other cores a TLB shootdown (4 % of a batch's CPU time when
+ * it was). Never for bytes a caller gave. */
+#define DROP_CHUNK (256 * 1024)
+
 static void
 drop_consumed (MockupJpegPassthrough *self)
 {
@@ -1115,10 +1579,67 @@ drop_consumed (MockupJpegPassthrough *self)
   guintptr start = MAX ((base + page - 1) / page * page, self->dropped);
   guintptr end = (base + self->in.pos) / page * page;
 
-  if (self->photo->source.path == NULL || end <= start)
+  if (self->photo->source.path == NULL || end <= start || end - start < DROP_CHUNK)
     return;
   madvise ((void *) start, end - start, MADV_DONTNEED);
   self->dropped = end;
+}
+
+/* One MCU of the photo, at @r: its coefficients into the ring when
+ * @decode, else only skipped; where its DC values are, into @span. NULL,
+ * or what is wrong. */
+static const char *
+read_mcu (MockupJpegPassthrough *self,
+          BitReader             *r,
+          McuSpan               *span,
+          int                    my,
+          int                    mx,
+          gboolean               decode)
+{
+  span->start = *r;
+  memcpy (span->dc, self->in_dc, sizeof span->dc);
+  span->changed = FALSE;
+  span->n_mcus = 1;
+  for (int c = 0; c < 3; c++)
+    {
+      jpeg_component_info *comp = &self->src.comp_info[c];
+      const Huffman *dc = self->dc[c], *ac = self->ac[c];
+
+      for (int by = 0; by < comp->v_samp_factor; by++)
+        for (int bx = 0; bx < comp->h_samp_factor; bx++)
+          {
+            gboolean first = by == 0 && bx == 0;
+            int s;
+
+            if (first)
+              span->dc_start[c] = reader_consumed (r);
+            s = huffman_decode (r, dc);
+            if (s < 0 || s > 11)
+              return "corrupt entropy-coded data";
+            self->in_dc[c] += s ? extend ((int) reader_get (r, s), s) : 0;
+            if (first)
+              {
+                span->dc_end[c] = reader_consumed (r);
+                span->first_dc[c] = self->in_dc[c];
+              }
+            if (decode)
+              {
+                JCOEF *block = ring_block (self, c, my, mx, by, bx);
+
+                if (!decode_ac (r, ac, block))
+                  return "corrupt entropy-coded data";
+                block[0] = (JCOEF) self->in_dc[c];
+              }
+            else if (!skip_ac (r, ac))
+              return "corrupt entropy-coded data";
+          }
+    }
+  /* zeros past the end or a marker were used: the file is cut */
+  if (r->n_bits < 8 * r->padded)
+    return "the file is truncated or corrupt";
+  span->end = reader_consumed (r);
+  memcpy (span->last_dc, self->in_dc, sizeof span->last_dc);
+  return NULL;
 }
 
 gboolean
@@ -1129,6 +1650,8 @@ mockup_jpeg_passthrough_read_band (MockupJpegPassthrough  *self,
 {
   int my1 = MIN (self->mcus_y - 1, (y + n - 1) / self->mcu_h);
   unsigned int interval = self->src.restart_interval;
+  BitReader r;
+  const char *what;
 
   if (!self->streaming)
     return TRUE;
@@ -1136,88 +1659,207 @@ mockup_jpeg_passthrough_read_band (MockupJpegPassthrough  *self,
   if (self->out_mcus > 0)
     drop_consumed (self);
 
-  self->band_whole = interval == 0 && !mockup_jpeg_passthrough_band_marked (self, y, n) &&
-                     memcmp (self->in_dc, self->out_dc, sizeof self->in_dc) == 0;
+  self->band_whole = interval == 0 && !mockup_jpeg_passthrough_band_marked (self, y, n);
+  r = self->in;
+  if (self->band_whole && self->cache != NULL && y % self->mcu_h == 0 &&
+      cache_at (self, &r, start_index (self, y / self->mcu_h, 0)) &&
+      cache_ahead (self, &r, start_index (self, my1, self->mcus_x)))
+    {
+      /* only its first MCU is read, for where its DC differences are */
+      if ((what = read_mcu (self, &r, &self->band_first, y / self->mcu_h, 0, FALSE)) != NULL)
+        return stream_error (self, what, error);
+      self->in_mcus += (my1 - y / self->mcu_h + 1) * self->mcus_x;
+      cache_restore (self, &self->in, start_index (self, my1, self->mcus_x));
+      self->n_cached += (my1 - y / self->mcu_h + 1) * self->mcus_x - 1;
+      self->band_end = reader_consumed (&self->in);
+      return TRUE;
+    }
+
+  /* r: a local copy, which the compiler can keep in registers */
   if (self->band_whole)
     {
-      BitReader *r = &self->in;
+      McuSpan scratch;
 
-      self->band_start = *r;
       for (int my = y / self->mcu_h; my <= my1; my++)
         for (int mx = 0; mx < self->mcus_x; mx++)
           {
-            for (int c = 0; c < 3; c++)
-              {
-                jpeg_component_info *comp = &self->src.comp_info[c];
+            McuSpan *span = my == y / self->mcu_h && mx == 0 ? &self->band_first : &scratch;
 
-                for (int b = 0; b < comp->v_samp_factor * comp->h_samp_factor; b++)
-                  if (!skip_block (r, self->dc[c], self->ac[c], &self->in_dc[c]))
-                    return stream_error (self, "corrupt entropy-coded data", error);
-              }
-            if (r->n_bits < 8 * r->padded)
-              return stream_error (self, "the file is truncated or corrupt", error);
+            cache_record (self, &r, my, mx);
+            if ((what = read_mcu (self, &r, span, my, mx, FALSE)) != NULL)
+              return stream_error (self, what, error);
             self->in_mcus++;
           }
+      self->band_end = reader_consumed (&r);
+      self->in = r;
+      return TRUE;
+    }
+
+  if (self->cache != NULL)
+    {
+      /* a band with marked MCUs: each unmarked stretch that reaches a
+       * kept start is one span, of its first MCU's bits (read, for where
+       * its DC differences are) and the rest up to that start (not
+       * parsed); see write_band () */
+      for (int my = y / self->mcu_h; my <= my1; my++)
+        {
+          const guint8 *marked = self->marked + (gsize) my * self->mcus_x;
+
+          for (int mx = 0; mx < self->mcus_x;)
+            {
+              McuSpan *span = &self->spans[(gsize) (my % self->ring_rows) * self->mcus_x + mx];
+              int end = mx + 1, to;
+
+              if (!marked[mx])
+                {
+                  while (end < self->mcus_x && !marked[end])
+                    end++;
+                  /* the last kept start in (mx, end] */
+                  to = end == self->mcus_x ? end : end / CACHE_GROUP * CACHE_GROUP;
+                  if (to > mx + 1 && cache_ahead (self, &r, start_index (self, my, to)))
+                    {
+                      if ((what = read_mcu (self, &r, span, my, mx, FALSE)) != NULL)
+                        return stream_error (self, what, error);
+                      cache_restore (self, &r, start_index (self, my, to));
+                      span->end = reader_consumed (&r);
+                      memcpy (span->last_dc, self->in_dc, sizeof span->last_dc);
+                      span->n_mcus = to - mx;
+                      self->n_cached += to - mx - 1;
+                      self->in_mcus += to - mx;
+                      mx = to;
+                      continue;
+                    }
+                }
+              if ((what = read_mcu (self, &r, span, my, mx, marked[mx])) != NULL)
+                return stream_error (self, what, error);
+              self->in_mcus++;
+              mx++;
+            }
+        }
+      self->in = r;
       return TRUE;
     }
 
   for (int my = y / self->mcu_h; my <= my1; my++)
     for (int mx = 0; mx < self->mcus_x; mx++)
       {
-        BitReader *r = &self->in;
         McuSpan *span;
 
         if (interval > 0 && self->in_mcus > 0 && self->in_mcus % interval == 0)
           {
             int expected = 0xd0 + (int) ((self->in_mcus / interval - 1) & 7);
 
-            reader_fill (r);
-            if (!r->marker || r->pos + 1 >= r->length || r->data[r->pos + 1] != expected)
+            reader_fill_slow (&r);
+            if (!r.marker || r.pos + 1 >= r.length || r.data[r.pos + 1] != expected)
               return stream_error (self, "a restart marker is missing", error);
-            r->pos += 2;
-            r->marker = FALSE;
-            r->bits = 0;
-            r->n_bits = 0;
-            r->padded = 0;
+            r.pos += 2;
+            r.marker = FALSE;
+            r.bits = 0;
+            r.n_bits = 0;
+            r.padded = 0;
             memset (self->in_dc, 0, sizeof self->in_dc);
           }
         span = &self->spans[(gsize) (my % self->ring_rows) * self->mcus_x + mx];
-        span->start = *r;
-        memcpy (span->dc, self->in_dc, sizeof span->dc);
-        span->changed = FALSE;
-        for (int c = 0; c < 3; c++)
-          {
-            jpeg_component_info *comp = &self->src.comp_info[c];
-
-            for (int by = 0; by < comp->v_samp_factor; by++)
-              for (int bx = 0; bx < comp->h_samp_factor; bx++)
-                if (!decode_block (r, self->dc[c], self->ac[c], &self->in_dc[c],
-                                   ring_block (self, c, my, mx, by, bx)))
-                  return stream_error (self, "corrupt entropy-coded data", error);
-          }
-        /* zeros past the end or a marker were used: the file is cut */
-        if (r->n_bits < 8 * r->padded)
-          return stream_error (self, "the file is truncated or corrupt", error);
-        span->end = r->consumed;
+        cache_record (self, &r, my, mx);
+        if ((what = read_mcu (self, &r, span, my, mx, self->marked[(gsize) my * self->mcus_x + mx])) != NULL)
+          return stream_error (self, what, error);
         self->in_mcus++;
       }
+  self->in = r;
   return TRUE;
 }
 
-/* The photo's bits from @start to @end, as they were. */
+/* The photo's bits from where @r is to @end, as they were; @r moves on. */
 static void
-copy_bits (BitWriter       *w,
-           const BitReader *start,
-           guint64          end)
+copy_bits (BitWriter *w,
+           BitReader *r,
+           guint64    end)
 {
-  BitReader r = *start;
-  guint64 n_bits = end - r.consumed;
+  guint64 n_bits = end - reader_consumed (r);
+  guint64 rbits, wbits;
+  int rn, wn;
+  guint8 *next;
 
   writer_reserve (w, n_bits / 4 + 16);
+  /* 32 bits a step, both buffers in locals */
+  rbits = r->bits;
+  rn = r->n_bits;
+  wbits = w->bits;
+  wn = w->n_bits;
+  next = w->next;
   for (; n_bits >= 32; n_bits -= 32)
-    writer_put (w, reader_get (&r, 32), 32);
-  writer_put (w, reader_get (&r, (int) n_bits), (int) n_bits);
+    {
+      guint32 top, v;
+
+      if (rn < 32)
+        {
+          r->bits = rbits;
+          r->n_bits = rn;
+          reader_fill (r);
+          rbits = r->bits;
+          rn = r->n_bits;
+        }
+      /* wn < 32 here: the writer flushes whenever it holds 32 */
+      wbits |= (rbits >> 32) << (32 - wn);
+      rbits <<= 32;
+      rn -= 32;
+      top = (guint32) (wbits >> 32);
+      v = ~top;
+      if (((v - 0x01010101u) & ~v & 0x80808080u) == 0)
+        {
+          top = GUINT32_TO_BE (top);
+          memcpy (next, &top, 4);
+          next += 4;
+          wbits <<= 32;
+        }
+      else
+        for (int i = 0; i < 4; i++)
+          {
+            guint8 b = (guint8) (wbits >> 56);
+
+            *next++ = b;
+            if (b == 0xff)
+              *next++ = 0;
+            wbits <<= 8;
+          }
+    }
+  r->bits = rbits;
+  r->n_bits = rn;
+  w->bits = wbits;
+  w->n_bits = wn;
+  w->next = next;
+  writer_put (w, reader_get (r, (int) n_bits), (int) n_bits);
   writer_commit (w);
+}
+
+/* An MCU as the photo has it, but whose DC predictions in the output are
+ * not the photo's: each component's first DC difference is coded again,
+ * the bits around them copied. @r is left at the MCU's end. */
+static gboolean
+copy_mcu_predicted (MockupJpegPassthrough *self,
+                    const McuSpan         *span,
+                    BitReader             *r)
+{
+  BitWriter *w = &self->out;
+
+  *r = span->start;
+  for (int c = 0; c < 3; c++)
+    {
+      int diff = span->first_dc[c] - self->out_dc[c], s = magnitude_bits (diff);
+
+      copy_bits (w, r, span->dc_start[c]);
+      if (s > 11 || self->dc[c]->size[s] == 0)
+        return FALSE;
+      writer_reserve (w, 32);
+      writer_put (w, self->dc[c]->code[s], self->dc[c]->size[s]);
+      writer_put (w, (guint) (diff < 0 ? diff - 1 : diff), s);
+      writer_commit (w);
+      reader_skip (r, span->dc_end[c] - reader_consumed (r));
+      self->out_dc[c] = span->first_dc[c];
+    }
+  copy_bits (w, r, span->end);
+  memcpy (self->out_dc, span->last_dc, sizeof self->out_dc);
+  return TRUE;
 }
 
 gboolean
@@ -1228,7 +1870,7 @@ mockup_jpeg_passthrough_write_band (MockupJpegPassthrough  *self,
 {
   int my1 = MIN (self->mcus_y - 1, (y + n - 1) / self->mcu_h);
   unsigned int interval = self->src.restart_interval;
-  BitReader run_start = { 0 };
+  BitReader run = { 0 };
   guint64 run_end = 0;
   gboolean in_run = FALSE;
 
@@ -1238,13 +1880,19 @@ mockup_jpeg_passthrough_write_band (MockupJpegPassthrough  *self,
     stream_write_header (self);
   if (self->band_whole)
     {
-      copy_bits (&self->out, &self->band_start, self->in.consumed);
+      const McuSpan *first = &self->band_first;
+
+      if (memcmp (first->dc, self->out_dc, sizeof first->dc) == 0)
+        run = first->start;
+      else if (!copy_mcu_predicted (self, first, &run))
+        return stream_error (self, "a coefficient out of range", error);
+      copy_bits (&self->out, &run, self->band_end);
       memcpy (self->out_dc, self->in_dc, sizeof self->out_dc);
       self->out_mcus = self->in_mcus;
       return TRUE;
     }
   for (int my = y / self->mcu_h; my <= my1; my++)
-    for (int mx = 0; mx < self->mcus_x; mx++)
+    for (int mx = 0, step = 1; mx < self->mcus_x; mx += step)
       {
         McuSpan *span;
 
@@ -1253,7 +1901,7 @@ mockup_jpeg_passthrough_write_band (MockupJpegPassthrough  *self,
             guint8 marker[2] = { 0xff, (guint8) (0xd0 + ((self->out_mcus / interval - 1) & 7)) };
 
             if (in_run)
-              copy_bits (&self->out, &run_start, run_end);
+              copy_bits (&self->out, &run, run_end);
             in_run = FALSE;
             writer_reserve (&self->out, 16);
             writer_align (&self->out);
@@ -1261,34 +1909,33 @@ mockup_jpeg_passthrough_write_band (MockupJpegPassthrough  *self,
             writer_append (&self->out, marker, 2);
             memset (self->out_dc, 0, sizeof self->out_dc);
           }
-        /* at most 16 bits a symbol, 11 of value, 64 symbols a block,
-         * and as many stuffed bytes */
-        writer_reserve (&self->out, (gsize) self->blocks_in_mcu * 64 * 27 / 4 + 16);
         span = &self->spans[(gsize) (my % self->ring_rows) * self->mcus_x + mx];
+        /* a span of several MCUs: see read_band () */
+        step = span->n_mcus;
         if (!span->changed && memcmp (span->dc, self->out_dc, sizeof span->dc) == 0)
           {
             /* one copy for a run of such MCUs */
             if (!in_run)
-              run_start = span->start;
+              run = span->start;
             in_run = TRUE;
             run_end = span->end;
-            for (int c = 0; c < 3; c++)
-              {
-                jpeg_component_info *comp = &self->src.comp_info[c];
-
-                self->out_dc[c] = ring_block (self, c, my, mx, comp->v_samp_factor - 1,
-                                              comp->h_samp_factor - 1)[0];
-              }
-            writer_commit (&self->out);
-            self->out_mcus++;
+            memcpy (self->out_dc, span->last_dc, sizeof self->out_dc);
+            self->out_mcus += step;
             continue;
           }
         if (in_run)
-          {
-            copy_bits (&self->out, &run_start, run_end);
-            writer_reserve (&self->out, (gsize) self->blocks_in_mcu * 64 * 27 / 4 + 16);
-          }
+          copy_bits (&self->out, &run, run_end);
         in_run = FALSE;
+        if (!span->changed)
+          {
+            if (!copy_mcu_predicted (self, span, &run))
+              return stream_error (self, "a coefficient out of range", error);
+            self->out_mcus += step;
+            continue;
+          }
+        /* at most 16 bits a symbol, 11 of value, 64 symbols a block,
+         * and as many stuffed bytes */
+        writer_reserve (&self->out, (gsize) self->blocks_in_mcu * 64 * 27 / 4 + 16);
         for (int c = 0; c < 3; c++)
           {
             jpeg_component_info *comp = &self->src.comp_info[c];
@@ -1300,10 +1947,10 @@ mockup_jpeg_passthrough_write_band (MockupJpegPassthrough  *self,
                   return stream_error (self, "a coefficient out of range", error);
           }
         writer_commit (&self->out);
-        self->out_mcus++;
+        self->out_mcus += step;
       }
   if (in_run)
-    copy_bits (&self->out, &run_start, run_end);
+    copy_bits (&self->out, &run, run_end);
   return TRUE;
 }
 
@@ -1316,8 +1963,10 @@ stream_finish (MockupJpegPassthrough *self)
   writer_align (&self->out);
   writer_commit (&self->out);
   writer_append (&self->out, eoi, 2);
-  g_debug ("%s: JPEG pass-through, streamed: %u of %d MCUs coded again",
-           _mockup_template_get_label (self->template), self->n_changed, self->mcus_x * self->mcus_y);
+  cache_publish (self);
+  g_debug ("%s: JPEG pass-through, streamed: %u of %d MCUs coded again, %d not parsed",
+           _mockup_template_get_label (self->template), self->n_changed, self->mcus_x * self->mcus_y,
+           self->n_cached);
   return mockup_buffer_to_bytes (g_steal_pointer (&self->out.data), self->out.length, self->out.size);
 }
 
@@ -1349,7 +1998,10 @@ mockup_jpeg_passthrough_start (MockupJpegPassthrough  *self,
     }
 
   if (stream_init (self))
-    return TRUE;
+    {
+      init_scales (self);
+      return TRUE;
+    }
 
   /* progressive, or Huffman tables that lack codes: libjpeg-turbo reads
    * every coefficient of the image into memory, and codes the output with
@@ -1365,6 +2017,7 @@ mockup_jpeg_passthrough_start (MockupJpegPassthrough  *self,
   self->src.src->next_input_byte = NULL;
   self->src.src->bytes_in_buffer = 0;
   g_clear_pointer (&self->bytes, g_bytes_unref);
+  init_scales (self);
   return TRUE;
 }
 
@@ -1384,56 +2037,134 @@ mockup_jpeg_passthrough_band_marked (MockupJpegPassthrough *self,
 static inline guint8
 clamp_sample (float v)
 {
-  return (guint8) (v <= 0.0f ? 0 : v >= 255.0f ? 255 : (int) (v + 0.5f));
+  /* branchless: minss, maxss */
+  v = v < 0.0f ? 0.0f : v;
+  v = v > 255.0f ? 255.0f : v;
+  return (guint8) (int) (v + 0.5f);
 }
 
-/* Dequantised block → 64 samples, level shifted back: two passes of
- * multiply-adds over rows of 8, which the compiler vectorises. */
+/* Inverse DCT, Arai-Agui-Nakajima factorisation: @scale is the dequantising
+ * table with the AAN factors and the final 1/8 folded in; gives samples
+ * level shifted back. Eight 1-D transforms down the columns, then eight
+ * along the rows: about a third of the multiply-adds of a matrix product. */
 static void
-idct_block (const JCOEF       *coef,
-            const UINT16      *quant,
-            float              out[64])
+idct_block (const JCOEF *coef,
+            const float *scale,
+            float        out[64])
 {
-  float tmp[64] = { 0 };
+  float w[64];
 
-  /* tmp[v][x] = Σu F[v][u] M[u][x] */
-  for (int v = 0; v < 8; v++)
-    for (int u = 0; u < 8; u++)
-      {
-        float f = (float) coef[v * 8 + u] * quant[v * 8 + u];
+  /* along v, 8 columns at a time (the compiler may vectorise over u) */
+  for (int u = 0; u < 8; u++)
+    {
+      float i0 = coef[u] * scale[u], i1 = coef[8 + u] * scale[8 + u];
+      float i2 = coef[16 + u] * scale[16 + u], i3 = coef[24 + u] * scale[24 + u];
+      float i4 = coef[32 + u] * scale[32 + u], i5 = coef[40 + u] * scale[40 + u];
+      float i6 = coef[48 + u] * scale[48 + u], i7 = coef[56 + u] * scale[56 + u];
+      float e10 = i0 + i4, e11 = i0 - i4, e13 = i2 + i6;
+      float e12 = (i2 - i6) * 1.414213562f - e13;
+      float e0 = e10 + e13, e3 = e10 - e13, e1 = e11 + e12, e2 = e11 - e12;
+      float z13 = i5 + i3, z10 = i5 - i3, z11 = i1 + i7, z12 = i1 - i7;
+      float o7 = z11 + z13, o11 = (z11 - z13) * 1.414213562f;
+      float z5 = (z10 + z12) * 1.847759065f;
+      float o10 = z5 - z12 * 1.082392200f, o12 = z5 - z10 * 2.613125930f;
+      float o6 = o12 - o7, o5 = o11 - o6, o4 = o10 - o5;
 
-        if (f != 0.0f)
-          for (int x = 0; x < 8; x++)
-            tmp[v * 8 + x] += f * dct_basis[u][x];
-      }
-  /* out[y][x] = Σv M[v][y] tmp[v][x] */
-  for (int i = 0; i < 64; i++)
-    out[i] = 128.0f;
+      w[u] = e0 + o7;
+      w[56 + u] = e0 - o7;
+      w[8 + u] = e1 + o6;
+      w[48 + u] = e1 - o6;
+      w[16 + u] = e2 + o5;
+      w[40 + u] = e2 - o5;
+      w[24 + u] = e3 + o4;
+      w[32 + u] = e3 - o4;
+    }
+  /* along u, a row at a time */
   for (int y = 0; y < 8; y++)
-    for (int v = 0; v < 8; v++)
-      for (int x = 0; x < 8; x++)
-        out[y * 8 + x] += dct_basis[v][y] * tmp[v * 8 + x];
+    {
+      const float *r = w + 8 * y;
+      float *o = out + 8 * y;
+      float e10 = r[0] + r[4], e11 = r[0] - r[4], e13 = r[2] + r[6];
+      float e12 = (r[2] - r[6]) * 1.414213562f - e13;
+      float e0 = e10 + e13, e3 = e10 - e13, e1 = e11 + e12, e2 = e11 - e12;
+      float z13 = r[5] + r[3], z10 = r[5] - r[3], z11 = r[1] + r[7], z12 = r[1] - r[7];
+      float o7 = z11 + z13, o11 = (z11 - z13) * 1.414213562f;
+      float z5 = (z10 + z12) * 1.847759065f;
+      float o10 = z5 - z12 * 1.082392200f, o12 = z5 - z10 * 2.613125930f;
+      float o6 = o12 - o7, o5 = o11 - o6, o4 = o10 - o5;
+
+      o[0] = e0 + o7 + 128.0f;
+      o[7] = e0 - o7 + 128.0f;
+      o[1] = e1 + o6 + 128.0f;
+      o[6] = e1 - o6 + 128.0f;
+      o[2] = e2 + o5 + 128.0f;
+      o[5] = e2 - o5 + 128.0f;
+      o[3] = e3 + o4 + 128.0f;
+      o[4] = e3 - o4 + 128.0f;
+    }
 }
 
+/* Forward DCT, the same factorisation: @scale is 1 / (the quantiser with
+ * the AAN factors and 8 folded in); gives the quantised coefficients
+ * unrounded. */
 static void
-fdct_block (const float   in[64],
-            const UINT16 *quant,
-            JCOEF        *coef)
+fdct_transform (const float  in[64],
+                const float *scale,
+                float        out[64])
 {
-  float tmp[64] = { 0 }, f[64] = { 0 };
+  float w[64];
 
-  /* tmp[v][x] = Σy M[v][y] (in[y][x] - 128) */
+  /* along y, 8 columns at a time */
+  for (int x = 0; x < 8; x++)
+    {
+      float t0 = in[x] + in[56 + x], t7 = in[x] - in[56 + x];
+      float t1 = in[8 + x] + in[48 + x], t6 = in[8 + x] - in[48 + x];
+      float t2 = in[16 + x] + in[40 + x], t5 = in[16 + x] - in[40 + x];
+      float t3 = in[24 + x] + in[32 + x], t4 = in[24 + x] - in[32 + x];
+      float e10 = t0 + t3, e13 = t0 - t3, e11 = t1 + t2, e12 = t1 - t2;
+      float z1 = (e12 + e13) * 0.707106781f;
+      float o10 = t4 + t5, o11 = t5 + t6, o12 = t6 + t7;
+      float z5 = (o10 - o12) * 0.382683433f;
+      float z2 = o10 * 0.541196100f + z5, z4 = o12 * 1.306562965f + z5;
+      float z3 = o11 * 0.707106781f;
+      float z11 = t7 + z3, z13 = t7 - z3;
+
+      w[x] = e10 + e11;
+      w[32 + x] = e10 - e11;
+      w[16 + x] = e13 + z1;
+      w[48 + x] = e13 - z1;
+      w[40 + x] = z13 + z2;
+      w[24 + x] = z13 - z2;
+      w[8 + x] = z11 + z4;
+      w[56 + x] = z11 - z4;
+    }
+  /* along x, a row at a time */
   for (int v = 0; v < 8; v++)
-    for (int y = 0; y < 8; y++)
-      for (int x = 0; x < 8; x++)
-        tmp[v * 8 + x] += dct_basis[v][y] * (in[y * 8 + x] - 128.0f);
-  /* f[v][u] = Σx tmp[v][x] M[u][x] */
-  for (int v = 0; v < 8; v++)
-    for (int x = 0; x < 8; x++)
-      for (int u = 0; u < 8; u++)
-        f[v * 8 + u] += tmp[v * 8 + x] * dct_basis_t[x][u];
-  for (int i = 0; i < 64; i++)
-    coef[i] = (JCOEF) CLAMP (lrintf (f[i] / quant[i]), -1023, 1023);
+    {
+      const float *r = w + 8 * v;
+      const float *s = scale + 8 * v;
+      float *o = out + 8 * v;
+      float t0 = r[0] + r[7], t7 = r[0] - r[7];
+      float t1 = r[1] + r[6], t6 = r[1] - r[6];
+      float t2 = r[2] + r[5], t5 = r[2] - r[5];
+      float t3 = r[3] + r[4], t4 = r[3] - r[4];
+      float e10 = t0 + t3, e13 = t0 - t3, e11 = t1 + t2, e12 = t1 - t2;
+      float z1 = (e12 + e13) * 0.707106781f;
+      float o10 = t4 + t5, o11 = t5 + t6, o12 = t6 + t7;
+      float z5 = (o10 - o12) * 0.382683433f;
+      float z2 = o10 * 0.541196100f + z5, z4 = o12 * 1.306562965f + z5;
+      float z3 = o11 * 0.707106781f;
+      float z11 = t7 + z3, z13 = t7 - z3;
+
+      o[0] = (e10 + e11) * s[0];
+      o[4] = (e10 - e11) * s[4];
+      o[2] = (e13 + z1) * s[2];
+      o[6] = (e13 - z1) * s[6];
+      o[5] = (z13 + z2) * s[5];
+      o[3] = (z13 - z2) * s[3];
+      o[1] = (z11 + z4) * s[1];
+      o[7] = (z11 - z4) * s[7];
+    }
 }
 
 /* The blocks of component @c in MCU row @my: its block rows, writable. */
@@ -1460,6 +2191,41 @@ quant_of (MockupJpegPassthrough *self,
                          : comp->quant_table->quantval;
 }
 
+/* Samples (not level shifted) → quantised coefficients */
+static void
+fdct_block (float        in[64],
+            const float *scale,
+            JCOEF       *coef)
+{
+  float f[64];
+
+  for (int i = 0; i < 64; i++)
+    in[i] -= 128.0f;
+  fdct_transform (in, scale, f);
+  for (int i = 0; i < 64; i++)
+    coef[i] = (JCOEF) CLAMP (lrintf (f[i]), -1023, 1023);
+}
+
+/* The AAN tables of each component, from its quantiser */
+static void
+init_scales (MockupJpegPassthrough *self)
+{
+  for (int c = 0; c < 3; c++)
+    {
+      const UINT16 *quant = quant_of (self, c);
+
+      for (int v = 0; v < 8; v++)
+        for (int u = 0; u < 8; u++)
+          {
+            float f = aan_factor[v] * aan_factor[u];
+
+            self->idct_scale[c][v * 8 + u] = quant[v * 8 + u] * f / 8.0f;
+            self->fdct_scale[c][v * 8 + u] = 1.0f / (quant[v * 8 + u] * f * 8.0f);
+          }
+    }
+}
+
+
 static inline JCOEF *
 block_at (MockupJpegPassthrough *self,
           JBLOCKARRAY            rows,
@@ -1474,8 +2240,94 @@ block_at (MockupJpegPassthrough *self,
   return rows[by][mx * self->src.comp_info[c].h_samp_factor + bx];
 }
 
-/* One MCU's samples of component @c, at its own resolution, into a
- * (16 × 16 at most) plane of MCU pixels: replicated where subsampled. */
+/* A row of @w pixels from Y, Cb, Cr samples; always inlined with a
+ * constant @w, so that the compiler can vectorise it */
+static inline ALWAYS_INLINE void
+ycc_to_rgb_row (const float *y,
+                const float *cb,
+                const float *cr,
+                guint32     *out,
+                int          w)
+{
+  for (int x = 0; x < w; x++)
+    {
+      float Y = y[x] + 0.5f, b = cb[x] - 128.0f, r = cr[x] - 128.0f;
+      /* rounded (truncation of v + 0.5 ≥ 0), then clamped as integers:
+       * no control flow, so the loop vectorises */
+      int R = (int) (Y + 1.402f * r), G = (int) (Y - 0.344136f * b - 0.714136f * r);
+      int B = (int) (Y + 1.772f * b);
+
+      R = R < 0 ? 0 : R > 255 ? 255 : R;
+      G = G < 0 ? 0 : G > 255 ? 255 : G;
+      B = B < 0 ? 0 : B > 255 ? 255 : B;
+      out[x] = 0xff000000u | (guint32) R << 16 | (guint32) G << 8 | (guint32) B;
+    }
+}
+
+static inline ALWAYS_INLINE void
+rgb_to_ycc_row (const guint32 *in,
+                float         *y,
+                float         *cb,
+                float         *cr,
+                int            w)
+{
+  for (int x = 0; x < w; x++)
+    {
+      gint32 p = (gint32) (in[x] & 0xffffff);
+      float r = (float) (p >> 16), g = (float) ((p >> 8) & 255), b = (float) (p & 255);
+
+      y[x] = 0.299f * r + 0.587f * g + 0.114f * b;
+      cb[x] = -0.168736f * r - 0.331264f * g + 0.5f * b + 128.0f;
+      cr[x] = 0.5f * r - 0.418688f * g - 0.081312f * b + 128.0f;
+    }
+}
+
+/* A block's samples into an MCU plane of @stride, each repeated @hs × @vs
+ * times; always inlined with constants for the sampling, so that the
+ * loops are simple */
+static inline ALWAYS_INLINE void
+replicate (const float *block,
+           float       *plane,
+           int          stride,
+           int          hs,
+           int          vs)
+{
+  for (int y = 0; y < 8; y++)
+    for (int dy = 0; dy < vs; dy++)
+      {
+        float *row = plane + (y * vs + dy) * stride;
+
+        for (int x = 0; x < 8; x++)
+          for (int dx = 0; dx < hs; dx++)
+            row[x * hs + dx] = block[y * 8 + x];
+      }
+}
+
+/* box downsampling: the inverse of replicate (), so that a block whose
+ * pixels are as decoded comes back to its samples */
+static inline ALWAYS_INLINE void
+box_down (const float *plane,
+          int          stride,
+          int          hs,
+          int          vs,
+          float       *block)
+{
+  float k = 1.0f / (float) (hs * vs);
+
+  for (int y = 0; y < 8; y++)
+    for (int x = 0; x < 8; x++)
+      {
+        float s = 0.0f;
+
+        for (int dy = 0; dy < vs; dy++)
+          for (int dx = 0; dx < hs; dx++)
+            s += plane[(y * vs + dy) * stride + x * hs + dx];
+        block[y * 8 + x] = s * k;
+      }
+}
+
+/* One MCU's samples of each component, at its own resolution, into a
+ * (32 × 32 at most) plane of MCU pixels: replicated where subsampled. */
 static void
 decode_mcu (MockupJpegPassthrough *self,
             int                    my,
@@ -1486,24 +2338,23 @@ decode_mcu (MockupJpegPassthrough *self,
     {
       jpeg_component_info *comp = &self->src.comp_info[c];
       JBLOCKARRAY rows = self->streaming ? NULL : component_rows (self, c, my, FALSE);
-      const UINT16 *quant = quant_of (self, c);
+      int hs = self->hs[c], vs = self->vs[c], stride = self->mcu_w;
 
       for (int by = 0; by < comp->v_samp_factor; by++)
         for (int bx = 0; bx < comp->h_samp_factor; bx++)
           {
             float block[64];
+            float *plane = planes[c] + by * 8 * vs * stride + bx * 8 * hs;
 
-            idct_block (block_at (self, rows, c, my, mx, by, bx), quant, block);
-            for (int y = 0; y < 8; y++)
-              for (int x = 0; x < 8; x++)
-                for (int dy = 0; dy < self->vs[c]; dy++)
-                  for (int dx = 0; dx < self->hs[c]; dx++)
-                    {
-                      int py = (by * 8 + y) * self->vs[c] + dy;
-                      int px = (bx * 8 + x) * self->hs[c] + dx;
-
-                      planes[c][py * self->mcu_w + px] = block[y * 8 + x];
-                    }
+            idct_block (block_at (self, rows, c, my, mx, by, bx), self->idct_scale[c], block);
+            if (hs == 1 && vs == 1)
+              replicate (block, plane, stride, 1, 1);
+            else if (hs == 2 && vs == 2)
+              replicate (block, plane, stride, 2, 2);
+            else if (hs == 2)
+              replicate (block, plane, stride, 2, 1);
+            else
+              replicate (block, plane, stride, 1, 2);
           }
     }
 }
@@ -1527,57 +2378,88 @@ mockup_jpeg_passthrough_decode_band (MockupJpegPassthrough *self,
           continue;
         decode_mcu (self, my, mx, planes);
         for (int py = 0; py < self->mcu_h; py++)
-          for (int px = 0; px < self->mcu_w; px++)
-            {
-              int i = py * self->mcu_w + px;
-              float Y = planes[0][i], cb = planes[1][i] - 128.0f, cr = planes[2][i] - 128.0f;
-              guint32 p = MOCKUP_ARGB (255, clamp_sample (Y + 1.402f * cr),
-                                       clamp_sample (Y - 0.344136f * cb - 0.714136f * cr),
-                                       clamp_sample (Y + 1.772f * cb));
+          {
+            int i = py * self->mcu_w;
+            guint32 *row = self->photo_band + (gsize) (oy + py) * self->photo_stride + ox;
 
-              self->photo_band[(gsize) (oy + py) * self->photo_stride + ox + px] = p;
-              if (oy + py < n && ox + px < self->width)
-                band[(gsize) (oy + py) * stride + ox + px] = p;
-            }
+            if (self->mcu_w == 16)
+              ycc_to_rgb_row (planes[0] + i, planes[1] + i, planes[2] + i, row, 16);
+            else if (self->mcu_w == 8)
+              ycc_to_rgb_row (planes[0] + i, planes[1] + i, planes[2] + i, row, 8);
+            else
+              ycc_to_rgb_row (planes[0] + i, planes[1] + i, planes[2] + i, row, self->mcu_w);
+            if (oy + py < n)
+              memcpy (band + (gsize) (oy + py) * stride + ox, row,
+                      sizeof (guint32) * (gsize) MIN (self->mcu_w, self->width - ox));
+          }
       }
 }
 
+/* Whether any pixel of @band in [x0, x1) × [y0, y1) of the MCU at
+ * (@ox, @oy), clipped to @cols × @rows, differs from what decode_band ()
+ * gave */
+static gboolean
+pixels_changed (MockupJpegPassthrough *self,
+                const guint32         *band,
+                gsize                  stride,
+                int                    ox,
+                int                    oy,
+                int                    x0,
+                int                    y0,
+                int                    x1,
+                int                    y1,
+                int                    cols,
+                int                    rows)
+{
+  x1 = MIN (x1, cols);
+  y1 = MIN (y1, rows);
+  for (int py = y0; py < y1; py++)
+    if (x1 > x0 &&
+        memcmp (band + (gsize) (oy + py) * stride + ox + x0,
+                self->photo_band + (gsize) (oy + py) * self->photo_stride + ox + x0,
+                (gsize) (x1 - x0) * 4) != 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Codes again each block of the MCU whose pixels changed: the others keep
+ * the photo's coefficients. */
 static void
 encode_mcu (MockupJpegPassthrough *self,
             int                    my,
             int                    mx,
-            float                  planes[3][32 * 32])
+            float                  planes[3][32 * 32],
+            const guint32         *band,
+            gsize                  stride,
+            int                    ox,
+            int                    oy,
+            int                    cols,
+            int                    rows)
 {
   for (int c = 0; c < 3; c++)
     {
       jpeg_component_info *comp = &self->src.comp_info[c];
-      JBLOCKARRAY rows = self->streaming ? NULL : component_rows (self, c, my, TRUE);
-      const UINT16 *quant = quant_of (self, c);
-      float k = 1.0f / (self->hs[c] * self->vs[c]);
+      JBLOCKARRAY block_rows = self->streaming ? NULL : component_rows (self, c, my, TRUE);
+      int hs = self->hs[c], vs = self->vs[c], pstride = self->mcu_w;
 
       for (int by = 0; by < comp->v_samp_factor; by++)
         for (int bx = 0; bx < comp->h_samp_factor; bx++)
           {
             float block[64];
+            const float *plane = planes[c] + by * 8 * vs * pstride + bx * 8 * hs;
 
-            /* box downsampling: the inverse of decode_mcu ()'s replication,
-             * so that a block nothing covered comes back to its samples */
-            for (int y = 0; y < 8; y++)
-              for (int x = 0; x < 8; x++)
-                {
-                  float s = 0.0f;
-
-                  for (int dy = 0; dy < self->vs[c]; dy++)
-                    for (int dx = 0; dx < self->hs[c]; dx++)
-                      {
-                        int py = (by * 8 + y) * self->vs[c] + dy;
-                        int px = (bx * 8 + x) * self->hs[c] + dx;
-
-                        s += planes[c][py * self->mcu_w + px];
-                      }
-                  block[y * 8 + x] = s * k;
-                }
-            fdct_block (block, quant, block_at (self, rows, c, my, mx, by, bx));
+            if (!pixels_changed (self, band, stride, ox, oy, bx * 8 * hs, by * 8 * vs,
+                                 (bx + 1) * 8 * hs, (by + 1) * 8 * vs, cols, rows))
+              continue;
+            if (hs == 1 && vs == 1)
+              box_down (plane, pstride, 1, 1, block);
+            else if (hs == 2 && vs == 2)
+              box_down (plane, pstride, 2, 2, block);
+            else if (hs == 2)
+              box_down (plane, pstride, 2, 1, block);
+            else
+              box_down (plane, pstride, 1, 2, block);
+            fdct_block (block, self->fdct_scale[c], block_at (self, block_rows, c, my, mx, by, bx));
           }
     }
 }
@@ -1610,17 +2492,24 @@ mockup_jpeg_passthrough_encode_band (MockupJpegPassthrough *self,
 
         /* past the image's edge, the edge pixels again, as an encoder pads */
         for (int py = 0; py < self->mcu_h; py++)
-          for (int px = 0; px < self->mcu_w; px++)
-            {
-              guint32 p = band[(gsize) (oy + MIN (py, rows - 1)) * stride + ox + MIN (px, cols - 1)];
-              float r = MOCKUP_R (p), g = MOCKUP_G (p), b = MOCKUP_B (p);
-              int i = py * self->mcu_w + px;
+          {
+            const guint32 *src = band + (gsize) (oy + MIN (py, rows - 1)) * stride + ox;
+            int i = py * self->mcu_w;
 
-              planes[0][i] = 0.299f * r + 0.587f * g + 0.114f * b;
-              planes[1][i] = -0.168736f * r - 0.331264f * g + 0.5f * b + 128.0f;
-              planes[2][i] = 0.5f * r - 0.418688f * g - 0.081312f * b + 128.0f;
-            }
-        encode_mcu (self, my, mx, planes);
+            if (cols == 16 && self->mcu_w == 16)
+              rgb_to_ycc_row (src, planes[0] + i, planes[1] + i, planes[2] + i, 16);
+            else if (cols == 8 && self->mcu_w == 8)
+              rgb_to_ycc_row (src, planes[0] + i, planes[1] + i, planes[2] + i, 8);
+            else
+              {
+                guint32 padded[32];
+
+                for (int px = 0; px < self->mcu_w; px++)
+                  padded[px] = src[MIN (px, cols - 1)];
+                rgb_to_ycc_row (padded, planes[0] + i, planes[1] + i, planes[2] + i, self->mcu_w);
+              }
+          }
+        encode_mcu (self, my, mx, planes, band, stride, ox, oy, cols, rows);
         if (self->streaming)
           self->spans[(gsize) (my % self->ring_rows) * self->mcus_x + mx].changed = TRUE;
         self->n_changed++;
@@ -1703,6 +2592,8 @@ mockup_jpeg_passthrough_free (MockupJpegPassthrough *self)
   mockup_buffer_free (self->photo_band, self->photo_band_size);
   mockup_buffer_free (self->ring, self->ring_size);
   mockup_buffer_free (self->spans, self->spans_size);
+  g_clear_pointer (&self->cache_bytes, g_bytes_unref);
+  g_free (self->collect);
   mockup_buffer_free (self->out.data, self->out.size);
   g_free (self);
 }

@@ -37,6 +37,12 @@
  * after another, and parallel the same N calls split between one thread
  * per renderer thread, each decoding the template's images again.
  *
+ * --repeat N renders every template N times in the batch (its templates
+ * loaded once, as MockupTemplate objects, the list then given N times
+ * over), as a server that keeps its templates loaded renders many
+ * artworks on each: what a template caches after its first render (block
+ * maps, the JPEG pass-through's band starts) serves the later ones.
+ *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
@@ -72,6 +78,7 @@ typedef struct
   MockupArtwork *artwork;       /* shared, or NULL: make one */
   const char *artwork_path;
   char **manifests;
+  guint repeat;                 /* renders of each template, see --repeat */
   const char *save_dir;
   const char *extension;
   gboolean use_async;
@@ -363,6 +370,29 @@ take_result (BatchRun     *run,
   g_array_append_val (run->records, record);
 }
 
+/* --repeat: the templates loaded once, given @repeat times */
+static GListModel *
+template_objects (char   **manifests,
+                  guint    repeat,
+                  GError **error)
+{
+  g_autoptr(GListStore) store = g_list_store_new (MOCKUP_TYPE_TEMPLATE);
+  g_autoptr(GPtrArray) loaded = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; manifests[i] != NULL; i++)
+    {
+      MockupTemplate *template = mockup_template_new_from_file (manifests[i], error);
+
+      if (template == NULL)
+        return NULL;
+      g_ptr_array_add (loaded, template);
+    }
+  for (guint r = 0; r < repeat; r++)
+    for (guint i = 0; i < loaded->len; i++)
+      g_list_store_append (store, loaded->pdata[i]);
+  return G_LIST_MODEL (g_steal_pointer (&store));
+}
+
 static GListModel *
 template_files (char **manifests)
 {
@@ -449,7 +479,10 @@ batch_thread (gpointer data)
     artwork = g_object_ref (run->artwork);
   else if ((artwork = mockup_artwork_new_from_file (run->artwork_path, &error)) == NULL)
     goto failed;
-  templates = template_files (run->manifests);
+  if (run->repeat <= 1)
+    templates = template_files (run->manifests);
+  else if ((templates = template_objects (run->manifests, run->repeat, &error)) == NULL)
+    goto failed;
 
   if (run->use_async)
     {
@@ -540,7 +573,7 @@ main (int   argc,
   g_autofree char *label = NULL;
   g_autofree char *template_path = NULL;
   g_autofree char *variants_mode = g_strdup ("grouped");
-  int n_variants = 0;
+  int n_variants = 0, repeat = 1;
   g_autofree char *passthrough = NULL;
   int quality = 90, max_size = 0, threads = 0, n_batches = 1;
   gboolean shared_artwork = FALSE, use_async = FALSE;
@@ -561,6 +594,7 @@ main (int   argc,
     { "variants", 0, 0, G_OPTION_ARG_INT, &n_variants, "render --template in N colours instead of FIXTURES' templates", "N" },
     { "variants-mode", 0, 0, G_OPTION_ARG_STRING, &variants_mode, "grouped (one batch, the default), sequential or parallel single renders", "MODE" },
     { "template", 0, 0, G_OPTION_ARG_FILENAME, &template_path, "the manifest --variants renders", "FILE" },
+    { "repeat", 0, 0, G_OPTION_ARG_INT, &repeat, "render each template N times, its template loaded once (default 1)", "N" },
     { "jpeg-passthrough", 0, 0, G_OPTION_ARG_STRING, &passthrough, "auto (default) or never", "MODE" },
     { NULL }
   };
@@ -680,6 +714,7 @@ main (int   argc,
       run->artwork = shared;
       run->artwork_path = artwork_path;
       run->manifests = manifests;
+      run->repeat = (guint) MAX (1, repeat);
       run->save_dir = save_dir;
       run->extension = format == MOCKUP_FORMAT_PIXBUF ? "png" : mockup_format_get_extension (format);
       run->use_async = use_async;
@@ -735,6 +770,8 @@ main (int   argc,
   json_builder_add_int_value (builder, (gint64) mockup_renderer_get_memory_limit (renderer));
   json_builder_set_member_name (builder, "templates");
   json_builder_add_int_value (builder, g_strv_length (manifests));
+  json_builder_set_member_name (builder, "repeat");
+  json_builder_add_int_value (builder, MAX (1, repeat));
   if (n_variants > 0)
     {
       json_builder_set_member_name (builder, "variants");
@@ -854,5 +891,6 @@ main (int   argc,
   g_free (workers);
 
   return total_errors == 0 &&
-         n_results == (guint) n_batches * g_strv_length (manifests) * (guint) MAX (1, n_variants) ? 0 : 1;
+         n_results == (guint) n_batches * g_strv_length (manifests) * (guint) MAX (1, n_variants) *
+         (guint) MAX (1, repeat) ? 0 : 1;
 }

@@ -449,6 +449,84 @@ test_overlay (void)
   coefficients_close (&result);
 }
 
+static GBytes *
+render_on (MockupTemplate *template,
+           const char     *dir,
+           guint32         colour)
+{
+  g_autofree char *name = g_strdup_printf ("art-%08x.png", colour);
+  g_autofree char *art_path = test_write_png (dir, name, 48, 80, colour);
+  g_autoptr(MockupArtwork) artwork = mockup_artwork_new_from_file (art_path, NULL);
+  g_autoptr(MockupRenderer) renderer = mockup_renderer_new ();
+  g_autoptr(MockupResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (artwork);
+  result = mockup_renderer_render (renderer, artwork, template, NULL, &error);
+  g_assert_no_error (error);
+  return g_bytes_ref (mockup_result_get_bytes (result));
+}
+
+/* A quad at the right edge: the band below it starts after a changed
+ * MCU, so its first MCU's DC differences are coded again. */
+static const char *edge_json =
+  "{\"format\": 1, \"id\": \"t\", \"layers\": [{\"type\": \"image\", \"source\": \"photo.jpg\"},"
+  " {\"type\": \"artwork\", \"quad\": [[560, 100], [640, 104], [640, 196], [566, 200]]}]}";
+
+/* Later renders of a template skip the photo's untouched bands from
+ * where the first one found them: the same bytes as a fresh template
+ * gives, whatever the artwork; a photo changed on disk is not read
+ * through the stale band starts. */
+static void
+check_second_render (const char *json)
+{
+  g_autofree char *dir = test_make_dir ();
+  PhotoSpec spec = { .quality = 94 };
+  g_autofree char *photo_path = write_photo (dir, "photo.jpg", &spec);
+  g_autoptr(GBytes) photo_bytes = file_bytes (photo_path);
+  g_autoptr(MockupTemplate) template = test_template (dir, json);
+  g_autoptr(MockupTemplate) fresh = NULL;
+  g_autoptr(GBytes) a1 = render_on (template, dir, 0xff2050e0);
+  g_autoptr(GBytes) b = render_on (template, dir, 0xffe08020);
+  g_autoptr(GBytes) a2 = render_on (template, dir, 0xff2050e0);
+  g_autoptr(GBytes) b_fresh = NULL;
+  g_autoptr(GBytes) changed = NULL;
+  g_autoptr(GBytes) changed_fresh = NULL;
+  Coefficients photo, result;
+
+  g_assert_true (g_bytes_equal (a1, a2));
+  fresh = test_template (dir, json);
+  b_fresh = render_on (fresh, dir, 0xffe08020);
+  g_assert_true (g_bytes_equal (b, b_fresh));
+  g_assert_false (g_bytes_equal (a1, b));
+  coefficients_open (&photo, photo_bytes);
+  coefficients_open (&result, b);
+  g_assert_true (same_tables (&photo, &result));
+  if (json == quad_json)
+    g_assert_cmpuint (compare_blocks (&photo, &result, QX0 - 2, QY0 - 2, QX1 + 2, QY1 + 2), >, 100);
+  else
+    g_assert_cmpuint (compare_blocks (&photo, &result, 544, 80, 640, 224), >, 20);
+  coefficients_close (&photo);
+  coefficients_close (&result);
+
+  /* the same size, other contents: the template's band starts are
+   * refused, and the render is a fresh template's */
+  spec.quality = 97;
+  g_free (write_photo (dir, "photo.jpg", &spec));
+  changed = render_on (template, dir, 0xff2050e0);
+  g_clear_object (&fresh);
+  fresh = test_template (dir, json);
+  changed_fresh = render_on (fresh, dir, 0xff2050e0);
+  g_assert_true (g_bytes_equal (changed, changed_fresh));
+}
+
+static void
+test_second_render (void)
+{
+  check_second_render (quad_json);
+  check_second_render (edge_json);
+}
+
 /* A cut or scrambled photo: an error naming it, never a crash. */
 static void
 test_hostile (void)
@@ -553,6 +631,7 @@ main (int argc, char **argv)
   g_test_add_func ("/jpeg-passthrough/progressive", test_progressive);
   g_test_add_func ("/jpeg-passthrough/fallbacks", test_fallbacks);
   g_test_add_func ("/jpeg-passthrough/overlay", test_overlay);
+  g_test_add_func ("/jpeg-passthrough/second-render", test_second_render);
   g_test_add_func ("/jpeg-passthrough/hostile", test_hostile);
   g_test_add_func ("/jpeg-passthrough/damaged", test_damaged);
   return g_test_run ();

@@ -132,3 +132,31 @@ def test_truncated_photo_is_an_error(template, artwork, cut):
     with pytest.raises(Exception) as excinfo:
         render_bytes(tpl, artwork, quality=90)
     assert 'photo.jpg' in excinfo.value.message
+
+
+def test_later_renders_of_a_template_are_the_same(template, tmp_path, make_artwork):
+    # the first render leaves the photo's band starts with the template;
+    # later ones skip the untouched bands with them and must give what a
+    # fresh template gives, whatever the artwork
+    blue = np.zeros((90, 60, 4), np.uint8)
+    blue[..., 2] = 230
+    blue[..., 3] = 255
+    orange = blue.copy()
+    orange[..., 0], orange[..., 2] = 240, 30
+    a = make_artwork(blue, 'blue.png')
+    b = make_artwork(orange, 'orange.png')
+    data = photo()
+    tpl = template(data)
+    first = render_bytes(tpl, a, quality=94)
+    second = render_bytes(tpl, b, quality=94)
+    third = render_bytes(tpl, a, quality=94)
+    assert first == third
+    assert second != first
+    fresh = Mockup.Template.new_from_file(str(tmp_path / 'template.json'))
+    assert render_bytes(fresh, b, quality=94) == second
+    # still the photo outside the print
+    got, original = pixels(second), pixels(data)
+    x0, y0, x1, y1 = BOX
+    outside = np.ones((H, W), bool)
+    outside[y0 - 16:y1 + 16, x0 - 16:x1 + 16] = False
+    assert psnr(got[outside], original[outside]) == float('inf')
