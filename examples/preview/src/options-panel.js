@@ -343,6 +343,8 @@ export const OptionsPanel = GObject.registerClass({
                 });
                 swatches.set(choice, swatch);
                 box.append(swatch);
+                // Tab goes from swatch to swatch, not through their cells too
+                swatch.get_parent().focusable = false;
             }
             const swatchRow = new Gtk.ListBoxRow({activatable: false, selectable: false, child: box});
             swatchRow.update_property([Gtk.AccessibleProperty.LABEL], [`${title}: Choices`]);
