@@ -23,6 +23,8 @@ import Adw from 'gi://Adw?version=1';
 import Gdk from 'gi://Gdk?version=4.0';
 import GLib from 'gi://GLib';
 import GObject from 'gi://GObject';
+import Graphene from 'gi://Graphene';
+import Gsk from 'gi://Gsk?version=4.0';
 import Gtk from 'gi://Gtk?version=4.0';
 import Mockup from 'gi://Mockup?version=1';
 
@@ -66,11 +68,6 @@ function slotsOf(template) {
     return template instanceof Mockup.Template ? template.dup_slots() : [];
 }
 
-/** Whether a template has anything the panel offers. */
-export function hasOptions(template) {
-    return parametersOf(template).length > 0 || slotsOf(template).length > 0;
-}
-
 function rgbaOf(hex) {
     const rgba = new Gdk.RGBA();
     rgba.parse(hex);
@@ -100,6 +97,35 @@ function choiceTitle(name) {
 function formatNumber(value) {
     return String(Number(value.toFixed(6)));
 }
+
+// A round swatch of a colour. Drawn in vfunc_snapshot() rather than by a
+// Gtk.DrawingArea's draw function: GJS may collect that function's closure
+// before the area is drawn for the last time.
+const ColorDot = GObject.registerClass({
+    GTypeName: 'MockupColorDot',
+    Properties: {
+        'color': GObject.ParamSpec.string('color', 'Color', 'The colour, #rrggbb',
+            GObject.ParamFlags.READWRITE | GObject.ParamFlags.CONSTRUCT_ONLY, '#000000'),
+    },
+}, class ColorDot extends Gtk.Widget {
+    vfunc_measure(_orientation, _forSize) {
+        return [24, 24, -1, -1];
+    }
+
+    vfunc_snapshot(snapshot) {
+        const size = Math.min(this.get_width(), this.get_height());
+        const rect = new Graphene.Rect();
+        rect.init((this.get_width() - size) / 2, (this.get_height() - size) / 2, size, size);
+        const rounded = new Gsk.RoundedRect();
+        rounded.init_from_rect(rect, size / 2);
+        snapshot.push_rounded_clip(rounded);
+        snapshot.append_color(rgbaOf(this.color), rect);
+        snapshot.pop();
+        // a thin ring, so that white shows on white
+        const ring = new Gdk.RGBA({red: 0.5, green: 0.5, blue: 0.5, alpha: 0.6});
+        snapshot.append_border(rounded, [1, 1, 1, 1], [ring, ring, ring, ring]);
+    }
+});
 
 export const OptionsPanel = GObject.registerClass({
     GTypeName: 'MockupOptionsPanel',
@@ -134,8 +160,13 @@ export const OptionsPanel = GObject.registerClass({
         this._resetButton.connect('clicked', () => this.reset());
         this.append(this._resetButton);
         this._syncReset();
+        // (no ::destroy handler: one would run while GJS collects the
+        // window, which it refuses; the window calls cancelPending())
+    }
 
-        this.connect('destroy', () => this._cancelTexts());
+    /** Drops a text waiting to be rendered: for a window that closes. */
+    cancelPending() {
+        this._cancelTexts();
     }
 
     /** The template shown, or null. */
@@ -315,19 +346,7 @@ export const OptionsPanel = GObject.registerClass({
             let first = null;
             for (const choice of choices) {
                 const hex = hexFor(choice);
-                const area = new Gtk.DrawingArea({content_width: 24, content_height: 24});
-                area.set_draw_func((_a, cr, w, h) => {
-                    const c = rgbaOf(hex);
-                    cr.arc(w / 2, h / 2, Math.min(w, h) / 2 - 1, 0, 2 * Math.PI);
-                    cr.setSourceRGB(c.red, c.green, c.blue);
-                    cr.fillPreserve();
-                    // a thin ring, so that white shows on white
-                    cr.setSourceRGBA(0.5, 0.5, 0.5, 0.6);
-                    cr.setLineWidth(1);
-                    cr.stroke();
-                    cr.$dispose();
-                });
-                const swatch = new Gtk.ToggleButton({child: area, tooltip_text: choiceTitle(choice),
+                const swatch = new Gtk.ToggleButton({child: new ColorDot({color: hex}), tooltip_text: choiceTitle(choice),
                     valign: Gtk.Align.CENTER, halign: Gtk.Align.CENTER});
                 swatch.add_css_class('flat');
                 swatch.add_css_class('circular');

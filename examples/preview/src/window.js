@@ -28,12 +28,10 @@ import Gtk from 'gi://Gtk?version=4.0';
 import Mockup from 'gi://Mockup?version=1';
 
 import {Tile} from './tile.js';
-import {OptionsPanel, emptyChoices, hasChoices, hasOptions, toRenderOptions} from './options-panel.js';
+import {emptyChoices, hasChoices, toRenderOptions} from './options-panel.js'; // and MockupOptionsPanel, used by window.ui
 import {PSD_SUFFIXES, PsdImportError, importPsd, isPhotoshopFile} from './psd-import.js';
 import {basename, isCancelled, problemOf, shortenPaths, templateIdForPath} from './util.js';
 import './thumbnail.js'; // MockupThumbnail, used by window.ui
-
-void OptionsPanel; // MockupOptionsPanel, used by window.ui
 
 Gio._promisify(Mockup.Renderer.prototype, 'render_batch_async', 'render_batch_finish');
 Gio._promisify(Mockup.Renderer.prototype, 'render_batch_full_async', 'render_batch_full_finish');
@@ -62,7 +60,7 @@ export const PreviewWindow = GObject.registerClass({
         'export_revealer', 'export_label', 'export_progress',
         'import_revealer', 'import_label', 'import_spinner',
         'previous_button', 'next_button',
-        'detail_flap', 'options_button', 'options_panel',
+        'detail_flap', 'options_button', 'options_panel', 'detail_export_button',
     ],
     Properties: {
         'artwork-path': GObject.ParamSpec.string('artwork-path', 'Artwork path',
@@ -149,6 +147,8 @@ export const PreviewWindow = GObject.registerClass({
         // narrow windows: an icon for the Open button, to leave the title room
         this._openContent = this._open_button.child;
         this._openIcon = new Gtk.Image({icon_name: 'document-open-symbolic'});
+        this._exportContent = this._detail_export_button.child;
+        this._exportIcon = new Gtk.Image({icon_name: 'document-save-symbolic'});
         this.connect('notify::default-width', () => this._adaptHeader());
         this._adaptHeader();
 
@@ -162,6 +162,7 @@ export const PreviewWindow = GObject.registerClass({
         this.cancelExport();
         this.cancelImports();
         this._closeProblems();
+        this._options_panel.cancelPending();
         this._closed = true;
         return super.vfunc_close_request();
     }
@@ -171,6 +172,9 @@ export const PreviewWindow = GObject.registerClass({
         const child = narrow ? this._openIcon : this._openContent;
         if (this._open_button.child !== child)
             this._open_button.child = child;
+        const exportChild = narrow ? this._exportIcon : this._exportContent;
+        if (this._detail_export_button.child !== exportChild)
+            this._detail_export_button.child = exportChild;
     }
 
     /** The artwork open, a Mockup.Artwork, or null. */
