@@ -203,6 +203,7 @@ export const PreviewApplication = GObject.registerClass({
         this.set_accels_for_action('win.back', ['Escape', '<Alt>Left']);
         this.set_accels_for_action('win.previous', ['Page_Up', '<Alt>Up']);
         this.set_accels_for_action('win.next', ['Page_Down', '<Alt>Down']);
+        this.set_accels_for_action('win.toggle-options', ['F9']);
         this.set_accels_for_action('app.shortcuts', ['<Control>question']);
     }
 

@@ -10,7 +10,12 @@
 // - exports: a batch at full size in the chosen format, each result saved
 //   with Mockup.Result.save() as it arrives;
 // - a template imported from a Photoshop mockup (psd-import.js) joins the
-//   grid at its end and renders in a one-template batch of its own.
+//   grid at its end and renders in a one-template batch of its own;
+// - a template's render-time choices (options-panel.js, beside the large
+//   view) make a Mockup.RenderOptions that its preview, its large view and
+//   its export render with: a one-template batch with that one variant
+//   (Mockup.Renderer.render_batch_full_async()), since a batch's variants
+//   apply to all of its templates.
 //
 // SPDX-License-Identifier: LGPL-2.1-or-later
 
@@ -23,11 +28,13 @@ import Gtk from 'gi://Gtk?version=4.0';
 import Mockup from 'gi://Mockup?version=1';
 
 import {Tile} from './tile.js';
+import {emptyChoices, hasChoices, toRenderOptions} from './options-panel.js'; // and MockupOptionsPanel, used by window.ui
 import {PSD_SUFFIXES, PsdImportError, importPsd, isPhotoshopFile} from './psd-import.js';
 import {basename, isCancelled, problemOf, shortenPaths, templateIdForPath} from './util.js';
 import './thumbnail.js'; // MockupThumbnail, used by window.ui
 
 Gio._promisify(Mockup.Renderer.prototype, 'render_batch_async', 'render_batch_finish');
+Gio._promisify(Mockup.Renderer.prototype, 'render_batch_full_async', 'render_batch_full_finish');
 Gio._promisify(Mockup.Batch.prototype, 'next_async', 'next_finish');
 
 /** The longest side of a preview, in pixels. */
@@ -53,6 +60,7 @@ export const PreviewWindow = GObject.registerClass({
         'export_revealer', 'export_label', 'export_progress',
         'import_revealer', 'import_label', 'import_spinner',
         'previous_button', 'next_button',
+        'detail_flap', 'options_button', 'options_panel', 'detail_export_button',
     ],
     Properties: {
         'artwork-path': GObject.ParamSpec.string('artwork-path', 'Artwork path',
@@ -77,6 +85,9 @@ export const PreviewWindow = GObject.registerClass({
         // outcome 'imported' or 'reused' (detail: the template.json),
         // 'failed' (detail: the problems, a line each) or 'cancelled'
         'import-finished': {param_types: [GObject.TYPE_STRING, GObject.TYPE_STRING, GObject.TYPE_STRING]},
+        // the large view shows its final picture for the template and the
+        // choices made (detailResult)
+        'detail-updated': {},
     },
 }, class PreviewWindow extends Adw.ApplicationWindow {
     constructor(params = {}) {
@@ -102,6 +113,9 @@ export const PreviewWindow = GObject.registerClass({
         // the imports running: PSD path -> Gio.Cancellable
         this._imports = new Map();
         this._psdFolder = null;
+        // render-time choices, by template path (options-panel.js)
+        this._choices = new Map();
+        this._detailResult = null;
         this._closed = false;
         this._problemsDialog = null;
 
@@ -118,6 +132,10 @@ export const PreviewWindow = GObject.registerClass({
         this._addWindowActions();
         this._setUpDrop();
 
+        this._detail_flap.bind_property('reveal-flap', this._options_button, 'active',
+            GObject.BindingFlags.BIDIRECTIONAL | GObject.BindingFlags.SYNC_CREATE);
+        this._options_panel.connect('changed', () => this._optionsChanged());
+
         this._flowbox.connect('child-activated', (_box, tile) => this.showDetail(tile.get_index()));
         this._flowbox.connect('selected-children-changed', () => this._syncActions());
         this._leaflet.connect('notify::visible-child', () => {
@@ -129,6 +147,8 @@ export const PreviewWindow = GObject.registerClass({
         // narrow windows: an icon for the Open button, to leave the title room
         this._openContent = this._open_button.child;
         this._openIcon = new Gtk.Image({icon_name: 'document-open-symbolic'});
+        this._exportContent = this._detail_export_button.child;
+        this._exportIcon = new Gtk.Image({icon_name: 'document-save-symbolic'});
         this.connect('notify::default-width', () => this._adaptHeader());
         this._adaptHeader();
 
@@ -142,6 +162,7 @@ export const PreviewWindow = GObject.registerClass({
         this.cancelExport();
         this.cancelImports();
         this._closeProblems();
+        this._options_panel.cancelPending();
         this._closed = true;
         return super.vfunc_close_request();
     }
@@ -151,6 +172,9 @@ export const PreviewWindow = GObject.registerClass({
         const child = narrow ? this._openIcon : this._openContent;
         if (this._open_button.child !== child)
             this._open_button.child = child;
+        const exportChild = narrow ? this._exportIcon : this._exportContent;
+        if (this._detail_export_button.child !== exportChild)
+            this._detail_export_button.child = exportChild;
     }
 
     /** The artwork open, a Mockup.Artwork, or null. */
@@ -202,6 +226,37 @@ export const PreviewWindow = GObject.registerClass({
         return this._largeCancellable !== null;
     }
 
+    /** The large view's last full-resolution result, or null. */
+    get detailResult() {
+        return this._detailResult;
+    }
+
+    /** The options panel beside the large view. */
+    get optionsPanel() {
+        return this._options_panel;
+    }
+
+    /**
+     * The render-time choices made for a template (by its index), as
+     * options-panel.js keeps them: only those the template still has.
+     */
+    choicesFor(index) {
+        return this._entryChoices(this._entries[index]);
+    }
+
+    _entryChoices(entry) {
+        const choices = entry ? this._choices.get(entry.path) : null;
+        if (!choices || !(entry.item instanceof Mockup.Template))
+            return emptyChoices();
+        // a template saved again may have lost a parameter or a slot
+        const names = entry.item.dup_parameter_names();
+        const slots = entry.item.dup_slots();
+        return {
+            parameters: Object.fromEntries(Object.entries(choices.parameters).filter(([k]) => names.includes(k))),
+            placement: Object.fromEntries(Object.entries(choices.placement).filter(([k]) => slots.includes(k))),
+        };
+    }
+
     /** Whether the large view is showing. */
     get showingDetail() {
         return this._leaflet.visible_child === this._detail_page;
@@ -221,6 +276,11 @@ export const PreviewWindow = GObject.registerClass({
         add('next', () => this._step(+1));
         add('cancel-export', () => this.cancelExport());
         add('cancel-import', () => this.cancelImports());
+        add('toggle-options', () => {
+            if (this._options_button.visible)
+                this._detail_flap.reveal_flap = !this._detail_flap.reveal_flap;
+        });
+        add('reset-options', () => this._options_panel.reset());
     }
 
     _syncActions() {
@@ -239,6 +299,7 @@ export const PreviewWindow = GObject.registerClass({
         set(this, 'next', detail && this._detailIndex >= 0 && this._detailIndex < this._tiles.length - 1);
         set(this, 'cancel-export', this.exporting);
         set(this, 'cancel-import', this.importing);
+        set(this, 'toggle-options', detail && this._options_button.visible);
         this._previous_button.visible = this.lookup_action('previous').enabled;
         this._next_button.visible = this.lookup_action('next').enabled;
     }
@@ -422,38 +483,39 @@ export const PreviewWindow = GObject.registerClass({
         const artwork = this._artwork;
         const artworkName = basename(this._artworkPath);
         // the batch's tiles: an imported template that replaces one while
-        // it runs gets a tile, and a render, of its own
-        const tiles = this._tiles.slice();
+        // it runs gets a tile, and a render, of its own; so does one with
+        // render-time choices (a batch's variants are for all its templates)
+        const chosen = this._tiles.filter(t => hasChoices(this._entryChoices(t.entry)));
+        const tiles = this._tiles.filter(t => !chosen.includes(t));
         this._previewCancellable = cancellable;
         this.notify('rendering');
 
-        for (const tile of tiles)
+        for (const tile of this._tiles)
             tile.wait();
         this._progress_bar.fraction = 0;
         this._progress_bar.visible = true;
+        const chosenRenders = chosen.map(tile => this._renderAdded(tile));
 
         let succeeded = 0, failed = 0;
         try {
-            const batch = await this._previewRenderer.render_batch_async(
-                artwork, this._makeStore(this._entries), null, cancellable);
-            if (cancellable.is_cancelled()) {
-                batch.cancel();
-                return;
+            if (tiles.length === 0) {
+                this._previewBatch = null;
+            } else {
+                const batch = await this._previewRenderer.render_batch_async(
+                    artwork, this._makeStore(tiles.map(t => t.entry)), null, cancellable);
+                if (cancellable.is_cancelled()) {
+                    batch.cancel();
+                    return;
+                }
+                await this._takePreviews(batch, tiles, cancellable, ok => (ok ? succeeded++ : failed++));
             }
-            this._previewBatch = batch;
-            const n = batch.n_items;
-            batch.connect('notify::n-completed', () => {
-                if (this._previewBatch === batch)
-                    this._progress_bar.fraction = batch.n_completed / n;
-            });
-
-            let result;
-            while ((result = await batch.next_async(cancellable)) !== null) {
-                if (this._showPreview(tiles[result.index], result))
+            for (const ok of await Promise.all(chosenRenders)) {
+                if (cancellable.is_cancelled())
+                    return;
+                if (ok)
                     succeeded++;
-                else
+                else if (ok === false)
                     failed++;
-                this._progress_bar.fraction = (result.index + 1) / n;
             }
         } catch (e) {
             if (isCancelled(e))
@@ -480,6 +542,25 @@ export const PreviewWindow = GObject.registerClass({
         this.emit('previews-finished', succeeded, failed);
     }
 
+    // Shows a running preview batch's results in their tiles.
+    async _takePreviews(batch, tiles, cancellable, count) {
+        this._previewBatch = batch;
+        const n = batch.n_items;
+        batch.connect('notify::n-completed', () => {
+            if (this._previewBatch === batch)
+                this._progress_bar.fraction = batch.n_completed / n;
+        });
+
+        let result;
+        while ((result = await batch.next_async(cancellable)) !== null) {
+            // choices made meanwhile: the tile's own render shows them
+            if (this._addedRenders.has(tiles[result.index]))
+                continue;
+            count(this._showPreview(tiles[result.index], result));
+            this._progress_bar.fraction = (result.index + 1) / n;
+        }
+    }
+
     // Shows a preview in its tile (and the large view, if it shows that
     // template); a failure gets a toast too. Returns whether it rendered.
     _showPreview(tile, result) {
@@ -502,33 +583,46 @@ export const PreviewWindow = GObject.registerClass({
         return !error;
     }
 
-    // Renders one template added to the grid while an artwork is open.
+    // Renders one template on its own: one added to the grid while an
+    // artwork is open, or one with render-time choices. Resolves to
+    // whether it rendered, or undefined when it did not finish.
     async _renderAdded(tile) {
         if (!this._artwork)
-            return;
+            return undefined;
         this._addedRenders.get(tile)?.cancel();
         const cancellable = new Gio.Cancellable();
         this._addedRenders.set(tile, cancellable);
         tile.wait();
         try {
-            const batch = await this._previewRenderer.render_batch_async(
-                this._artwork, this._makeStore([tile.entry]), null, cancellable);
+            const batch = await this._renderOne(this._previewRenderer, tile.entry, cancellable);
             if (cancellable.is_cancelled()) {
                 batch.cancel();
-                return;
+                return undefined;
             }
             const result = await batch.next_async(cancellable);
             if (result && !cancellable.is_cancelled())
-                this._showPreview(tile, result);
+                return this._showPreview(tile, result);
         } catch (e) {
             if (!isCancelled(e)) {
                 tile.clear();
                 this.toast(`Cannot render “${tile.entry.name}”: ${problemOf(e.message, this._artworkPath)}`);
+                return false;
             }
         } finally {
             if (this._addedRenders.get(tile) === cancellable)
                 this._addedRenders.delete(tile);
         }
+        return undefined;
+    }
+
+    // A one-template batch, with the template's render-time choices as
+    // its one variant when there are any.
+    _renderOne(renderer, entry, cancellable) {
+        const options = toRenderOptions(this._entryChoices(entry));
+        const store = this._makeStore([entry]);
+        if (!options)
+            return renderer.render_batch_async(this._artwork, store, null, cancellable);
+        return renderer.render_batch_full_async(this._artwork, store, null, [options], cancellable);
     }
 
     _makeStore(entries) {
@@ -590,6 +684,10 @@ export const PreviewWindow = GObject.registerClass({
         this._detail_title.subtitle = entry.width > 0 ? `${entry.width} × ${entry.height}` : '';
 
         this._cancelLarge();
+        this._detailResult = null;
+        // the options of the template shown (a new one, or one saved again)
+        if (this._options_panel.template !== entry.item || !(entry.item instanceof Mockup.Template))
+            this._options_panel.setTemplate(entry.item, this._entryChoices(entry));
 
         const error = result?.get_error();
         if (error) {
@@ -605,29 +703,61 @@ export const PreviewWindow = GObject.registerClass({
             this._detail_spinner.spinning = true;
             return;
         }
-        if (!resultJustArrived || this._detail_picture.paintable === null)
+        if (this._largeSize(entry) > 0) {
+            if (!resultJustArrived || this._detail_picture.paintable === null)
+                this._detail_picture.setPixbuf(result.get_pixbuf());
+            this._renderLarge(index);
+        } else {
+            // the preview is as large as the view shows it
             this._detail_picture.setPixbuf(result.get_pixbuf());
-        this._renderLarge(index);
+            this._detailResult = result;
+            this.emit('detail-updated');
+        }
+    }
+
+    // The size to render the large view at, or 0 where the preview will do.
+    _largeSize(entry) {
+        const scale = this.get_scale_factor();
+        const size = Math.min(LARGE_SIZE_LIMIT,
+            Math.round(Math.max(this.get_width(), this.get_height()) * scale),
+            Math.max(entry.width, entry.height) || LARGE_SIZE_LIMIT);
+        return size <= PREVIEW_SIZE * 1.1 ? 0 : size;
+    }
+
+    // The choices changed for the template shown: its preview renders
+    // again with them (a render in flight is cancelled), then its large
+    // view (through _showPreview()).
+    _optionsChanged() {
+        const entry = this._entries[this._detailIndex];
+        const tile = this._tiles[this._detailIndex];
+        if (!entry || !tile || this._options_panel.template !== entry.item)
+            return;
+        const choices = this._options_panel.choices;
+        if (hasChoices(choices))
+            this._choices.set(entry.path, choices);
+        else
+            this._choices.delete(entry.path);
+        this._cancelLarge();
+        this._detailResult = null;
+        if (!this._artwork)
+            return;
+        this._detail_spinner.spinning = true;
+        this._renderAdded(tile);
     }
 
     // Renders the template again at the size the large view shows it.
     async _renderLarge(index) {
         const entry = this._entries[index];
-        const scale = this.get_scale_factor();
-        const size = Math.min(LARGE_SIZE_LIMIT,
-            Math.round(Math.max(this.get_width(), this.get_height()) * scale),
-            Math.max(entry.width, entry.height) || LARGE_SIZE_LIMIT);
-        if (size <= PREVIEW_SIZE * 1.1)
+        const size = this._largeSize(entry);
+        if (size === 0)
             return;
 
         const cancellable = new Gio.Cancellable();
         this._largeCancellable = cancellable;
         this._detail_spinner.spinning = true;
-        const artwork = this._artwork;
         try {
             this._largeRenderer.max_size = size;
-            const batch = await this._largeRenderer.render_batch_async(
-                artwork, this._makeStore([entry]), null, cancellable);
+            const batch = await this._renderOne(this._largeRenderer, entry, cancellable);
             if (cancellable.is_cancelled()) {
                 batch.cancel();
                 return;
@@ -637,6 +767,8 @@ export const PreviewWindow = GObject.registerClass({
             if (cancellable.is_cancelled() || !result || result.get_error())
                 return;
             this._detail_picture.setPixbuf(result.get_pixbuf());
+            this._detailResult = result;
+            this.emit('detail-updated');
         } catch (e) {
             if (!isCancelled(e))
                 logError(e, 'large view');
@@ -708,32 +840,45 @@ export const PreviewWindow = GObject.registerClass({
         this._export_progress.fraction = 0;
         this._export_revealer.reveal_child = true;
 
+        // the templates without choices in one batch, each with choices in
+        // a batch of its own (a batch's variants are for all its templates)
+        const plain = entries.filter(e => !hasChoices(this._entryChoices(e)));
+        const groups = [
+            ...(plain.length > 0 ? [plain] : []),
+            ...entries.filter(e => !plain.includes(e)).map(e => [e]),
+        ];
+        let done = 0;
         try {
-            const batch = await renderer.render_batch_async(
-                this._artwork, this._makeStore(entries), null, cancellable);
-            this._exportBatch = batch;
-            batch.connect('progress', (_b, index, nItems, name) => {
-                if (nItems > 1)
-                    setLabel(`Exporting “${name}” (${Math.min(index + 1, nItems)} of ${nItems})…`);
-            });
+            for (const group of groups) {
+                const batch = group === plain
+                    ? await renderer.render_batch_async(this._artwork, this._makeStore(group), null, cancellable)
+                    : await this._renderOne(renderer, group[0], cancellable);
+                this._exportBatch = batch;
+                const before = done;
+                batch.connect('progress', (_b, index, _nItems, name) => {
+                    if (n > 1)
+                        setLabel(`Exporting “${name}” (${Math.min(before + index + 1, n)} of ${n})…`);
+                });
 
-            let result;
-            while ((result = await batch.next_async(cancellable)) !== null) {
-                const entry = entries[result.index];
-                const error = result.get_error();
-                if (error) {
-                    failures.push(`${entry.name}: ${shortenPaths(error.message)}`);
-                } else {
-                    const id = result.template_id || entry.id;
-                    const path = GLib.build_filenamev([folder, `${stem}-${id}.${extension}`]);
-                    try {
-                        result.save(path);
-                        saved++;
-                    } catch (e) {
-                        failures.push(`${entry.name}: ${e.message}`);
+                let result;
+                while ((result = await batch.next_async(cancellable)) !== null) {
+                    const entry = group[result.index];
+                    const error = result.get_error();
+                    if (error) {
+                        failures.push(`${entry.name}: ${shortenPaths(error.message)}`);
+                    } else {
+                        const id = result.template_id || entry.id;
+                        const path = GLib.build_filenamev([folder, `${stem}-${id}.${extension}`]);
+                        try {
+                            result.save(path);
+                            saved++;
+                        } catch (e) {
+                            failures.push(`${entry.name}: ${e.message}`);
+                        }
                     }
+                    this._export_progress.fraction = (done + result.index + 1) / n;
                 }
-                this._export_progress.fraction = (result.index + 1) / n;
+                done += group.length;
             }
         } catch (e) {
             if (isCancelled(e))
