@@ -30,11 +30,13 @@ def photo(mode='RGB', quality=94, **save):
 
 @pytest.fixture
 def template(tmp_path):
-    def make(data, layers=None):
+    def make(data, layers=None, parameters=None):
         (tmp_path / 'photo.jpg').write_bytes(data)
         import json
         manifest = {'format': 1, 'layers': [{'type': 'image', 'source': 'photo.jpg'}] +
                     (layers if layers is not None else [{'type': 'artwork', 'quad': QUAD}])}
+        if parameters is not None:
+            manifest['parameters'] = parameters
         (tmp_path / 'template.json').write_text(json.dumps(manifest))
         return Mockup.Template.new_from_file(str(tmp_path / 'template.json'))
     return make
@@ -160,3 +162,41 @@ def test_later_renders_of_a_template_are_the_same(template, tmp_path, make_artwo
     outside = np.ones((H, W), bool)
     outside[y0 - 16:y1 + 16, x0 - 16:x1 + 16] = False
     assert psnr(got[outside], original[outside]) == float('inf')
+
+
+def test_parameters_decide_which_blocks_change(template, tmp_path, artwork):
+    # a badge the manifest hides and a parameter shows, and a name drawn
+    # in the slot: the pass-through must code again what the *rendered*
+    # layers reach, so it gives today's path's picture for every value
+    badge = np.zeros((H, W, 4), np.uint8)
+    badge[24:72, 380:452] = (250, 250, 250, 255)
+    Image.fromarray(badge).save(tmp_path / 'badge.png')
+    data = photo()
+    tpl = template(data, [
+        {'type': 'artwork', 'quad': QUAD},
+        {'type': 'image', 'source': 'badge.png', 'visible': {'parameter': 'badge'}},
+        {'type': 'text', 'slot': 'artwork', 'text': {'parameter': 'name'}, 'size': 0.3,
+         'font': 'DejaVu Sans Bold', 'color': '#ffffff'},
+    ], parameters={'badge': {'type': 'boolean', 'default': False},
+                   'name': {'type': 'text', 'default': ''}})
+
+    def render(passthrough, values):
+        result = Mockup.Renderer(quality=94, jpeg_passthrough=passthrough).render_full(
+            artwork, tpl, parameters=values)
+        return pixels(bytes(result.get_bytes().get_data()))
+
+    original = pixels(data)
+    x0, y0, x1, y1 = BOX
+    named, plain = render(True, {'name': 'Robin'}), render(True, {})
+    assert abs(named[y0:y1, x0:x1] - plain[y0:y1, x0:x1]).max() > 100
+    for values in [{}, {'badge': True}, {'name': 'Robin'}, {'badge': True, 'name': 'Robin'}]:
+        got, full = render(True, values), render(False, values)
+        assert psnr(got, full) >= 45, values
+        shown = values.get('badge', False)
+        # the badge's blocks change exactly when the parameter shows it
+        assert (abs(got[30:66, 386:446] - original[30:66, 386:446]).mean() > 40) == shown, values
+        # everything outside the print and the badge is the photo itself
+        outside = np.ones((H, W), bool)
+        outside[y0 - 16:y1 + 16, x0 - 16:x1 + 16] = False
+        outside[0:96, 352:480] = False
+        assert psnr(got[outside], original[outside]) == float('inf'), values
