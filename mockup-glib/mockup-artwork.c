@@ -29,6 +29,15 @@
  *
  * Create the artwork once and pass it to every render and batch that shows
  * it; the decoded pixels stay with it until it is finalized.
+ *
+ * A render that needs less resolution than an earlier one samples the
+ * larger decode (through its mipmaps) instead of decoding again, and a
+ * render that needs more decodes again at the larger size. The pixels of a
+ * render can therefore differ slightly, mostly along hard edges of the
+ * artwork, with what was rendered before with the same artwork object.
+ * Where results must be identical bit for bit across runs (a cache keyed by
+ * the render's inputs, a reference image in a test), use a new artwork for
+ * each, or give every run the same sequence of renders.
  */
 
 struct _MockupArtwork
