@@ -5,6 +5,8 @@
 
 #include "fuzz-common.h"
 
+static gboolean verbose;
+
 static GLogWriterOutput
 log_writer (GLogLevelFlags   log_level,
             const GLogField *fields,
@@ -18,10 +20,13 @@ log_writer (GLogLevelFlags   log_level,
       g_log_writer_standard_streams (log_level, fields, n_fields, user_data);
       g_abort ();
     }
+  /* FUZZ_VERBOSE shows the library's debug messages too: which path a
+   * render took (such as "no JPEG pass-through: …"). */
+  if (verbose)
+    return g_log_writer_standard_streams (log_level, fields, n_fields, user_data);
   return G_LOG_WRITER_HANDLED;
 }
 
-static gboolean verbose;
 
 void
 fuzz_init (void)

@@ -9,6 +9,8 @@
 # images scaled down) and from generated images that cover the decoders'
 # branches: every PNG colour type and bit depth, each filter, interlacing,
 # ancillary chunks; baseline, progressive, grey, CMYK and EXIF-rotated JPEG;
+# template photos for the JPEG pass-through (every sampling, restart
+# intervals through jpegtran where libjpeg-turbo-progs is installed);
 # lossy, lossless, alpha and animated WebP; GIF, BMP, TIFF, ICO, TGA, PNM.
 # Writes corpus/<target>/ (replacing the files it wrote before, keeping any
 # other file: inputs added by hand or by `run-fuzzers --merge`) and
@@ -22,7 +24,9 @@ import json
 import os
 import pathlib
 import re
+import shutil
 import struct
+import subprocess
 import zlib
 
 import numpy as np
@@ -388,6 +392,42 @@ def jpeg_seeds():
     (HERE / 'fuzz-image-jpeg.dict').write_text('\n'.join(lines) + '\n', encoding='utf-8')
 
 
+def jpegtran(data, *options):
+    """data through jpegtran (libjpeg-turbo-progs), or None without it."""
+    if shutil.which('jpegtran') is None:
+        return None
+    return subprocess.run(['jpegtran', *options], input=data, capture_output=True, check=True).stdout
+
+
+def jpeg_passthrough_seeds():
+    # photos as templates have them: larger than an MCU row or two, so that
+    # the pass-through has unmarked MCUs to skip and marked ones to code
+    write = writer('fuzz-jpeg-passthrough')
+    rgb = Image.fromarray(pattern(128, 96, 3, 3), 'RGB')
+    for subsampling in (0, 1, 2):
+        write('sub%d.jpg' % subsampling, pil_bytes(rgb, 'JPEG', quality=90, subsampling=subsampling))
+    write('odd-size.jpg', pil_bytes(Image.fromarray(pattern(113, 89, 3, 4), 'RGB'), 'JPEG',
+                                    quality=85, subsampling=2))
+    write('optimized.jpg', pil_bytes(rgb, 'JPEG', quality=90, optimize=True))
+    write('progressive.jpg', pil_bytes(rgb, 'JPEG', quality=90, progressive=True))
+    write('icc-exif.jpg', pil_bytes(rgb, 'JPEG', quality=90, icc_profile=SRGB_ICC,
+                                    exif=exif_orientation(1)))
+    write('quality40.jpg', pil_bytes(rgb, 'JPEG', quality=40))
+    write('grey.jpg', pil_bytes(rgb.convert('L'), 'JPEG', quality=90))
+    write('wide.jpg', pil_bytes(Image.fromarray(pattern(320, 40, 3, 5), 'RGB'), 'JPEG', quality=90))
+    baseline = pil_bytes(rgb, 'JPEG', quality=90, subsampling=2)
+    for blocks in (1, 3):
+        data = jpegtran(baseline, '-restart', '%dB' % blocks)
+        if data is not None:
+            write('restart%d.jpg' % blocks, data)
+    data = jpegtran(pil_bytes(rgb, 'JPEG', quality=90, subsampling=0), '-restart', '1')
+    if data is not None:
+        write('restart-row.jpg', data)
+    (HERE / 'fuzz-jpeg-passthrough.dict').write_text(
+        (HERE / 'fuzz-image-jpeg.dict').read_text(encoding='utf-8')
+        .replace('fuzz-image-jpeg.dict', 'fuzz-jpeg-passthrough.dict'), encoding='utf-8')
+
+
 def webp_seeds():
     write = writer('fuzz-image-webp')
     rgb = Image.fromarray(pattern(19, 11, 3, 3), 'RGB')
@@ -508,5 +548,6 @@ if __name__ == '__main__':
     job_line_seeds()
     png_seeds()
     jpeg_seeds()
+    jpeg_passthrough_seeds()
     webp_seeds()
     pixbuf_seeds()
