@@ -212,8 +212,9 @@ async function runTest(app, window) {
 
     const tshirtIndex = window.entries.findIndex(e => e.id === 'tshirt');
     const mugIndex = window.entries.findIndex(e => e.id === 'mug');
-    const posterIndex = window.entries.findIndex(e => e.id !== 'tshirt' && e.id !== 'mug');
-    ok(tshirtIndex >= 0 && mugIndex >= 0, 'the t-shirt and the mug are there');
+    const frameIndex = window.entries.findIndex(e => e.id === 'framed-poster');
+    const posterIndex = window.entries.findIndex(e => !['tshirt', 'mug', 'framed-poster'].includes(e.id));
+    ok(tshirtIndex >= 0 && mugIndex >= 0 && frameIndex >= 0, 'the t-shirt, the mug and the framed poster are there');
     const tshirt = window.tiles[tshirtIndex];
     const mug = window.tiles[mugIndex];
     const tshirtDefault = tshirt.result.get_pixbuf();
@@ -317,6 +318,40 @@ async function runTest(app, window) {
     ok(dn !== null && dn.mean > 0.05, `the name changed the preview (${describe(dn)})`);
     const dAlex = difference(named, direct(window.artwork, 'mug', {}, PREVIEW_SIZE));
     ok(dAlex !== null && dAlex.max > 40, `it is not the default name's render (${describe(dAlex)})`);
+
+    // -- the framed poster: a number (the glass's reflection) and a boolean
+    // (the frame's shadow)
+    const frame = window.tiles[frameIndex];
+    updated = nextSignal(window, 'detail-updated', 60000);
+    window.showDetail(frameIndex);
+    await updated;
+    ok(panel.template?.id === 'framed-poster', 'the framed poster\'s options are shown');
+    const glareRow = panel.rows.get('glare');
+    const shadowRow = panel.rows.get('shadow');
+    const adjustment = glareRow?.spin?.adjustment;
+    ok(adjustment && Math.abs(glareRow.spin.value - 0.35) < 1e-9 && adjustment.lower === 0 && adjustment.upper === 1,
+        'the reflection is a spin button at its default, within the parameter\'s range',
+        adjustment ? `${glareRow.spin.value} in [${adjustment.lower}, ${adjustment.upper}]` : 'no spin button');
+    ok(shadowRow?.toggle?.active === true, 'the shadow is a switch, on by default');
+    const frameDefault = frame.result.get_pixbuf();
+    glareRow.spin.value = 0;
+    ok(window.choicesFor(frameIndex).parameters.glare === '0', 'the spin button sets the number',
+        window.choicesFor(frameIndex).parameters.glare);
+    const noGlare = await checkRendered(window, frame, 'framed-poster', {parameters: {glare: '0'}}, 'no reflection');
+    const dg = difference(noGlare, frameDefault);
+    ok(dg !== null && dg.mean > 0.5, `the reflection is gone from the preview (${describe(dg)})`);
+    shadowRow.toggle.active = false;
+    ok(window.choicesFor(frameIndex).parameters.shadow === 'false', 'the switch sets the boolean',
+        window.choicesFor(frameIndex).parameters.shadow);
+    const noShadow = await checkRendered(window, frame, 'framed-poster',
+        {parameters: {glare: '0', shadow: 'false'}}, 'no reflection, no shadow');
+    const ds = difference(noShadow, noGlare);
+    ok(ds !== null && ds.mean > 0.05, `the shadow is gone too (${describe(ds)})`);
+    panel._resetButton.emit('clicked');
+    ok(Math.abs(glareRow.spin.value - 0.35) < 1e-9 && shadowRow.toggle.active &&
+        Object.keys(window.choicesFor(frameIndex).parameters).length === 0,
+    'Reset puts the spin button and the switch back');
+    await checkRendered(window, frame, 'framed-poster', {}, 'framed poster reset');
 
     // -- back to the t-shirt: its choice was kept
     updated = nextSignal(window, 'detail-updated', 60000);
