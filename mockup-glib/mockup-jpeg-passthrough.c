@@ -2017,6 +2017,15 @@ mockup_jpeg_passthrough_start (MockupJpegPassthrough  *self,
   self->src.src->next_input_byte = NULL;
   self->src.src->bytes_in_buffer = 0;
   g_clear_pointer (&self->bytes, g_bytes_unref);
+  /* A component that no scan of a damaged file reaches has no quantiser
+   * latched: nothing to code its blocks again with. Today's path decodes
+   * such a file as libjpeg-turbo does. */
+  for (int c = 0; c < 3; c++)
+    if (self->src.comp_info[c].quant_table == NULL)
+      {
+        *reason = "a colour component of the photo is in none of its scans";
+        return FALSE;
+      }
   init_scales (self);
   return TRUE;
 }
@@ -2032,15 +2041,6 @@ mockup_jpeg_passthrough_band_marked (MockupJpegPassthrough *self,
     if (memchr (self->marked + (gsize) my * self->mcus_x, 1, (gsize) self->mcus_x) != NULL)
       return TRUE;
   return FALSE;
-}
-
-static inline guint8
-clamp_sample (float v)
-{
-  /* branchless: minss, maxss */
-  v = v < 0.0f ? 0.0f : v;
-  v = v > 255.0f ? 255.0f : v;
-  return (guint8) (int) (v + 0.5f);
 }
 
 /* Inverse DCT, Arai-Agui-Nakajima factorisation: @scale is the dequantising
