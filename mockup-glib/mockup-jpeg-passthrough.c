@@ -472,6 +472,14 @@ read_header (MockupJpegPassthrough  *self,
       *reason = "the photo's colour profile is not the sRGB profile renders are tagged with";
       return FALSE;
     }
+  /* libjpeg-turbo checks a component's table numbers only when it uses
+   * them; we index with them first */
+  for (int c = 0; c < 3; c++)
+    if (cinfo->comp_info[c].quant_tbl_no < 0 || cinfo->comp_info[c].quant_tbl_no >= NUM_QUANT_TBLS)
+      {
+        *reason = "the photo's frame names a quantisation table that cannot exist";
+        return FALSE;
+      }
   if (estimate_quality (cinfo->quant_tbl_ptrs[cinfo->comp_info[0].quant_tbl_no]) <
       (int) settings->quality)
     {
@@ -1509,8 +1517,15 @@ stream_init (MockupJpegPassthrough *self)
   for (int c = 0; c < 3; c++)
     {
       jpeg_component_info *comp = cinfo->cur_comp_info[c];
-      Huffman *dc = &self->tables[comp->dc_tbl_no], *ac = &self->tables[4 + comp->ac_tbl_no];
+      Huffman *dc, *ac;
 
+      /* table numbers as the scan's header gives them, 0 to 15: libjpeg-turbo
+       * refuses those above 3 when it decodes; so does the coefficient path */
+      if (comp->dc_tbl_no < 0 || comp->dc_tbl_no >= NUM_HUFF_TBLS ||
+          comp->ac_tbl_no < 0 || comp->ac_tbl_no >= NUM_HUFF_TBLS)
+        return FALSE;
+      dc = &self->tables[comp->dc_tbl_no];
+      ac = &self->tables[NUM_HUFF_TBLS + comp->ac_tbl_no];
       if (comp != &cinfo->comp_info[c] || cinfo->quant_tbl_ptrs[comp->quant_tbl_no] == NULL ||
           !huffman_init (dc, cinfo->dc_huff_tbl_ptrs[comp->dc_tbl_no]) ||
           !huffman_init (ac, cinfo->ac_huff_tbl_ptrs[comp->ac_tbl_no]) ||
