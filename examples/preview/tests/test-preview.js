@@ -483,6 +483,9 @@ function meanDifference(a, b, x0, y0, x1, y1) {
             n += 3;
         }
     }
+    // the pixel arrays are copies: collected at once, in a full collection
+    // (GJS 1.74's incremental one now and then refuses a callback later)
+    System.gc();
     return sum / n;
 }
 
