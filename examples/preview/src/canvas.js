@@ -572,9 +572,18 @@ export const EditorCanvas = GObject.registerClass({
         cr.translate(cx, cy);
         cr.scale(zoom / s, zoom / s);
         cr.translate(-px * s, -py * s);
-        Gdk.cairo_set_source_pixbuf(cr, pixbuf, 0, 0);
-        cr.getSource().setFilter(3); // nearest: the pixels themselves
-        cr.paint();
+        // Only the pixels under the loupe: cairo converts what it is given,
+        // and the whole photo (millions of pixels, every frame of a drag)
+        // took longer than the engine's live render.
+        const reach = Math.ceil(LOUPE_RADIUS * s / zoom) + 2;
+        const [bw, bh] = [pixbuf.get_width(), pixbuf.get_height()];
+        const left = Math.max(0, Math.floor(px * s) - reach), top = Math.max(0, Math.floor(py * s) - reach);
+        const right = Math.min(bw, Math.floor(px * s) + reach + 1), bottom = Math.min(bh, Math.floor(py * s) + reach + 1);
+        if (right > left && bottom > top) {
+            Gdk.cairo_set_source_pixbuf(cr, pixbuf.new_subpixbuf(left, top, right - left, bottom - top), left, top);
+            cr.getSource().setFilter(3); // nearest: the pixels themselves
+            cr.paint();
+        }
         cr.restore();
 
         cr.setLineWidth(1);
