@@ -200,9 +200,10 @@ export const PreviewApplication = GObject.registerClass({
         this.set_accels_for_action('app.reload-templates', ['<Control>r', 'F5']);
         this.set_accels_for_action('app.quit', ['<Control>q']);
         this.set_accels_for_action('window.close', ['<Control>w']);
-        this.set_accels_for_action('win.back', ['Escape', '<Alt>Left']);
-        this.set_accels_for_action('win.previous', ['Page_Up', '<Alt>Up']);
-        this.set_accels_for_action('win.next', ['Page_Down', '<Alt>Down']);
+        // (Escape, Page Up and Page Down: the window's, see window.js)
+        this.set_accels_for_action('win.back', ['<Alt>Left']);
+        this.set_accels_for_action('win.previous', ['<Alt>Up']);
+        this.set_accels_for_action('win.next', ['<Alt>Down']);
         this.set_accels_for_action('win.toggle-options', ['F9']);
         this.set_accels_for_action('app.shortcuts', ['<Control>question']);
     }

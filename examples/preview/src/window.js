@@ -274,6 +274,17 @@ export const PreviewWindow = GObject.registerClass({
         add('back', () => this.showGrid());
         add('previous', () => this._step(-1));
         add('next', () => this._step(+1));
+        // Single keys that widgets use too (a spin button's Page Up): in the
+        // bubble phase, so that the focused widget has them first; the
+        // application's accelerators act before it.
+        const keys = new Gtk.ShortcutController({propagation_phase: Gtk.PropagationPhase.BUBBLE});
+        for (const [accel, action] of [['Escape', 'win.back'], ['Page_Up', 'win.previous'], ['Page_Down', 'win.next']]) {
+            keys.add_shortcut(new Gtk.Shortcut({
+                trigger: Gtk.ShortcutTrigger.parse_string(accel),
+                action: Gtk.NamedAction.new(action),
+            }));
+        }
+        this.add_controller(keys);
         add('cancel-export', () => this.cancelExport());
         add('cancel-import', () => this.cancelImports());
         add('toggle-options', () => {

@@ -24,6 +24,7 @@ import Gdk from 'gi://Gdk?version=4.0';
 import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 import GdkPixbuf from 'gi://GdkPixbuf';
+import Gtk from 'gi://Gtk?version=4.0';
 import Mockup from 'gi://Mockup?version=1';
 import System from 'system';
 
@@ -303,6 +304,26 @@ async function runTest(app, window) {
     const folded = flap.reveal_flap;
     window.activate_action('toggle-options', null);
     ok(revealed && !folded && flap.reveal_flap, 'win.toggle-options (F9) hides and shows the options');
+
+    // -- Page Up/Down and Escape reach the focused widget first (a spin
+    // button's page step), then the window
+    const bubbled = new Map();
+    const controllers = window.observe_controllers();
+    for (let i = 0; i < controllers.get_n_items(); i++) {
+        const c = controllers.get_item(i);
+        if (!(c instanceof Gtk.ShortcutController) || c.propagation_phase !== Gtk.PropagationPhase.BUBBLE)
+            continue;
+        for (let j = 0; j < c.get_n_items(); j++) {
+            const shortcut = c.get_item(j);
+            if (shortcut.action instanceof Gtk.NamedAction)
+                bubbled.set(shortcut.trigger.to_string(), shortcut.action.action_name);
+        }
+    }
+    const captured = ['win.back', 'win.previous', 'win.next'].flatMap(a => app.get_accels_for_action(a));
+    ok(bubbled.get('Escape') === 'win.back' && bubbled.get('Page_Up') === 'win.previous' &&
+        bubbled.get('Page_Down') === 'win.next' && !captured.some(k => ['Escape', 'Page_Up', 'Page_Down'].includes(k)),
+    'Escape, Page Up and Page Down are the window\'s, after the focused widget',
+    `${JSON.stringify([...bubbled])} app: ${captured.join(' ')}`);
 
     // -- the mug's name
     updated = nextSignal(window, 'detail-updated', 60000);
