@@ -53,6 +53,17 @@ fuzz_fixtures_dir (void)
   return FUZZ_FIXTURES_DIR;
 }
 
+void
+fuzz_check_error (const GError *error,
+                  const char   *what)
+{
+  if (verbose)
+    g_printerr ("  %s%s\n", what, error != NULL ? error->message : "(no error)");
+  g_assert_nonnull (error);
+  g_assert_true (error->domain == MOCKUP_ERROR);
+  g_assert_true (g_utf8_validate (error->message, -1, NULL));
+}
+
 MockupRenderer *
 fuzz_renderer_new (gboolean linear_light)
 {
@@ -99,11 +110,7 @@ fuzz_render (MockupRenderer *renderer,
   result = mockup_renderer_render (renderer, artwork, template, NULL, &error);
   if (result == NULL)
     {
-      if (verbose)
-        g_printerr ("  render: %s\n", error != NULL ? error->message : "(no error)");
-      g_assert_nonnull (error);
-      g_assert_true (error->domain == MOCKUP_ERROR);
-      g_assert_true (g_utf8_validate (error->message, -1, NULL));
+      fuzz_check_error (error, "render: ");
       return;
     }
   g_assert_no_error (error);

@@ -33,6 +33,10 @@ gboolean        fuzz_verbose              (void);
 /* tests/python/schema-fixtures: small images (photo.jpg, overlay.png,
  * mask.png, shading.png, displacement.png) that manifests can name. */
 const char     *fuzz_fixtures_dir         (void);
+/* Checks what every failure promises: an error, a MockupError, whose
+ * message is UTF-8; says it (after @what) when FUZZ_VERBOSE is set. */
+void            fuzz_check_error          (const GError   *error,
+                                           const char     *what);
 /* A renderer of FUZZ_MAX_SIZE pixbufs, one thread, a 256 MiB budget. */
 MockupRenderer *fuzz_renderer_new         (gboolean        linear_light);
 /* A 12 × 8 artwork with a gradient and some transparency. */

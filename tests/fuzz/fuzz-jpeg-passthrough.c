@@ -70,11 +70,7 @@ render (MockupRenderer *renderer,
   result = mockup_renderer_render (renderer, artwork, template, NULL, &error);
   if (result == NULL)
     {
-      if (fuzz_verbose ())
-        g_printerr ("  render: %s\n", error != NULL ? error->message : "(no error)");
-      g_assert_nonnull (error);
-      g_assert_true (error->domain == MOCKUP_ERROR);
-      g_assert_true (g_utf8_validate (error->message, -1, NULL));
+      fuzz_check_error (error, "render: ");
       return NULL;
     }
   g_assert_no_error (error);
@@ -124,11 +120,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   template = mockup_template_new_from_data (manifest, -1, folder, &error);
   if (template == NULL)
     {
-      if (fuzz_verbose ())
-        g_printerr ("  %s\n", error != NULL ? error->message : "(no error)");
-      g_assert_nonnull (error);
-      g_assert_true (error->domain == MOCKUP_ERROR);
-      g_assert_true (g_utf8_validate (error->message, -1, NULL));
+      fuzz_check_error (error, "");
       return 0;
     }
   g_assert_no_error (error);
